@@ -1,0 +1,7 @@
+//! The audit trail: recording and reading activities.
+
+mod ports;
+mod service;
+
+pub use ports::{ActivityQuery, ActivityRepository};
+pub use service::{ActivityLog, ActivityService, NewActivity};

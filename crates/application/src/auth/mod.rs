@@ -1,0 +1,11 @@
+//! Signing in and staying signed in: registration, login with throttling, refresh-token rotation, logout, and
+//! turning an access token into a `Caller`.
+
+mod ports;
+mod service;
+
+pub use ports::{
+    AccessClaims, IssuedToken, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, ThrottleScope,
+    TokenIssuer,
+};
+pub use service::{AuthPolicy, AuthService, LoginOutcome, Registration, ThrottlePolicy, TokenPair};

@@ -1,0 +1,126 @@
+//! What authentication needs: token cryptography, refresh-token storage and login-attempt storage.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use leadscore_domain::users::Role;
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// The verified content of an access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// `sub`: the user id.
+    pub user_id: Uuid,
+    /// `role` at issue time (informative; the current role is read from the database).
+    pub role: Role,
+    /// `jti`: unique token id.
+    pub token_id: Uuid,
+    /// `iat`.
+    pub issued_at: DateTime<Utc>,
+    /// `exp`.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A freshly issued access token.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// The encoded JWT.
+    pub token: String,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues and checks access tokens, and makes opaque refresh tokens.
+pub trait TokenIssuer: Send + Sync {
+    /// Signs an access token for the user.
+    fn issue_access(&self, user_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<IssuedToken, AppError>;
+
+    /// Verifies signature, algorithm and expiry. MUST return `AppError::Unauthorized` for any token that is not
+    /// a valid, unexpired access token issued by this service.
+    fn verify_access(&self, token: &str) -> Result<AccessClaims, AppError>;
+
+    /// A new random refresh token (the plain value, given to the client once).
+    fn new_refresh_token(&self) -> String;
+
+    /// The value stored for a refresh token; the plain token is never stored.
+    fn hash_refresh_token(&self, token: &str) -> String;
+}
+
+/// A stored refresh token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshTokenRecord {
+    /// Row id.
+    pub id: Uuid,
+    /// Owner.
+    pub user_id: Uuid,
+    /// All tokens descending from one login share a family; reuse revokes the family.
+    pub family_id: Uuid,
+    /// `TokenIssuer::hash_refresh_token` of the plain token.
+    pub token_hash: String,
+    /// Issue time.
+    pub created_at: DateTime<Utc>,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+    /// Set when it was exchanged for a new token.
+    pub rotated_at: Option<DateTime<Utc>>,
+    /// Set when it was revoked (logout, reuse, password change, deactivation).
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Storage of refresh tokens. State lives here, not in process memory, so every replica sees the same.
+#[async_trait]
+pub trait RefreshTokenRepository: Send + Sync {
+    /// Stores a new token.
+    async fn insert(&self, record: &RefreshTokenRecord) -> Result<(), AppError>;
+
+    /// The token with this hash, if any.
+    async fn find_by_hash(&self, token_hash: &str) -> Result<Option<RefreshTokenRecord>, AppError>;
+
+    /// Atomically marks `old_id` rotated at `at` and stores `new`. MUST return `Ok(false)` and store nothing when
+    /// `old_id` was already rotated or revoked (two concurrent refreshes with one token: exactly one wins).
+    async fn rotate(&self, old_id: Uuid, at: DateTime<Utc>, new: &RefreshTokenRecord) -> Result<bool, AppError>;
+
+    /// Revokes every not-yet-revoked token of the family; returns how many.
+    async fn revoke_family(&self, family_id: Uuid, at: DateTime<Utc>) -> Result<u64, AppError>;
+
+    /// Revokes every not-yet-revoked token of the user; returns how many.
+    async fn revoke_user(&self, user_id: Uuid, at: DateTime<Utc>) -> Result<u64, AppError>;
+}
+
+/// What a throttling key identifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleScope {
+    /// The identifier typed at login (e-mail or username, lower-cased).
+    Account,
+    /// The client address.
+    Ip,
+}
+
+impl ThrottleScope {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThrottleScope::Account => "account",
+            ThrottleScope::Ip => "ip",
+        }
+    }
+}
+
+/// Storage of failed login attempts, shared by every replica.
+#[async_trait]
+pub trait LoginAttemptRepository: Send + Sync {
+    /// Records one failed attempt.
+    async fn record_failure(&self, scope: ThrottleScope, key: &str, at: DateTime<Utc>) -> Result<(), AppError>;
+
+    /// Failed attempts at or after `since`: their number and the time of the oldest.
+    async fn failures_since(
+        &self,
+        scope: ThrottleScope,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u64, Option<DateTime<Utc>>), AppError>;
+
+    /// Forgets the failures of a key (after a successful login).
+    async fn clear(&self, scope: ThrottleScope, key: &str) -> Result<(), AppError>;
+}

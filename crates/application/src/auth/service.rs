@@ -1,0 +1,376 @@
+//! Authentication use cases.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use leadscore_domain::activity::{ActivityAction, EntityType};
+use leadscore_domain::users::{Email, NewUser, Password, Role, User, Username, profile_text};
+use uuid::Uuid;
+
+use super::{LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, ThrottleScope, TokenIssuer};
+use crate::activities::{ActivityLog, NewActivity};
+use crate::error::Validator;
+use crate::system::Clock;
+use crate::users::{PasswordHasher, UserRepository};
+use crate::{AppError, Caller};
+
+/// The one message for every failed login, so it reveals nothing about which accounts exist.
+const INVALID_CREDENTIALS: &str = "Invalid credentials";
+const INVALID_REFRESH: &str = "Invalid or expired refresh token";
+
+/// Limits on failed logins within a sliding window.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    /// Failures for one account identifier before it is locked for the rest of the window.
+    pub max_failures_per_account: u64,
+    /// Failures from one client address before it is locked for the rest of the window.
+    pub max_failures_per_ip: u64,
+    /// Length of the window.
+    pub window: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self { max_failures_per_account: 5, max_failures_per_ip: 20, window: Duration::minutes(15) }
+    }
+}
+
+/// Settings of the authentication use cases.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthPolicy {
+    /// Lifetime of a refresh token.
+    pub refresh_ttl: Duration,
+    /// Whether anyone may register (as Sales).
+    pub allow_signup: bool,
+    /// Login throttling.
+    pub throttle: ThrottlePolicy,
+}
+
+/// A registration request as received.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// E-mail address.
+    pub email: String,
+    /// Optional username.
+    pub username: Option<String>,
+    /// Plain password.
+    pub password: String,
+    /// Optional display name.
+    pub full_name: Option<String>,
+}
+
+/// What a successful login or refresh hands to the client.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    /// The signed access token.
+    pub access_token: String,
+    /// When the access token expires.
+    pub access_expires_at: DateTime<Utc>,
+    /// The new opaque refresh token.
+    pub refresh_token: String,
+    /// When the refresh token expires.
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+/// A successful login.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The account.
+    pub user: User,
+    /// Its tokens.
+    pub tokens: TokenPair,
+}
+
+/// Registration, login, refresh, logout and token authentication.
+#[derive(Clone)]
+pub struct AuthService {
+    users: Arc<dyn UserRepository>,
+    tokens: Arc<dyn RefreshTokenRepository>,
+    attempts: Arc<dyn LoginAttemptRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    issuer: Arc<dyn TokenIssuer>,
+    clock: Arc<dyn Clock>,
+    activities: ActivityLog,
+    policy: AuthPolicy,
+}
+
+impl AuthService {
+    /// Wires the service to its ports.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        tokens: Arc<dyn RefreshTokenRepository>,
+        attempts: Arc<dyn LoginAttemptRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        issuer: Arc<dyn TokenIssuer>,
+        clock: Arc<dyn Clock>,
+        activities: ActivityLog,
+        policy: AuthPolicy,
+    ) -> Self {
+        Self { users, tokens, attempts, hasher, issuer, clock, activities, policy }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &AuthPolicy {
+        &self.policy
+    }
+
+    /// Self-service sign-up as Sales, when allowed.
+    pub async fn register(&self, registration: Registration, ip: Option<&str>) -> Result<User, AppError> {
+        if !self.policy.allow_signup {
+            return Err(AppError::Forbidden("Sign-up is disabled; ask an Admin for an account".into()));
+        }
+        let mut v = Validator::new();
+        let email = v.check(Email::parse(&registration.email));
+        let username = match registration.username.as_deref() {
+            Some(raw) => v.check(Username::parse(raw)).map(Some),
+            None => Some(None),
+        };
+        let password = v.check(Password::parse(&registration.password, "password"));
+        let full_name = v.check(profile_text(registration.full_name.as_deref(), "fullName", 120));
+        v.finish()?;
+        let (Some(email), Some(username), Some(password), Some(full_name)) = (email, username, password, full_name)
+        else {
+            return Err(AppError::Internal("validator let an error through".into()));
+        };
+        let user = NewUser {
+            id: Uuid::now_v7(),
+            email,
+            username,
+            full_name,
+            phone: None,
+            address: None,
+            role: Role::Sales,
+            password_hash: self.hasher.hash(&password).await?,
+            created_at: self.clock.now(),
+        }
+        .into_user();
+        self.users.insert(&user).await?;
+        self.activities
+            .record(
+                NewActivity::about(
+                    Some(user.id),
+                    ActivityAction::UserCreated,
+                    EntityType::User,
+                    Some(user.id),
+                    format!("{} signed up", user.email),
+                )
+                .with_ip(ip),
+            )
+            .await?;
+        Ok(user)
+    }
+
+    /// Checks credentials and issues a token pair. Throttles by account identifier and by client address.
+    pub async fn login(&self, identifier: &str, password: &str, ip: Option<&str>) -> Result<LoginOutcome, AppError> {
+        let identifier = identifier.trim().to_lowercase();
+        if identifier.is_empty() {
+            return Err(AppError::field("identifier", "must not be empty"));
+        }
+        let now = self.clock.now();
+        self.check_throttle(ThrottleScope::Account, &identifier, self.policy.throttle.max_failures_per_account, now)
+            .await?;
+        if let Some(ip) = ip {
+            self.check_throttle(ThrottleScope::Ip, ip, self.policy.throttle.max_failures_per_ip, now).await?;
+        }
+
+        let user = self.users.find_by_login(&identifier).await?;
+        let verified = match &user {
+            Some(user) => self.hasher.verify(password, &user.password_hash).await?,
+            None => {
+                self.hasher.verify_dummy(password).await;
+                false
+            }
+        };
+        let Some(user) = user.filter(|_| verified) else {
+            self.attempts.record_failure(ThrottleScope::Account, &identifier, now).await?;
+            if let Some(ip) = ip {
+                self.attempts.record_failure(ThrottleScope::Ip, ip, now).await?;
+            }
+            let known = self.users.find_by_login(&identifier).await?.map(|u| u.id);
+            self.activities
+                .record(
+                    NewActivity::about(
+                        None,
+                        ActivityAction::LoginFailed,
+                        EntityType::User,
+                        known,
+                        format!("failed login for '{identifier}'"),
+                    )
+                    .with_ip(ip),
+                )
+                .await?;
+            return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
+        };
+        if !user.is_active {
+            return Err(AppError::Unauthorized("Account is deactivated".into()));
+        }
+
+        self.attempts.clear(ThrottleScope::Account, &identifier).await?;
+        self.users.record_login(user.id, now).await?;
+        let tokens = self.issue_pair(&user, Uuid::now_v7(), now).await?;
+        self.activities
+            .record(
+                NewActivity::about(
+                    Some(user.id),
+                    ActivityAction::Login,
+                    EntityType::User,
+                    Some(user.id),
+                    format!("{} logged in", user.email),
+                )
+                .with_ip(ip),
+            )
+            .await?;
+        let user = User { last_login_at: Some(now), ..user };
+        Ok(LoginOutcome { user, tokens })
+    }
+
+    /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its whole family.
+    pub async fn refresh(&self, refresh_token: &str, ip: Option<&str>) -> Result<LoginOutcome, AppError> {
+        let now = self.clock.now();
+        let hash = self.issuer.hash_refresh_token(refresh_token);
+        let Some(record) = self.tokens.find_by_hash(&hash).await? else {
+            return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+        };
+        if record.revoked_at.is_some() {
+            return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+        }
+        if record.rotated_at.is_some() {
+            return Err(self.reuse_detected(&record, now, ip).await?);
+        }
+        if record.expires_at <= now {
+            return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+        }
+        let user = match self.users.find_by_id(record.user_id).await? {
+            Some(user) if user.is_active => user,
+            _ => {
+                self.tokens.revoke_family(record.family_id, now).await?;
+                return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+            }
+        };
+        let access = self.issuer.issue_access(user.id, user.role, now)?;
+        let plain = self.issuer.new_refresh_token();
+        let next = RefreshTokenRecord {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            family_id: record.family_id,
+            token_hash: self.issuer.hash_refresh_token(&plain),
+            created_at: now,
+            expires_at: now + self.policy.refresh_ttl,
+            rotated_at: None,
+            revoked_at: None,
+        };
+        if !self.tokens.rotate(record.id, now, &next).await? {
+            // Another request exchanged the same token first: the token was used twice.
+            return Err(self.reuse_detected(&record, now, ip).await?);
+        }
+        let tokens = TokenPair {
+            access_token: access.token,
+            access_expires_at: access.expires_at,
+            refresh_token: plain,
+            refresh_expires_at: next.expires_at,
+        };
+        Ok(LoginOutcome { user, tokens })
+    }
+
+    /// Revokes the session (token family) of a refresh token. Unknown or already revoked tokens are not an error:
+    /// logging out twice is harmless.
+    pub async fn logout(&self, refresh_token: Option<&str>, ip: Option<&str>) -> Result<(), AppError> {
+        let Some(token) = refresh_token else { return Ok(()) };
+        let now = self.clock.now();
+        let Some(record) = self.tokens.find_by_hash(&self.issuer.hash_refresh_token(token)).await? else {
+            return Ok(());
+        };
+        if self.tokens.revoke_family(record.family_id, now).await? > 0 {
+            self.activities
+                .record(
+                    NewActivity::about(
+                        Some(record.user_id),
+                        ActivityAction::Logout,
+                        EntityType::User,
+                        Some(record.user_id),
+                        "logged out",
+                    )
+                    .with_ip(ip),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Turns an access token into the caller, reading the account so a deactivated or deleted user is refused at
+    /// once and a changed role applies at once.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Caller, AppError> {
+        let claims = self.issuer.verify_access(access_token)?;
+        match self.users.find_by_id(claims.user_id).await? {
+            Some(user) if user.is_active => Ok(Caller { id: user.id, role: user.role }),
+            Some(_) => Err(AppError::Unauthorized("Account is deactivated".into())),
+            None => Err(AppError::Unauthorized("Account no longer exists".into())),
+        }
+    }
+
+    async fn issue_pair(&self, user: &User, family_id: Uuid, now: DateTime<Utc>) -> Result<TokenPair, AppError> {
+        let access = self.issuer.issue_access(user.id, user.role, now)?;
+        let plain = self.issuer.new_refresh_token();
+        let record = RefreshTokenRecord {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            family_id,
+            token_hash: self.issuer.hash_refresh_token(&plain),
+            created_at: now,
+            expires_at: now + self.policy.refresh_ttl,
+            rotated_at: None,
+            revoked_at: None,
+        };
+        self.tokens.insert(&record).await?;
+        Ok(TokenPair {
+            access_token: access.token,
+            access_expires_at: access.expires_at,
+            refresh_token: plain,
+            refresh_expires_at: record.expires_at,
+        })
+    }
+
+    async fn reuse_detected(
+        &self,
+        record: &RefreshTokenRecord,
+        now: DateTime<Utc>,
+        ip: Option<&str>,
+    ) -> Result<AppError, AppError> {
+        let revoked = self.tokens.revoke_family(record.family_id, now).await?;
+        tracing::warn!(user_id = %record.user_id, family_id = %record.family_id, revoked, "refresh token reuse");
+        self.activities
+            .record(
+                NewActivity::about(
+                    Some(record.user_id),
+                    ActivityAction::TokenReuse,
+                    EntityType::User,
+                    Some(record.user_id),
+                    format!("a rotated refresh token was presented again; {revoked} token(s) of its session revoked"),
+                )
+                .with_ip(ip),
+            )
+            .await?;
+        Ok(AppError::Unauthorized(INVALID_REFRESH.into()))
+    }
+
+    async fn check_throttle(
+        &self,
+        scope: ThrottleScope,
+        key: &str,
+        max: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let window = self.policy.throttle.window;
+        let (failures, oldest) = self.attempts.failures_since(scope, key, now - window).await?;
+        if failures < max {
+            return Ok(());
+        }
+        let unlock = oldest.map_or(now + window, |oldest| oldest + window);
+        let retry_after_secs = u64::try_from((unlock - now).num_seconds()).unwrap_or(0).max(1);
+        Err(AppError::TooManyRequests {
+            message: "Too many failed login attempts; try again later".into(),
+            retry_after_secs,
+        })
+    }
+}

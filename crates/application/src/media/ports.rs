@@ -1,0 +1,20 @@
+//! Where files are kept.
+
+use async_trait::async_trait;
+
+use crate::AppError;
+
+/// A store of files addressed by keys such as `avatars/<user>/<uuid>.png`.
+#[async_trait]
+pub trait FileStorage: Send + Sync {
+    /// Stores `bytes` under `key`, all or nothing: a failure MUST leave no partial file under `key`. Returns
+    /// `AppError::Unavailable` when the store cannot be written (full disk, permissions).
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError>;
+
+    /// The file under `key`, or `None`. MUST return `Ok(None)` (not an error) for keys that do not exist or that
+    /// try to leave the store (`..`, absolute paths).
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AppError>;
+
+    /// Removes the file under `key`; a missing file is not an error.
+    async fn delete(&self, key: &str) -> Result<(), AppError>;
+}

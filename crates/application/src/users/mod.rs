@@ -1,0 +1,7 @@
+//! Accounts: profiles, passwords, avatars and Admin user management.
+
+mod ports;
+mod service;
+
+pub use ports::{PasswordHasher, UserQuery, UserRepository, UserSortField};
+pub use service::{AdminUserPatch, CreateUser, ProfilePatch, UserService};

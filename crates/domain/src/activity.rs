@@ -1,0 +1,94 @@
+//! The audit trail: append-only records of who did what to which entity, and when.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::string_enum;
+
+string_enum!(
+    /// What happened. Later modules add their own actions here.
+    ActivityAction, "action" {
+        /// A successful sign-in.
+        Login => "LOGIN",
+        /// A failed sign-in attempt.
+        LoginFailed => "LOGIN_FAILED",
+        /// A sign-out.
+        Logout => "LOGOUT",
+        /// A rotated refresh token was presented again; its family was revoked.
+        TokenReuse => "TOKEN_REUSE",
+        /// An account was created (sign-up or by an Admin).
+        UserCreated => "USER_CREATED",
+        /// An account was changed.
+        UserUpdated => "USER_UPDATED",
+        /// An account was deleted.
+        UserDeleted => "USER_DELETED",
+        /// A password was changed.
+        PasswordChanged => "PASSWORD_CHANGED",
+        /// An avatar was replaced.
+        AvatarUpdated => "AVATAR_UPDATED",
+    }
+);
+
+string_enum!(
+    /// The kind of thing an activity is about.
+    EntityType, "entityType" {
+        /// A user account.
+        User => "User",
+        /// A customer of the bank.
+        Customer => "Customer",
+        /// A scoring of a customer.
+        Prediction => "Prediction",
+        /// A calling campaign.
+        Campaign => "Campaign",
+        /// A customer inside a campaign.
+        Lead => "Lead",
+        /// A note on a lead.
+        Note => "Note",
+        /// An uploaded transaction file.
+        Dataset => "Dataset",
+        /// An RFM analysis.
+        Analysis => "Analysis",
+        /// The scoring model.
+        Model => "Model",
+    }
+);
+
+/// An entry of the audit trail as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// UUID v7.
+    pub id: Uuid,
+    /// Who did it; `None` for anonymous events such as a failed login for an unknown account.
+    pub actor_id: Option<Uuid>,
+    /// What happened.
+    pub action: ActivityAction,
+    /// Kind of the entity concerned.
+    pub entity_type: EntityType,
+    /// The entity concerned.
+    pub entity_id: Option<Uuid>,
+    /// The campaign it happened in, when any.
+    pub campaign_id: Option<Uuid>,
+    /// The lead it happened to, when any.
+    pub lead_id: Option<Uuid>,
+    /// A sentence for people.
+    pub description: String,
+    /// Client address, when the event came through the API.
+    pub ip: Option<String>,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DomainError;
+
+    #[test]
+    fn actions_round_trip() {
+        for action in ActivityAction::ALL {
+            assert_eq!(action.as_str().parse::<ActivityAction>().unwrap(), *action);
+        }
+        let err = "NOPE".parse::<ActivityAction>().unwrap_err();
+        assert!(matches!(err, DomainError::Invalid(ref e) if e[0].message.contains("LOGIN")));
+    }
+}

@@ -1,0 +1,37 @@
+//! Errors raised when a value or a change breaks a domain rule.
+
+use serde::Serialize;
+
+/// One field that failed validation, with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field name as the API spells it (camelCase).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Builds a field error.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// A domain rule was broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// One or more values are impossible (an age of 300, an unknown role).
+    #[error("validation failed")]
+    Invalid(Vec<FieldError>),
+    /// A state change that the rules do not allow from the current state.
+    #[error("{0}")]
+    InvalidTransition(String),
+}
+
+impl DomainError {
+    /// A single-field validation error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+}

@@ -1,0 +1,11 @@
+//! The leadscore domain: entities, value objects and the rules that hold for them.
+//!
+//! Nothing here performs I/O or knows a framework; every type that crosses a layer boundary starts here.
+
+pub mod activity;
+pub mod error;
+mod macros;
+pub mod pagination;
+pub mod users;
+
+pub use error::{DomainError, FieldError};

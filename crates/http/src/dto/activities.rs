@@ -1,0 +1,98 @@
+//! Bodies of the audit-trail endpoints.
+
+use chrono::{DateTime, Utc};
+use garde::Validate;
+use leadscore_application::activities::ActivityQuery;
+use leadscore_domain::activity::{Activity, ActivityAction};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::common::{PageParams, check_range};
+use crate::error::ApiError;
+
+/// One entry of the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70", "actorId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+    "action": "LOGIN", "entityType": "User", "entityId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70", "campaignId": null,
+    "leadId": null, "description": "ana@bank.example logged in", "ip": "127.0.0.1", "createdAt": "2026-11-22T08:30:00Z"}))]
+pub struct ActivityDto {
+    /// Entry id.
+    pub id: Uuid,
+    /// Who did it (absent for anonymous events).
+    pub actor_id: Option<Uuid>,
+    /// What happened, e.g. `LOGIN`, `USER_UPDATED`.
+    pub action: String,
+    /// Kind of entity concerned.
+    pub entity_type: String,
+    /// The entity concerned.
+    pub entity_id: Option<Uuid>,
+    /// Campaign context.
+    pub campaign_id: Option<Uuid>,
+    /// Lead context.
+    pub lead_id: Option<Uuid>,
+    /// A sentence for people.
+    pub description: String,
+    /// Client address.
+    pub ip: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Activity> for ActivityDto {
+    fn from(a: Activity) -> Self {
+        Self {
+            id: a.id,
+            actor_id: a.actor_id,
+            action: a.action.as_str().to_owned(),
+            entity_type: a.entity_type.as_str().to_owned(),
+            entity_id: a.entity_id,
+            campaign_id: a.campaign_id,
+            lead_id: a.lead_id,
+            description: a.description,
+            ip: a.ip,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// Filters of an activity list (newest first).
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityListParams {
+    /// Page number, from 1.
+    #[garde(range(min = 1))]
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u32>,
+    /// Page size, 1 to 100.
+    #[garde(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, example = 50)]
+    pub limit: Option<u32>,
+    /// Only this action, e.g. `LOGIN`.
+    #[garde(length(max = 48))]
+    pub action: Option<String>,
+    /// At or after (RFC 3339).
+    #[garde(skip)]
+    pub from: Option<DateTime<Utc>>,
+    /// At or before (RFC 3339).
+    #[garde(skip)]
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl ActivityListParams {
+    /// The application query.
+    pub fn into_query(self) -> Result<ActivityQuery, ApiError> {
+        check_range(self.from, self.to)?;
+        let action =
+            self.action.as_deref().map(str::parse::<ActivityAction>).transpose().map_err(|e| ApiError(e.into()))?;
+        Ok(ActivityQuery {
+            action,
+            from: self.from,
+            to: self.to,
+            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            ..ActivityQuery::default()
+        })
+    }
+}

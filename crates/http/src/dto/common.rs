@@ -1,0 +1,100 @@
+//! Shapes shared by many endpoints: pagination and time ranges.
+
+use chrono::{DateTime, Utc};
+use garde::Validate;
+use leadscore_domain::pagination::{DEFAULT_PAGE_SIZE, Page, PageRequest, SortDir};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+/// Paging data of a list answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    /// The page returned (from 1).
+    #[schema(example = 1)]
+    pub current_page: u32,
+    /// Number of pages.
+    #[schema(example = 5)]
+    pub total_pages: u64,
+    /// Rows matching across all pages.
+    #[schema(example = 45)]
+    pub total_items: u64,
+    /// Page size.
+    #[schema(example = 10)]
+    pub items_per_page: u32,
+}
+
+/// A page of items with its paging data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paginated<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// Paging data.
+    pub pagination: Pagination,
+}
+
+impl<T> Paginated<T> {
+    /// Converts a domain page.
+    pub fn from_page<D>(page: Page<D>, f: impl FnMut(D) -> T) -> Self {
+        let pagination = Pagination {
+            current_page: page.request.page(),
+            total_pages: page.total_pages(),
+            total_items: page.total_items,
+            items_per_page: page.request.limit(),
+        };
+        Self { items: page.items.into_iter().map(f).collect(), pagination }
+    }
+}
+
+/// `page` and `limit` (CONVENTIONS: default 1 and 10, at most 100; more is a 400).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Validate, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    #[garde(range(min = 1))]
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u32>,
+    /// Page size, 1 to 100 (default 10).
+    #[garde(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, example = 10)]
+    pub limit: Option<u32>,
+}
+
+impl PageParams {
+    /// The validated page request.
+    pub fn request(&self) -> Result<PageRequest, ApiError> {
+        PageRequest::new(self.page.unwrap_or(1), self.limit.unwrap_or(DEFAULT_PAGE_SIZE))
+            .map_err(|e| ApiError(e.into()))
+    }
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortDirParam {
+    /// Smallest first.
+    Asc,
+    /// Largest first (default).
+    #[default]
+    Desc,
+}
+
+impl From<SortDirParam> for SortDir {
+    fn from(value: SortDirParam) -> Self {
+        match value {
+            SortDirParam::Asc => SortDir::Asc,
+            SortDirParam::Desc => SortDir::Desc,
+        }
+    }
+}
+
+/// Checks that a range is not inverted.
+pub fn check_range(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => Err(ApiError::field("from", "must not be after 'to'")),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,8 @@
+//! Request and response bodies of the API. They are separate from domain types and database rows, so a client can
+//! never set a field the API does not list (every request body denies unknown fields).
+
+pub mod activities;
+pub mod auth;
+pub mod common;
+pub mod media;
+pub mod users;

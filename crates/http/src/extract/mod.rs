@@ -1,0 +1,16 @@
+//! Request extractors: the authenticated caller, validated JSON bodies and query strings, uploaded files, the client
+//! address. Each turns bad input into the error envelope with field names.
+
+mod auth;
+mod client;
+mod json;
+mod multipart;
+mod query;
+mod validation;
+
+pub use auth::AuthUser;
+pub use client::ClientIp;
+pub use json::{ValidJson, parse_json};
+pub use multipart::{FileUpload, read_file};
+pub use query::ValidQuery;
+pub use validation::path_error;

@@ -1,0 +1,43 @@
+//! `ValidQuery<T>`: a query string (repeated keys allowed for lists), deserialised with the name of the bad
+//! parameter and validated with garde.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use super::validation::{camel_case, report_to_fields};
+use crate::error::ApiError;
+
+/// Query parameters that parse and pass their garde rules.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+/// Parses a query string, naming the parameter at fault.
+pub fn parse_query<T: DeserializeOwned + garde::Validate>(query: &str) -> Result<T, ApiError>
+where
+    T::Context: Default,
+{
+    let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+    let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = camel_case(&err.path().to_string());
+        let field = if path.is_empty() || path == "." { "query".to_owned() } else { path };
+        ApiError::field(field, err.into_inner().to_string())
+    })?;
+    value.validate().map_err(|report| ApiError::fields(report_to_fields(&report)))?;
+    Ok(value)
+}
+
+impl<T> FromRequest for ValidQuery<T>
+where
+    T: DeserializeOwned + garde::Validate,
+    T::Context: Default,
+{
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}

@@ -1,0 +1,79 @@
+//! The OpenAPI 3.1 document, generated from the handlers and DTOs. `docs/openapi.json` is this, pretty-printed;
+//! a test fails when the two differ.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::dto::activities::ActivityDto;
+use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use crate::dto::common::{Pagination, SortDirParam};
+use crate::dto::media::UploadDto;
+use crate::dto::users::{
+    AdminUpdateUserRequest, ChangePasswordRequest, CreateUserRequest, DeleteAccountRequest, RoleDto,
+    UpdateProfileRequest, UserDto, UserSortBy, UserStatsDto,
+};
+use crate::error::{ErrorBody, ErrorItem};
+use crate::extract::FileUpload;
+use crate::response::MessageEnvelope;
+use crate::routes::{auth, health, me, media, users};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "leadscore API",
+        description = "Predictive lead scoring for a bank's term-deposit campaigns: customers, scores, campaigns, \
+leads, analytics and RFM segmentation.\n\nEvery answer uses the JSend envelope: `{status, message, data}` on \
+success, `{status: \"fail\"|\"error\", message, errors}` on failure. Lists take `page` and `limit` (at most 100) \
+and answer `{items, pagination}`.",
+        license(name = "MIT")
+    ),
+    paths(
+        auth::register, auth::login, auth::refresh, auth::logout,
+        me::get_me, me::update_me, me::delete_me, me::change_password, me::set_avatar,
+        users::create_user, users::list_users, users::user_stats, users::get_user, users::update_user,
+        users::delete_user, users::set_user_avatar, users::user_activities,
+        media::upload_image, media::serve_media,
+        health::health, health::ready, health::metrics,
+    ),
+    components(schemas(
+        ErrorBody, ErrorItem, MessageEnvelope, Pagination, SortDirParam,
+        RegisterRequest, LoginRequest, RefreshRequest, TokenResponse,
+        UserDto, RoleDto, UserSortBy, UserStatsDto, UpdateProfileRequest, ChangePasswordRequest, DeleteAccountRequest,
+        CreateUserRequest, AdminUpdateUserRequest, ActivityDto, UploadDto, FileUpload,
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "Auth", description = "Sign-up, sign-in, token refresh and sign-out"),
+        (name = "Me", description = "The signed-in user's own account"),
+        (name = "Users", description = "User management (Admin)"),
+        (name = "Uploads", description = "Images"),
+        (name = "Operations", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The spec as pretty JSON with a trailing newline, exactly as committed in `docs/openapi.json`.
+pub fn spec_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+}

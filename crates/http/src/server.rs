@@ -1,0 +1,107 @@
+//! Building the actix-web server: middleware order, routes, error envelopes, CORS, Swagger UI.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::extract::path_error;
+use crate::middleware::{Metrics, envelope_framework_errors, observe};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+
+/// HTTP-level settings, read from configuration by the bin crate.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Origins allowed by CORS; empty means no cross-origin access.
+    pub cors_origins: Vec<String>,
+    /// Largest JSON body accepted.
+    pub json_limit: usize,
+    /// Largest uploaded image.
+    pub max_image_bytes: usize,
+    /// Whether the refresh-token cookie is marked `Secure` (true in production, behind TLS).
+    pub secure_cookies: bool,
+    /// Lifetime of the refresh-token cookie.
+    pub refresh_ttl: Duration,
+    /// How long in-flight requests may run after a shutdown signal.
+    pub shutdown_timeout: Duration,
+    /// Worker threads (0 = one per core).
+    pub workers: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            json_limit: 256 * 1024,
+            max_image_bytes: 5 * 1024 * 1024,
+            secure_cookies: false,
+            refresh_ttl: Duration::from_secs(7 * 24 * 3600),
+            shutdown_timeout: Duration::from_secs(30),
+            workers: 0,
+        }
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    // Deny by default: only listed origins get CORS headers.
+    let mut cors = Cors::default()
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .allowed_header("x-request-id")
+        .expose_headers([header::RETRY_AFTER, header::CONTENT_DISPOSITION])
+        .expose_any_header()
+        .supports_credentials()
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// Starts serving on `listener` (bind to port 0 for tests). The returned server runs until stopped or signalled.
+pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let metrics = Metrics::new().map_err(std::io::Error::other)?;
+    let settings = state.settings.clone();
+    let state = web::Data::new(state);
+    let metrics = web::Data::new(metrics);
+    let spec = ApiDoc::openapi();
+    let origins = settings.cors_origins.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(
+                ErrorHandlers::new()
+                    .handler(StatusCode::NOT_FOUND, envelope_framework_errors)
+                    .handler(StatusCode::METHOD_NOT_ALLOWED, envelope_framework_errors)
+                    .default_handler_client(envelope_framework_errors)
+                    .default_handler_server(envelope_framework_errors),
+            )
+            .wrap(cors(&origins))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::REFERRER_POLICY, "no-referrer")),
+            )
+            .wrap(from_fn(observe))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(settings.shutdown_timeout.as_secs());
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,28 @@
+//! What every handler can reach: the application services and the HTTP settings.
+
+use std::sync::Arc;
+
+use leadscore_application::activities::ActivityService;
+use leadscore_application::auth::AuthService;
+use leadscore_application::media::MediaService;
+use leadscore_application::system::HealthProbe;
+use leadscore_application::users::UserService;
+
+use crate::server::HttpSettings;
+
+/// The services behind the routes, built by the bin crate.
+#[derive(Clone)]
+pub struct AppState {
+    /// Sign-in and tokens.
+    pub auth: AuthService,
+    /// Profiles and user management.
+    pub users: UserService,
+    /// The audit trail.
+    pub activities: ActivityService,
+    /// Uploaded images.
+    pub media: MediaService,
+    /// Dependencies checked by `/ready`.
+    pub probes: Vec<Arc<dyn HealthProbe>>,
+    /// HTTP-level settings.
+    pub settings: HttpSettings,
+}

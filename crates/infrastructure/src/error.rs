@@ -1,0 +1,73 @@
+//! Errors of the adapters, and their translation into application errors.
+
+use leadscore_application::AppError;
+use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
+
+/// A failure while setting up or running an adapter.
+#[derive(Debug, thiserror::Error)]
+pub enum InfraError {
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// A file or directory could not be used.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A configuration value is unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// Translates a database error: unique violations become `Conflict` (naming the field when the constraint tells),
+/// lost connections `Unavailable`, anything else `Internal` (logged by the HTTP layer, never shown).
+pub(crate) fn db_err(err: DbErr) -> AppError {
+    if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
+        return AppError::Conflict(conflict_message(&detail));
+    }
+    match &err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => AppError::Unavailable("database unavailable".into()),
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner))
+            if matches!(
+                inner.as_ref(),
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
+            ) =>
+        {
+            AppError::Unavailable("database unavailable".into())
+        }
+        _ => AppError::Internal(err.to_string()),
+    }
+}
+
+fn conflict_message(detail: &str) -> String {
+    let detail = detail.to_lowercase();
+    for (needle, message) in [
+        ("email", "Email is already registered"),
+        ("username", "Username is already taken"),
+        ("external_id", "A customer with this externalId already exists"),
+    ] {
+        if detail.contains(needle) {
+            return message.to_owned();
+        }
+    }
+    "The resource already exists".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conflict_message;
+
+    #[test]
+    fn names_the_field_of_known_constraints() {
+        assert_eq!(conflict_message("UNIQUE constraint failed: users.email"), "Email is already registered");
+        assert_eq!(
+            conflict_message("duplicate key value violates unique constraint \"users_username_key\""),
+            "Username is already taken"
+        );
+        assert_eq!(conflict_message("something else"), "The resource already exists");
+    }
+}

@@ -1,0 +1,12 @@
+//! SeaORM implementations of the repository ports. Each works unchanged on SQLite and PostgreSQL.
+
+mod activities;
+mod login_attempts;
+mod query;
+mod refresh_tokens;
+mod users;
+
+pub use activities::SqlActivityRepository;
+pub use login_attempts::SqlLoginAttemptRepository;
+pub use refresh_tokens::SqlRefreshTokenRepository;
+pub use users::SqlUserRepository;

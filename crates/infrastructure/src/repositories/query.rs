@@ -1,0 +1,73 @@
+//! Query pieces shared by the repositories: case-insensitive search, ranges and paging.
+
+use chrono::{DateTime, Utc};
+use leadscore_application::AppError;
+use leadscore_domain::pagination::{Page, PageRequest, SortDir};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+
+use crate::error::db_err;
+
+/// `LOWER(col) LIKE '%q%'` with `%`, `_` and `\` in `q` taken literally; identical on SQLite and PostgreSQL.
+pub(crate) fn contains_ci(col: impl ColumnTrait, q: &str) -> SimpleExpr {
+    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(col.as_column_ref()))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
+/// Adds `from <= col <= to` for the bounds that are present.
+pub(crate) fn in_range<E: EntityTrait>(
+    mut select: Select<E>,
+    col: impl ColumnTrait,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Select<E> {
+    if let Some(from) = from {
+        select = select.filter(col.gte(from));
+    }
+    if let Some(to) = to {
+        select = select.filter(col.lte(to));
+    }
+    select
+}
+
+/// Sort order of a `SortDir`.
+pub(crate) fn order(dir: SortDir) -> Order {
+    match dir {
+        SortDir::Asc => Order::Asc,
+        SortDir::Desc => Order::Desc,
+    }
+}
+
+/// Counts the matching rows, then fetches one page ordered by `sort` and, for a stable order, by `tie`.
+pub(crate) async fn fetch_page<E, C>(
+    db: &C,
+    select: Select<E>,
+    sort: impl ColumnTrait,
+    dir: SortDir,
+    tie: impl ColumnTrait,
+    page: PageRequest,
+) -> Result<Page<E::Model>, AppError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let total_items = select.clone().count(db).await.map_err(db_err)?;
+    let items = select
+        .order_by(sort, order(dir))
+        .order_by(tie, order(dir))
+        .offset(page.offset())
+        .limit(u64::from(page.limit()))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    Ok(Page { items, total_items, request: page })
+}
+
+/// A stored value that no longer parses into its domain type: the database was changed behind our back.
+pub(crate) fn corrupt(what: &str, value: &str) -> AppError {
+    AppError::Internal(format!("stored {what} '{value}' is not valid"))
+}

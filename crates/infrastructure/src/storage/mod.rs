@@ -1,0 +1,5 @@
+//! File storage adapters.
+
+mod local_disk;
+
+pub use local_disk::LocalDiskStorage;

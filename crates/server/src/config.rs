@@ -1,0 +1,260 @@
+//! Typed configuration, read once at start-up from the environment (and `.env`). Every field documents its
+//! default; `README.md` has the same table.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use secrecy::{ExposeSecret, SecretString};
+
+/// The JWT secret used when none is configured. Fine on a laptop; refused when `APP_ENV=production`.
+pub const DEV_JWT_SECRET: &str = "leadscore-development-secret-do-not-use-in-production";
+
+/// Where the process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppEnv {
+    /// A developer machine or CI.
+    Development,
+    /// Serving real users: secure cookies, no default secret.
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+fn duration(raw: &str) -> Result<Duration, String> {
+    humantime::parse_duration(raw).map_err(|e| format!("expected a duration such as 15m or 7d: {e}"))
+}
+
+/// The settings as read from flags and environment variables.
+#[derive(Args, Clone)]
+pub struct ConfigArgs {
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/leadscore.db?mode=rwc")]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// `development` or `production`.
+    #[arg(long, env = "APP_ENV", value_enum, default_value = "development")]
+    pub app_env: AppEnv,
+    /// Secret for signing access tokens (at least 32 bytes).
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Access-token lifetime.
+    #[arg(long, env = "JWT_ACCESS_TTL", default_value = "15m", value_parser = duration)]
+    pub jwt_access_ttl: Duration,
+    /// Refresh-token lifetime.
+    #[arg(long, env = "JWT_REFRESH_TTL", default_value = "7d", value_parser = duration)]
+    pub jwt_refresh_ttl: Duration,
+    /// bcrypt cost (4-31).
+    #[arg(long, env = "BCRYPT_COST", default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
+    pub bcrypt_cost: u32,
+    /// Whether anyone may register as Sales.
+    #[arg(long, env = "ALLOW_SIGNUP", default_value_t = true, action = clap::ArgAction::Set)]
+    pub allow_signup: bool,
+    /// Comma-separated origins allowed by CORS (none by default).
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', default_value = "")]
+    pub cors_origins: Vec<String>,
+    /// Directory of uploaded files.
+    #[arg(long, env = "STORAGE_DIR", default_value = "data/uploads")]
+    pub storage_dir: PathBuf,
+    /// `pretty` or `json`.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+    /// Failed logins for one identifier within `LOGIN_WINDOW` before 429.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u64,
+    /// Failed logins from one address within `LOGIN_WINDOW` before 429.
+    #[arg(long, env = "LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
+    pub login_max_failures_per_ip: u64,
+    /// Sliding window of login throttling.
+    #[arg(long, env = "LOGIN_WINDOW", default_value = "15m", value_parser = duration)]
+    pub login_window: Duration,
+    /// Largest JSON body in bytes.
+    #[arg(long, env = "MAX_JSON_BYTES", default_value_t = 262_144)]
+    pub max_json_bytes: usize,
+    /// Largest uploaded image in bytes.
+    #[arg(long, env = "MAX_IMAGE_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub max_image_bytes: usize,
+    /// How long in-flight requests may finish after SIGTERM/Ctrl-C.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = duration)]
+    pub shutdown_timeout: Duration,
+    /// HTTP worker threads (0 = one per core).
+    #[arg(long, env = "HTTP_WORKERS", default_value_t = 0)]
+    pub http_workers: usize,
+}
+
+/// Validated configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Database URL.
+    pub database_url: String,
+    /// Pool size.
+    pub db_max_connections: u32,
+    /// Listen address (port 0 picks a free port).
+    pub bind: SocketAddr,
+    /// Environment.
+    pub app_env: AppEnv,
+    /// JWT signing secret.
+    pub jwt_secret: SecretString,
+    /// Access-token lifetime.
+    pub jwt_access_ttl: Duration,
+    /// Refresh-token lifetime.
+    pub jwt_refresh_ttl: Duration,
+    /// bcrypt cost.
+    pub bcrypt_cost: u32,
+    /// Self-service sign-up.
+    pub allow_signup: bool,
+    /// CORS origins.
+    pub cors_origins: Vec<String>,
+    /// Upload directory.
+    pub storage_dir: PathBuf,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Failures per identifier before 429.
+    pub login_max_failures: u64,
+    /// Failures per address before 429.
+    pub login_max_failures_per_ip: u64,
+    /// Throttling window.
+    pub login_window: Duration,
+    /// JSON body limit.
+    pub max_json_bytes: usize,
+    /// Image size limit.
+    pub max_image_bytes: usize,
+    /// Drain time on shutdown.
+    pub shutdown_timeout: Duration,
+    /// Worker threads.
+    pub http_workers: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("app_env", &self.app_env)
+            .field("jwt_secret", &"[redacted]")
+            .field("jwt_access_ttl", &self.jwt_access_ttl)
+            .field("jwt_refresh_ttl", &self.jwt_refresh_ttl)
+            .field("bcrypt_cost", &self.bcrypt_cost)
+            .field("allow_signup", &self.allow_signup)
+            .field("cors_origins", &self.cors_origins)
+            .field("storage_dir", &self.storage_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl ConfigArgs {
+    /// Validates the raw settings. Refuses the development secret in production.
+    pub fn into_config(self) -> anyhow::Result<Config> {
+        let using_default = self.jwt_secret.is_none();
+        let secret = self.jwt_secret.unwrap_or_else(|| DEV_JWT_SECRET.to_owned());
+        if self.app_env == AppEnv::Production && (using_default || secret == DEV_JWT_SECRET) {
+            anyhow::bail!("JWT_SECRET must be set to a private value when APP_ENV=production");
+        }
+        if using_default {
+            tracing::warn!("JWT_SECRET is not set: using the development secret; never do this in production");
+        }
+        Ok(Config {
+            database_url: self.database_url,
+            db_max_connections: self.db_max_connections,
+            bind: self.bind,
+            app_env: self.app_env,
+            jwt_secret: SecretString::from(secret),
+            jwt_access_ttl: self.jwt_access_ttl,
+            jwt_refresh_ttl: self.jwt_refresh_ttl,
+            bcrypt_cost: self.bcrypt_cost,
+            allow_signup: self.allow_signup,
+            cors_origins: self
+                .cors_origins
+                .into_iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            storage_dir: self.storage_dir,
+            log_format: self.log_format,
+            login_max_failures: self.login_max_failures,
+            login_max_failures_per_ip: self.login_max_failures_per_ip,
+            login_window: self.login_window,
+            max_json_bytes: self.max_json_bytes,
+            max_image_bytes: self.max_image_bytes,
+            shutdown_timeout: self.shutdown_timeout,
+            http_workers: self.http_workers,
+        })
+    }
+}
+
+impl Config {
+    /// Defaults for a given database and storage directory (tests, tools): port 0, a test secret, bcrypt cost 4.
+    pub fn for_tests(database_url: impl Into<String>, storage_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            db_max_connections: 5,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            app_env: AppEnv::Development,
+            jwt_secret: SecretString::from("test-secret-test-secret-test-secret-0123".to_owned()),
+            jwt_access_ttl: Duration::from_secs(15 * 60),
+            jwt_refresh_ttl: Duration::from_secs(7 * 24 * 3600),
+            bcrypt_cost: 4,
+            allow_signup: true,
+            cors_origins: Vec::new(),
+            storage_dir: storage_dir.into(),
+            log_format: LogFormat::Pretty,
+            login_max_failures: 5,
+            login_max_failures_per_ip: 20,
+            login_window: Duration::from_secs(15 * 60),
+            max_json_bytes: 262_144,
+            max_image_bytes: 5 * 1024 * 1024,
+            shutdown_timeout: Duration::from_secs(5),
+            http_workers: 2,
+        }
+    }
+
+    /// The secret bytes, for the token issuer only.
+    pub fn jwt_secret_bytes(&self) -> &[u8] {
+        self.jwt_secret.expose_secret().as_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(redact_url("postgres://app:hunter2@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let config = Config::for_tests("sqlite::memory:", "/tmp");
+        assert!(!format!("{config:?}").contains("test-secret"));
+    }
+}

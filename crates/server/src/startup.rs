@@ -1,0 +1,130 @@
+//! Building the application from configuration: connect, migrate, make the adapters, hand them to the services,
+//! start the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use anyhow::Context;
+use leadscore_application::activities::{ActivityLog, ActivityService};
+use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
+use leadscore_application::media::MediaService;
+use leadscore_application::system::{Clock, HealthProbe};
+use leadscore_application::users::UserService;
+use leadscore_http::Server;
+use leadscore_http::{AppState, HttpSettings, build_server};
+use leadscore_infrastructure::clock::SystemClock;
+use leadscore_infrastructure::db::{self, DatabaseProbe, DbSettings};
+use leadscore_infrastructure::repositories::{
+    SqlActivityRepository, SqlLoginAttemptRepository, SqlRefreshTokenRepository, SqlUserRepository,
+};
+use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
+use leadscore_infrastructure::storage::LocalDiskStorage;
+use sea_orm::DatabaseConnection;
+
+use crate::config::{AppEnv, Config};
+
+/// The application services, wired to their adapters. Used by the server and by CLI commands alike.
+#[derive(Clone)]
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Sign-in and tokens.
+    pub auth: AuthService,
+    /// Accounts.
+    pub users: UserService,
+    /// Audit trail.
+    pub activities: ActivityService,
+    /// Images.
+    pub media: MediaService,
+}
+
+fn chrono(duration: std::time::Duration) -> anyhow::Result<chrono::Duration> {
+    chrono::Duration::from_std(duration).context("duration out of range")
+}
+
+impl Services {
+    /// Connects to the database, applies migrations and builds every service.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let mut db_settings = DbSettings::new(config.database_url.clone());
+        db_settings.max_connections = config.db_max_connections;
+        let db = db::connect(&db_settings).await.context("connecting to the database")?;
+        db::migrate(&db).await.context("applying migrations")?;
+
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let users = Arc::new(SqlUserRepository::new(db.clone()));
+        let tokens = Arc::new(SqlRefreshTokenRepository::new(db.clone()));
+        let attempts = Arc::new(SqlLoginAttemptRepository::new(db.clone()));
+        let activity_repo = Arc::new(SqlActivityRepository::new(db.clone()));
+        let hasher = Arc::new(BcryptHasher::new(config.bcrypt_cost)?);
+        let issuer = Arc::new(JwtIssuer::new(config.jwt_secret_bytes(), chrono(config.jwt_access_ttl)?)?);
+        let storage = Arc::new(LocalDiskStorage::new(config.storage_dir.clone()));
+
+        let activity_log = ActivityLog::new(activity_repo.clone(), clock.clone());
+        let media = MediaService::new(storage, config.max_image_bytes);
+        let policy = AuthPolicy {
+            refresh_ttl: chrono(config.jwt_refresh_ttl)?,
+            allow_signup: config.allow_signup,
+            throttle: ThrottlePolicy {
+                max_failures_per_account: config.login_max_failures,
+                max_failures_per_ip: config.login_max_failures_per_ip,
+                window: chrono(config.login_window)?,
+            },
+        };
+        let auth = AuthService::new(
+            users.clone(),
+            tokens.clone(),
+            attempts,
+            hasher.clone(),
+            issuer,
+            clock.clone(),
+            activity_log.clone(),
+            policy,
+        );
+        let user_service = UserService::new(users, tokens, hasher, clock, activity_log, media.clone());
+        Ok(Self { db, auth, users: user_service, activities: ActivityService::new(activity_repo), media })
+    }
+}
+
+/// A running server and the port it bound (zero2prod's `Application`).
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Builds everything and binds the listener; the server starts serving when awaited.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let services = Services::build(&config).await?;
+        let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let probes: Vec<Arc<dyn HealthProbe>> = vec![Arc::new(DatabaseProbe::new(services.db.clone()))];
+        let state = AppState {
+            auth: services.auth,
+            users: services.users,
+            activities: services.activities,
+            media: services.media,
+            probes,
+            settings: HttpSettings {
+                cors_origins: config.cors_origins.clone(),
+                json_limit: config.max_json_bytes,
+                max_image_bytes: config.max_image_bytes,
+                secure_cookies: config.app_env == AppEnv::Production,
+                refresh_ttl: config.jwt_refresh_ttl,
+                shutdown_timeout: config.shutdown_timeout,
+                workers: config.http_workers,
+            },
+        };
+        let server = build_server(listener, state)?;
+        Ok(Self { port, server })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is signalled (SIGINT/SIGTERM: stop accepting, drain, exit).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,17 @@
+//! Database migrations of leadscore. One set of migrations runs unchanged on SQLite and PostgreSQL.
+//!
+//! Each later module adds its own migration file; migrations are never edited once released.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}
