@@ -1,1 +1,10 @@
-//! Shared helpers for the black-box and contract tests.
+//! Test support: fresh databases (a SQLite file or a PostgreSQL database named by a UUID, dropped afterwards) and
+//! `TestApp`, the real server started on port 0 against such a database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod app;
+pub mod db;
+
+pub use app::{TestApp, TestUser};
+pub use db::TestDb;

@@ -94,6 +94,7 @@ pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<S
                     .add((header::REFERRER_POLICY, "no-referrer")),
             )
             .wrap(from_fn(observe))
+            .service(web::redirect("/docs", "/docs/"))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))

@@ -1,0 +1,28 @@
+# leadscore tasks. `just --list` shows them.
+
+pg_url := env_var_or_default("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+# Start the server on the embedded SQLite database (migrations run at start-up).
+run:
+    cargo run --release -- serve
+
+# The whole test suite (SQLite; PostgreSQL too when TEST_POSTGRES_URL is set).
+test:
+    cargo nextest run --workspace --no-fail-fast
+
+# The whole suite with the PostgreSQL tests enabled and required.
+test-pg:
+    TEST_POSTGRES_URL={{pg_url}} LEADSCORE_REQUIRE_PG=1 cargo nextest run --workspace --no-fail-fast
+
+# Formatting and lints, as CI expects them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Regenerate docs/openapi.json from the code.
+openapi:
+    cargo run -q -- openapi > docs/openapi.json
+
+# Benchmarks (figures go to docs/benchmarks.md).
+bench:
+    @echo "No benchmarks yet: they arrive with the import, scoring, campaign and segmentation work."

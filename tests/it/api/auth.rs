@@ -1,0 +1,323 @@
+//! Registration, login, refresh rotation and reuse detection, logout, deactivation and throttling.
+
+use leadscore_tests::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn register(app: &TestApp, email: &str, username: Option<&str>) -> (StatusCode, Value) {
+    let mut body = json!({"email": email, "password": "s3cret-pass", "fullName": "Ana Lopez"});
+    if let Some(username) = username {
+        body["username"] = json!(username);
+    }
+    app.call(Method::POST, "/api/v1/auth/register", None, Some(body)).await
+}
+
+#[tokio::test]
+async fn register_creates_a_sales_account_and_refuses_duplicates() {
+    let app = TestApp::spawn().await;
+    let (status, body) = register(&app, "Ana@Bank.Example", Some("ana")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["status"], "success");
+    assert_eq!(body["data"]["email"], "ana@bank.example");
+    assert_eq!(body["data"]["role"], "Sales");
+    assert!(body["data"].get("passwordHash").is_none());
+
+    let (status, body) = register(&app, "ana@bank.example", None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["status"], "fail");
+    assert!(body["message"].as_str().unwrap().contains("Email"));
+    let (status, body) = register(&app, "other@bank.example", Some("ANA")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body["message"].as_str().unwrap().contains("Username"));
+
+    // Login by username works too.
+    app.login_as("ana", "s3cret-pass").await;
+}
+
+#[tokio::test]
+async fn register_validates_every_field_at_once() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": "not-an-email", "password": "short", "username": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["message"], "Validation failed");
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for field in ["email", "password", "username"] {
+        assert!(fields.contains(&field), "{field} missing in {body}");
+    }
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": "a@b.example", "password": "onlyletters"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn signup_can_be_disabled() {
+    let app = TestApp::spawn_with(|c| c.allow_signup = false).await;
+    let (status, _) = register(&app, "ana@bank.example", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn login_fails_the_same_way_for_unknown_users_and_wrong_passwords() {
+    let app = TestApp::spawn().await;
+    let (s1, unknown) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": "nobody@x.example", "password": "whatever1"})),
+        )
+        .await;
+    let (s2, wrong) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": app.admin.email, "password": "wrong-pass-1"})),
+        )
+        .await;
+    assert_eq!(s1, StatusCode::UNAUTHORIZED);
+    assert_eq!(s2, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown, wrong, "the two failures must be indistinguishable");
+
+    // Both failures are in the audit trail.
+    let (_, activities) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/users/{}/activities?action=LOGIN_FAILED", app.admin.id),
+            Some(&app.admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(activities["data"]["pagination"]["totalItems"], 1, "{activities}");
+}
+
+#[tokio::test]
+async fn login_answers_tokens_and_sets_an_httponly_cookie() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post_json("/api/v1/auth/login", &json!({"identifier": "ADMIN@leadscore.test", "password": app.admin.password}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("rt="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["tokenType"], "Bearer");
+    assert!(body["data"]["expiresIn"].as_i64().unwrap() > 800);
+    assert!(body["data"]["user"]["lastLoginAt"].is_string());
+
+    let token = body["data"]["accessToken"].as_str().unwrap();
+    let (status, me) = app.call(Method::GET, "/api/v1/me", Some(token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["data"]["role"], "Admin");
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
+    let app = TestApp::spawn().await;
+    let user = app.user("Sales").await;
+    let (status, first) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": user.refresh_token}))).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let rotated = first["data"]["refreshToken"].as_str().unwrap().to_owned();
+    assert_ne!(rotated, user.refresh_token);
+
+    // The old token again: reuse. The whole family is revoked, including the token just issued.
+    let (status, _) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": user.refresh_token}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": rotated}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the rotated token must be revoked after reuse");
+
+    let (_, activities) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/users/{}/activities?action=TOKEN_REUSE", user.id),
+            Some(&app.admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(activities["data"]["pagination"]["totalItems"], 1);
+
+    // Another session of the same user is unaffected.
+    let second = app.login_as(&user.email, &user.password).await;
+    let (status, _) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": second.refresh_token}))).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn refresh_and_logout_accept_the_cookie() {
+    let app = TestApp::spawn().await;
+    let user = app.user("Manager").await;
+    let response = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", format!("rt={}", user.refresh_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let rotated = body["data"]["refreshToken"].as_str().unwrap().to_owned();
+
+    let response = app
+        .request(Method::POST, "/api/v1/auth/logout")
+        .header("cookie", format!("rt={rotated}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cleared = response.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cleared.starts_with("rt=;") && cleared.contains("Max-Age=0"), "{cleared}");
+
+    let (status, _) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": rotated}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a logged-out session cannot refresh");
+    // Logging out again is harmless.
+    let (status, _) = app.call(Method::POST, "/api/v1/auth/logout", None, Some(json!({"refreshToken": rotated}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.call(Method::POST, "/api/v1/auth/refresh", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+#[tokio::test]
+async fn deactivated_users_are_locked_out_at_once() {
+    let app = TestApp::spawn().await;
+    let user = app.user("Sales").await;
+    let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&user.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/users/{}", user.id),
+            Some(&app.admin.token),
+            Some(json!({"isActive": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&user.token), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the existing access token stops working");
+    let (status, _) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": user.refresh_token}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": user.email, "password": user.password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body["message"].as_str().unwrap().contains("deactivated"));
+
+    // Reactivated, they can sign in again.
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/users/{}", user.id),
+        Some(&app.admin.token),
+        Some(json!({"isActive": true})),
+    )
+    .await;
+    app.login_as(&user.email, &user.password).await;
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_account_with_retry_after() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
+    let user = app.user("Sales").await;
+    let wrong = json!({"identifier": user.email, "password": "wrong-pass-1"});
+    for _ in 0..3 {
+        let (status, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(wrong.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let response =
+        app.post_json("/api/v1/auth/login", &json!({"identifier": user.email, "password": user.password})).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password is refused while locked");
+    let retry: u64 = response.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "fail");
+
+    // Other accounts are not affected by this account's lock.
+    app.login_as(&app.admin.email, &app.admin.password).await;
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_address() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures = 100;
+        c.login_max_failures_per_ip = 4;
+    })
+    .await;
+    for i in 0..4 {
+        let body = json!({"identifier": format!("nobody{i}@x.example"), "password": "whatever-1"});
+        let (status, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": app.admin.email, "password": app.admin.password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn tampered_expired_and_foreign_tokens_are_refused() {
+    use leadscore_application::auth::TokenIssuer;
+    use leadscore_domain::users::Role;
+    use leadscore_infrastructure::security::JwtIssuer;
+
+    let app = TestApp::spawn().await;
+    // Flip a character in the middle of the signature (the last one may only carry padding bits).
+    let mut tampered: Vec<char> = app.admin.token.chars().collect();
+    let at = tampered.len() - 10;
+    tampered[at] = if tampered[at] == 'A' { 'B' } else { 'A' };
+    let tampered: String = tampered.into_iter().collect();
+    let admin_id = app.admin.id.parse().unwrap();
+    let ttl = chrono::Duration::minutes(15);
+    // Signed with the server's own secret but issued an hour ago: only the expiry is wrong.
+    let expired = JwtIssuer::new(app.config.jwt_secret_bytes(), ttl)
+        .unwrap()
+        .issue_access(admin_id, Role::Admin, chrono::Utc::now() - chrono::Duration::hours(1))
+        .unwrap()
+        .token;
+    let foreign = JwtIssuer::new(b"another-secret-another-secret-0123456789", ttl)
+        .unwrap()
+        .issue_access(admin_id, Role::Admin, chrono::Utc::now())
+        .unwrap()
+        .token;
+    for token in [tampered.as_str(), expired.as_str(), foreign.as_str(), "not-a-jwt"] {
+        let (status, body) = app.call(Method::GET, "/api/v1/me", Some(token), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token}: {body}");
+        assert_eq!(body["status"], "fail");
+    }
+    let (status, _) = app.call(Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A valid token of a deleted account stops working too.
+    let user = app.user("Sales").await;
+    app.call(Method::DELETE, &format!("/api/v1/users/{}", user.id), Some(&app.admin.token), None).await;
+    let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&user.token), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

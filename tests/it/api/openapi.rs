@@ -1,0 +1,70 @@
+//! The committed spec is the generated one, and the server serves it.
+
+use leadscore_tests::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+fn committed_spec_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json")
+}
+
+#[test]
+fn committed_spec_is_current() {
+    let generated = leadscore_http::openapi::spec_json();
+    let committed = std::fs::read_to_string(committed_spec_path()).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/openapi.json is stale: regenerate it with `just openapi` (cargo run -q -- openapi > docs/openapi.json)"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_and_security() {
+    let spec: Value = serde_json::from_str(&leadscore_http::openapi::spec_json()).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    let public = [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/health",
+        "/ready",
+        "/metrics",
+        "/media/{key}",
+    ];
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(paths.len() >= 15, "expected every route in the spec");
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");
+            if public.contains(&path.as_str()) {
+                continue;
+            }
+            assert!(op["security"].as_array().is_some_and(|s| !s.is_empty()), "{method} {path} has no security");
+            assert!(responses.contains_key("401"), "{method} {path} does not document 401");
+        }
+    }
+    assert!(spec["components"]["securitySchemes"]["bearerAuth"].is_object());
+}
+
+#[tokio::test]
+async fn serves_the_spec_and_swagger_ui() {
+    let app = TestApp::spawn().await;
+    let response = app.request(Method::GET, "/api-docs/openapi.json").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let served: Value = response.json().await.unwrap();
+    let generated: Value = serde_json::from_str(&leadscore_http::openapi::spec_json()).unwrap();
+    assert_eq!(served, generated);
+
+    let redirect = app.request(Method::GET, "/docs").send().await.unwrap();
+    assert!(redirect.status().is_redirection());
+    let page = app.request(Method::GET, "/docs/").send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "Swagger UI page expected");
+    // Vendored assets: the page references only relative paths, never a CDN.
+    assert!(!html.contains("https://"), "Swagger UI must not load assets from elsewhere");
+    let bundle = app.request(Method::GET, "/docs/swagger-ui-bundle.js").send().await.unwrap();
+    assert_eq!(bundle.status(), StatusCode::OK);
+}
