@@ -5,4 +5,5 @@
 
 mod api;
 mod architecture;
+mod cli;
 mod contract;

@@ -83,6 +83,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Runs a command line as the binary would (after `.env` and logging set-up), for tests and embedding.
+pub async fn execute<I, T>(args: I) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    run(Cli::try_parse_from(args)?).await
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config.into_config()?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -123,7 +132,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created Admin {} ({})", user.email, user.id);
             Ok(())
         }
-        Command::Openapi => Ok(()),
+        Command::Openapi => {
+            print!("{}", leadscore_http::openapi::spec_json());
+            Ok(())
+        }
     }
 }
 
