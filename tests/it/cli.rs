@@ -29,8 +29,11 @@ async fn admin_create_validates_and_refuses_duplicates() {
     };
     let weak = run(&["admin", "create", "--email", "ops@bank.example", "--password", "weak"]).await.unwrap_err();
     assert!(weak.to_string().contains("password"), "{weak}");
-    run(&["admin", "create", "--email", "ops@bank.example", "--password", "Str0ng-pass", "--name", "Ops"]).await.unwrap();
-    let again = run(&["admin", "create", "--email", "OPS@bank.example", "--password", "Str0ng-pass"]).await.unwrap_err();
+    run(&["admin", "create", "--email", "ops@bank.example", "--password", "Str0ng-pass", "--name", "Ops"])
+        .await
+        .unwrap();
+    let again =
+        run(&["admin", "create", "--email", "OPS@bank.example", "--password", "Str0ng-pass"]).await.unwrap_err();
     assert!(again.to_string().contains("already registered"), "{again}");
 
     // The account works: the same database lets it sign in, as Admin.
@@ -58,9 +61,23 @@ async fn production_refuses_the_development_secret() {
     .await
     .unwrap_err();
     assert!(err.to_string().contains("JWT_SECRET"), "{err}");
-    let short = execute(["leadscore", "--jwt-secret", "short", "--database-url", &url, "--bcrypt-cost", "4", "admin", "create", "--email", "a@b.example", "--password", "Str0ng-pass"])
-        .await
-        .unwrap_err();
+    let short = execute([
+        "leadscore",
+        "--jwt-secret",
+        "short",
+        "--database-url",
+        &url,
+        "--bcrypt-cost",
+        "4",
+        "admin",
+        "create",
+        "--email",
+        "a@b.example",
+        "--password",
+        "Str0ng-pass",
+    ])
+    .await
+    .unwrap_err();
     assert!(format!("{short:#}").contains("32 bytes"), "{short:#}");
     assert!(!format!("{short:#}").contains("short\""), "the secret itself is never echoed");
 }

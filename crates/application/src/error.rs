@@ -1,6 +1,6 @@
 //! The one error type of the application layer. The HTTP crate maps each variant to a status code in one place.
 
-use leadscore_domain::{DomainError, FieldError};
+use leadscore_domain::{DomainError, FieldError, RowError};
 
 /// Why a use case did not succeed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,6 +29,16 @@ pub enum AppError {
     /// A file of a kind that is not accepted (415).
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// A well-formed file whose rows fail validation (422): the first errors and how many there are in all.
+    #[error("{message}")]
+    Unprocessable {
+        /// What failed, for people.
+        message: String,
+        /// Up to the first 100 row errors.
+        errors: Vec<RowError>,
+        /// Every row error found.
+        total_errors: u64,
+    },
     /// Too many attempts; retry after the given number of seconds (429).
     #[error("{message}")]
     TooManyRequests {

@@ -7,8 +7,10 @@
 pub mod activities;
 pub mod auth;
 pub mod caller;
+pub mod customers;
 pub mod error;
 pub mod media;
+pub mod segmentation;
 pub mod system;
 pub mod users;
 

@@ -26,6 +26,26 @@ string_enum!(
         PasswordChanged => "PASSWORD_CHANGED",
         /// An avatar was replaced.
         AvatarUpdated => "AVATAR_UPDATED",
+        /// A customer was created.
+        CustomerCreated => "CUSTOMER_CREATED",
+        /// A customer was changed.
+        CustomerUpdated => "CUSTOMER_UPDATED",
+        /// A customer was deleted.
+        CustomerDeleted => "CUSTOMER_DELETED",
+        /// Customers were imported from a file.
+        CustomersImported => "CUSTOMERS_IMPORTED",
+        /// Customers were exported to a file.
+        CustomersExported => "CUSTOMERS_EXPORTED",
+        /// A transaction file was uploaded for segmentation.
+        DatasetUploaded => "DATASET_UPLOADED",
+        /// A transaction file and its analyses were deleted.
+        DatasetDeleted => "DATASET_DELETED",
+        /// An RFM analysis was run and stored.
+        AnalysisCreated => "ANALYSIS_CREATED",
+        /// An RFM analysis was deleted.
+        AnalysisDeleted => "ANALYSIS_DELETED",
+        /// The customers of an RFM analysis were exported to a file.
+        AnalysisExported => "ANALYSIS_EXPORTED",
     }
 );
 

@@ -18,6 +18,17 @@ impl FieldError {
     }
 }
 
+/// One invalid value in one row of an uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Spreadsheet row number: the header is row 1, the first data row is row 2.
+    pub row: u64,
+    /// The column, as the API spells it (camelCase).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// A domain rule was broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {

@@ -3,9 +3,12 @@
 //! Nothing here performs I/O or knows a framework; every type that crosses a layer boundary starts here.
 
 pub mod activity;
+pub mod customers;
 pub mod error;
 mod macros;
 pub mod pagination;
+pub mod scoring;
+pub mod segmentation;
 pub mod users;
 
-pub use error::{DomainError, FieldError};
+pub use error::{DomainError, FieldError, RowError};

@@ -11,6 +11,10 @@ use utoipa::ToSchema;
 /// One thing wrong with the request: a field, or a row of an uploaded file.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorItem {
+    /// The row of an uploaded file (header = row 1), for file errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(null))]
+    pub row: Option<u64>,
     /// The field, camelCase, as in the request.
     #[schema(example = "email")]
     pub field: String,
@@ -31,6 +35,9 @@ pub struct ErrorBody {
     /// Field- or row-level detail, when there is any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorItem>>,
+    /// For file validation failures: every row error found (`errors` holds the first 100).
+    #[serde(rename = "totalErrors", skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<u64>,
 }
 
 /// An application error on its way to becoming an HTTP answer.
@@ -61,6 +68,8 @@ impl ApiError {
     }
 }
 
+impl std::error::Error for ApiError {}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match &self.0 {
@@ -71,6 +80,7 @@ impl ResponseError for ApiError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,12 +89,26 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let mut total_errors = None;
         let (kind, message, errors) = match &self.0 {
             AppError::Validation(fields) => (
                 "fail",
                 "Validation failed".to_owned(),
-                Some(fields.iter().map(|f| ErrorItem { field: f.field.clone(), message: f.message.clone() }).collect()),
+                Some(
+                    fields
+                        .iter()
+                        .map(|f| ErrorItem { row: None, field: f.field.clone(), message: f.message.clone() })
+                        .collect(),
+                ),
             ),
+            AppError::Unprocessable { message, errors, total_errors: total } => {
+                total_errors = Some(*total);
+                let items = errors
+                    .iter()
+                    .map(|e| ErrorItem { row: Some(e.row), field: e.field.clone(), message: e.message.clone() })
+                    .collect();
+                ("fail", message.clone(), Some(items))
+            }
             AppError::Internal(detail) => {
                 // The cause goes to the log (inside the request's span, so with its request id), never to the client.
                 tracing::error!(error = %detail, "internal error");
@@ -96,7 +120,7 @@ impl ResponseError for ApiError {
             }
             other => ("fail", other.to_string(), None),
         };
-        let mut response = HttpResponse::build(status).json(ErrorBody { status: kind, message, errors });
+        let mut response = HttpResponse::build(status).json(ErrorBody { status: kind, message, errors, total_errors });
         if let AppError::TooManyRequests { retry_after_secs, .. } = &self.0
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {

@@ -7,6 +7,11 @@ use utoipa::{Modify, OpenApi};
 use crate::dto::activities::ActivityDto;
 use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use crate::dto::common::{Pagination, SortDirParam};
+use crate::dto::customers::{
+    ContactDto, CreateCustomerRequest, CustomerDto, CustomerSortBy, EducationDto, ExportFormatParam, ImportModeParam,
+    ImportReportDto, JobDto, MaritalDto, MonthDto, OnConflictParam, OutcomeDto, PoutcomeDto, TierDto,
+    UpdateCustomerRequest,
+};
 use crate::dto::media::UploadDto;
 use crate::dto::users::{
     AdminUpdateUserRequest, ChangePasswordRequest, CreateUserRequest, DeleteAccountRequest, RoleDto,
@@ -15,7 +20,7 @@ use crate::dto::users::{
 use crate::error::{ErrorBody, ErrorItem};
 use crate::extract::FileUpload;
 use crate::response::MessageEnvelope;
-use crate::routes::{auth, health, me, media, users};
+use crate::routes::{auth, customers, health, me, media, users};
 
 struct BearerAuth;
 
@@ -52,6 +57,8 @@ and answer `{items, pagination}`.",
         users::create_user, users::list_users, users::user_stats, users::get_user, users::update_user,
         users::delete_user, users::set_user_avatar, users::user_activities,
         media::upload_image, media::serve_media,
+        customers::list_customers, customers::create_customer, customers::get_customer, customers::update_customer,
+        customers::delete_customer, customers::import_customers, customers::export_customers,
         health::health, health::ready, health::metrics,
     ),
     components(schemas(
@@ -59,12 +66,16 @@ and answer `{items, pagination}`.",
         RegisterRequest, LoginRequest, RefreshRequest, TokenResponse,
         UserDto, RoleDto, UserSortBy, UserStatsDto, UpdateProfileRequest, ChangePasswordRequest, DeleteAccountRequest,
         CreateUserRequest, AdminUpdateUserRequest, ActivityDto, UploadDto, FileUpload,
+        CustomerDto, CreateCustomerRequest, UpdateCustomerRequest, CustomerSortBy, ExportFormatParam, ImportModeParam,
+        OnConflictParam, ImportReportDto, JobDto, MaritalDto, EducationDto, ContactDto, MonthDto, PoutcomeDto,
+        OutcomeDto, TierDto,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "Auth", description = "Sign-up, sign-in, token refresh and sign-out"),
         (name = "Me", description = "The signed-in user's own account"),
         (name = "Users", description = "User management (Admin)"),
+        (name = "Customers", description = "The customer base: search, import, export"),
         (name = "Uploads", description = "Images"),
         (name = "Operations", description = "Health, readiness and metrics"),
     )

@@ -26,6 +26,8 @@ pub struct HttpSettings {
     pub json_limit: usize,
     /// Largest uploaded image.
     pub max_image_bytes: usize,
+    /// Largest customer import file.
+    pub max_import_bytes: usize,
     /// Whether the refresh-token cookie is marked `Secure` (true in production, behind TLS).
     pub secure_cookies: bool,
     /// Lifetime of the refresh-token cookie.
@@ -42,6 +44,7 @@ impl Default for HttpSettings {
             cors_origins: Vec::new(),
             json_limit: 256 * 1024,
             max_image_bytes: 5 * 1024 * 1024,
+            max_import_bytes: 50 * 1024 * 1024,
             secure_cookies: false,
             refresh_ttl: Duration::from_secs(7 * 24 * 3600),
             shutdown_timeout: Duration::from_secs(30),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leadscore_application::activities::ActivityService;
 use leadscore_application::auth::AuthService;
+use leadscore_application::customers::CustomerService;
 use leadscore_application::media::MediaService;
 use leadscore_application::system::HealthProbe;
 use leadscore_application::users::UserService;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub auth: AuthService,
     /// Profiles and user management.
     pub users: UserService,
+    /// The customer base.
+    pub customers: CustomerService,
     /// The audit trail.
     pub activities: ActivityService,
     /// Uploaded images.

@@ -2,7 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use leadscore_application::customers::{DemoIdentity, ImportOptions, ImportReport, OnConflict, parse_customers};
 use leadscore_application::users::CreateUser;
 use leadscore_domain::users::Role;
 use leadscore_infrastructure::db::{self, DbSettings};
@@ -10,6 +17,8 @@ use leadscore_infrastructure::db::{self, DbSettings};
 use crate::config::{ConfigArgs, redact_url};
 use crate::startup::{Application, Services};
 use crate::telemetry;
+
+mod segment;
 
 /// Predictive lead scoring for a bank's term-deposit campaigns.
 #[derive(Parser)]
@@ -34,6 +43,44 @@ enum Command {
     },
     /// Print the OpenAPI spec (JSON) to standard output.
     Openapi,
+    /// RFM-segment a local transaction file (CSV or XLSX) and print the segments: the same pipeline as
+    /// POST /api/v1/segmentation/datasets/{id}/analyses, without a database.
+    Segment(segment::SegmentArgs),
+    /// Import customers from a CSV or XLSX file: the same use case as POST /api/v1/customers/import.
+    Import {
+        /// The file (UCI Bank Marketing format or this API's export format).
+        file: PathBuf,
+        /// `strict`: any invalid row rejects the file; `skip`: import the valid rows.
+        #[arg(long, value_enum, default_value = "strict")]
+        mode: ImportMode,
+        /// What to do with rows matching an existing customer (by externalId, then email).
+        #[arg(long, value_enum, default_value = "skip")]
+        on_conflict: ConflictMode,
+        /// Validate and count without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Load demo data: a bank-full.csv-format file with generated names, e-mails, phones and cities.
+    Seed {
+        /// Required: makes it explicit that demo data is wanted.
+        #[arg(long)]
+        demo: bool,
+        /// The file (defaults to the bundled 4,521-row UCI sample).
+        #[arg(default_value = "model/data/bank.csv")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportMode {
+    Strict,
+    Skip,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConflictMode {
+    Skip,
+    Update,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +140,10 @@ where
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Needs no configuration (no database, no secret), so it does not read or check any.
+    if let Some(Command::Segment(args)) = cli.command {
+        return segment::run(args).await;
+    }
     let config = cli.config.into_config()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -132,10 +183,87 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created Admin {} ({})", user.email, user.id);
             Ok(())
         }
+        Command::Import { file, mode, on_conflict, dry_run } => {
+            let options = ImportOptions {
+                strict: matches!(mode, ImportMode::Strict),
+                on_conflict: match on_conflict {
+                    ConflictMode::Skip => OnConflict::Skip,
+                    ConflictMode::Update => OnConflict::Update,
+                },
+                dry_run,
+            };
+            let report = import_file(&config, &file, options, false).await?;
+            print_report(&report);
+            Ok(())
+        }
+        Command::Seed { demo, file } => {
+            anyhow::ensure!(demo, "say --demo to load demo data");
+            let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
+            let report = import_file(&config, &file, options, true).await?;
+            print_report(&report);
+            Ok(())
+        }
         Command::Openapi => {
             print!("{}", leadscore_http::openapi::spec_json());
             Ok(())
         }
+        Command::Segment(args) => segment::run(args).await,
+    }
+}
+
+/// Parses and imports a file through the customer use case, with a progress bar on a terminal. `demo` fills in
+/// generated identities.
+async fn import_file(
+    config: &crate::Config,
+    file: &std::path::Path,
+    options: ImportOptions,
+    demo: bool,
+) -> anyhow::Result<ImportReport> {
+    let started = Instant::now();
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = Services::build(config).await?;
+    let parsed = parse_customers(&bytes, config.max_import_rows, |row, draft| {
+        if demo {
+            let identity = DemoIdentity::nth(row.saturating_sub(2));
+            draft.external_id = Some(identity.external_id);
+            draft.name = Some(identity.name);
+            draft.email = Some(identity.email);
+            draft.phone = Some(identity.phone);
+            draft.city = Some(identity.city);
+        }
+    })
+    .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    let bar = ProgressBar::new(parsed.valid.len() as u64);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} writing {pos}/{len} rows [{bar:40}] {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let progress_bar = bar.clone();
+    let progress = Arc::new(move |written: u64| progress_bar.set_position(written));
+    let report = services
+        .customers
+        .import_parsed(None, parsed, options, Some(progress), started)
+        .await
+        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+fn print_report(report: &ImportReport) {
+    println!(
+        "{}{} rows: {} created, {} updated, {} skipped, {} rejected in {} ms",
+        if report.dry_run { "dry run: " } else { "" },
+        report.total_rows,
+        report.created,
+        report.updated,
+        report.skipped,
+        report.rejected,
+        report.duration_ms
+    );
+    for error in &report.errors {
+        println!("  row {}: {} {}", error.row, error.field, error.message);
+    }
+    if !report.unknown_columns.is_empty() {
+        println!("  unknown columns ignored: {}", report.unknown_columns.join(", "));
     }
 }
 
@@ -143,6 +271,11 @@ fn describe(err: &leadscore_application::AppError) -> String {
     match err {
         leadscore_application::AppError::Validation(fields) => {
             fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
+        leadscore_application::AppError::Unprocessable { message, errors, total_errors } => {
+            let rows: Vec<String> =
+                errors.iter().take(10).map(|e| format!("row {}: {} {}", e.row, e.field, e.message)).collect();
+            format!("{message} ({total_errors} errors)\n  {}", rows.join("\n  "))
         }
         other => other.to_string(),
     }

@@ -87,6 +87,12 @@ pub struct ConfigArgs {
     /// Largest uploaded image in bytes.
     #[arg(long, env = "MAX_IMAGE_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub max_image_bytes: usize,
+    /// Largest customer import file in bytes.
+    #[arg(long, env = "MAX_IMPORT_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_import_bytes: usize,
+    /// Largest number of data rows in one customer import.
+    #[arg(long, env = "MAX_IMPORT_ROWS", default_value_t = 1_000_000)]
+    pub max_import_rows: u64,
     /// How long in-flight requests may finish after SIGTERM/Ctrl-C.
     #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = duration)]
     pub shutdown_timeout: Duration,
@@ -132,6 +138,10 @@ pub struct Config {
     pub max_json_bytes: usize,
     /// Image size limit.
     pub max_image_bytes: usize,
+    /// Import file size limit.
+    pub max_import_bytes: usize,
+    /// Import row limit.
+    pub max_import_rows: u64,
     /// Drain time on shutdown.
     pub shutdown_timeout: Duration,
     /// Worker threads.
@@ -203,6 +213,8 @@ impl ConfigArgs {
             login_window: self.login_window,
             max_json_bytes: self.max_json_bytes,
             max_image_bytes: self.max_image_bytes,
+            max_import_bytes: self.max_import_bytes,
+            max_import_rows: self.max_import_rows,
             shutdown_timeout: self.shutdown_timeout,
             http_workers: self.http_workers,
         })
@@ -230,6 +242,8 @@ impl Config {
             login_window: Duration::from_secs(15 * 60),
             max_json_bytes: 262_144,
             max_image_bytes: 5 * 1024 * 1024,
+            max_import_bytes: 50 * 1024 * 1024,
+            max_import_rows: 1_000_000,
             shutdown_timeout: Duration::from_secs(5),
             http_workers: 2,
         }

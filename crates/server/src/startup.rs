@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
+use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
@@ -15,7 +16,8 @@ use leadscore_http::{AppState, HttpSettings, build_server};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe, DbSettings};
 use leadscore_infrastructure::repositories::{
-    SqlActivityRepository, SqlLoginAttemptRepository, SqlRefreshTokenRepository, SqlUserRepository,
+    SqlActivityRepository, SqlCustomerRepository, SqlLoginAttemptRepository, SqlRefreshTokenRepository,
+    SqlUserRepository,
 };
 use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
 use leadscore_infrastructure::storage::LocalDiskStorage;
@@ -34,6 +36,8 @@ pub struct Services {
     pub users: UserService,
     /// Audit trail.
     pub activities: ActivityService,
+    /// The customer base.
+    pub customers: CustomerService,
     /// Images.
     pub media: MediaService,
 }
@@ -80,8 +84,14 @@ impl Services {
             activity_log.clone(),
             policy,
         );
+        let customers = CustomerService::new(
+            Arc::new(SqlCustomerRepository::new(db.clone())),
+            clock.clone(),
+            activity_log.clone(),
+            ImportLimits { max_rows: config.max_import_rows },
+        );
         let user_service = UserService::new(users, tokens, hasher, clock, activity_log, media.clone());
-        Ok(Self { db, auth, users: user_service, activities: ActivityService::new(activity_repo), media })
+        Ok(Self { db, auth, users: user_service, activities: ActivityService::new(activity_repo), customers, media })
     }
 }
 
@@ -102,12 +112,14 @@ impl Application {
             auth: services.auth,
             users: services.users,
             activities: services.activities,
+            customers: services.customers,
             media: services.media,
             probes,
             settings: HttpSettings {
                 cors_origins: config.cors_origins.clone(),
                 json_limit: config.max_json_bytes,
                 max_image_bytes: config.max_image_bytes,
+                max_import_bytes: config.max_import_bytes,
                 secure_cookies: config.app_env == AppEnv::Production,
                 refresh_ttl: config.jwt_refresh_ttl,
                 shutdown_timeout: config.shutdown_timeout,

@@ -98,3 +98,12 @@ pub fn check_range(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Re
         _ => Ok(()),
     }
 }
+
+/// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -4,5 +4,6 @@
 pub mod activities;
 pub mod auth;
 pub mod common;
+pub mod customers;
 pub mod media;
 pub mod users;

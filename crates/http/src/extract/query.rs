@@ -21,7 +21,8 @@ where
 {
     let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
     let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = camel_case(&err.path().to_string());
+        // A repeated parameter fails as `job[1]`; the client knows it by its name.
+        let path = camel_case(&err.path().to_string()).split('[').next().unwrap_or_default().to_owned();
         let field = if path.is_empty() || path == "." { "query".to_owned() } else { path };
         ApiError::field(field, err.into_inner().to_string())
     })?;

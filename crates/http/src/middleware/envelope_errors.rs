@@ -27,7 +27,12 @@ pub fn envelope_framework_errors<B: MessageBody + 'static>(
         s if s >= 500 => "Internal server error".to_owned(),
         _ => status.canonical_reason().unwrap_or("Request failed").to_owned(),
     };
-    let body = ErrorBody { status: if status.is_server_error() { "error" } else { "fail" }, message, errors: None };
+    let body = ErrorBody {
+        status: if status.is_server_error() { "error" } else { "fail" },
+        message,
+        errors: None,
+        total_errors: None,
+    };
     let json = serde_json::to_string(&body).unwrap_or_default();
     let (req, res) = res.into_parts();
     let mut res = res.set_body(BoxBody::new(json));

@@ -2,6 +2,7 @@
 //! method on a known path is a 405, not a 404.
 
 pub mod auth;
+pub mod customers;
 pub mod health;
 pub mod me;
 pub mod media;
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(auth::configure)
+            .configure(customers::configure)
             .configure(me::configure)
             .configure(users::configure)
             .configure(media::configure_api)

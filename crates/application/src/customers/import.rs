@@ -1,0 +1,397 @@
+//! Turning an uploaded file into validated customers: header mapping (UCI and our export format, case-insensitive),
+//! per-cell parsing, and every row error with its row number and column.
+
+use leadscore_domain::customers::{CustomerDraft, NewCustomer, parse_yes_no};
+use leadscore_domain::{DomainError, RowError};
+
+use super::table::{TableVisitor, read_table};
+use crate::AppError;
+
+/// What to do with a row that matches an existing customer (by external id, then e-mail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnConflict {
+    /// Leave the existing customer alone (default).
+    #[default]
+    Skip,
+    /// Overwrite the existing customer's attributes.
+    Update,
+}
+
+/// How an import behaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// `true`: any invalid row rejects the whole file (default). `false`: valid rows are imported, invalid ones
+    /// reported.
+    pub strict: bool,
+    /// Matching customers.
+    pub on_conflict: OnConflict,
+    /// Validate and count without writing.
+    pub dry_run: bool,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    /// Data rows in the file.
+    pub total_rows: u64,
+    /// Customers created.
+    pub created: u64,
+    /// Customers updated.
+    pub updated: u64,
+    /// Rows matching existing customers that were left alone.
+    pub skipped: u64,
+    /// Invalid rows not imported.
+    pub rejected: u64,
+    /// Whether nothing was written.
+    pub dry_run: bool,
+    /// Wall time of the whole import.
+    pub duration_ms: u64,
+    /// Up to the first 100 row errors.
+    pub errors: Vec<RowError>,
+    /// Every row error found.
+    pub total_errors: u64,
+    /// Columns that mean nothing to us, reported so a typo does not go unnoticed.
+    pub unknown_columns: Vec<String>,
+}
+
+/// Columns every file must have.
+const REQUIRED: [Column; 15] = [
+    Column::Age,
+    Column::Job,
+    Column::Marital,
+    Column::Education,
+    Column::Default,
+    Column::Balance,
+    Column::Housing,
+    Column::Loan,
+    Column::Contact,
+    Column::Day,
+    Column::Month,
+    Column::Campaign,
+    Column::Pdays,
+    Column::Previous,
+    Column::Poutcome,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    ExternalId,
+    Name,
+    Email,
+    Phone,
+    City,
+    Age,
+    Job,
+    Marital,
+    Education,
+    Default,
+    Balance,
+    Housing,
+    Loan,
+    Contact,
+    Day,
+    Month,
+    Duration,
+    Campaign,
+    Pdays,
+    Previous,
+    Poutcome,
+    Y,
+    /// A column of our own export that is not imported (id, score, timestamps).
+    Ignored,
+}
+
+impl Column {
+    /// The API name, used in errors.
+    fn api_name(self) -> &'static str {
+        match self {
+            Column::ExternalId => "externalId",
+            Column::Name => "name",
+            Column::Email => "email",
+            Column::Phone => "phone",
+            Column::City => "city",
+            Column::Age => "age",
+            Column::Job => "job",
+            Column::Marital => "marital",
+            Column::Education => "education",
+            Column::Default => "default",
+            Column::Balance => "balance",
+            Column::Housing => "housing",
+            Column::Loan => "loan",
+            Column::Contact => "contact",
+            Column::Day => "day",
+            Column::Month => "month",
+            Column::Duration => "duration",
+            Column::Campaign => "campaign",
+            Column::Pdays => "pdays",
+            Column::Previous => "previous",
+            Column::Poutcome => "poutcome",
+            Column::Y => "y",
+            Column::Ignored => "",
+        }
+    }
+
+    /// Header names are matched case-insensitively and without separators: `externalId`, `external_id` and
+    /// `External ID` are one column.
+    fn from_header(raw: &str) -> Option<Self> {
+        let key: String = raw.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        Some(match key.as_str() {
+            "externalid" => Column::ExternalId,
+            "name" | "fullname" => Column::Name,
+            "email" => Column::Email,
+            "phone" => Column::Phone,
+            "city" => Column::City,
+            "age" => Column::Age,
+            "job" => Column::Job,
+            "marital" => Column::Marital,
+            "education" => Column::Education,
+            "default" => Column::Default,
+            "balance" => Column::Balance,
+            "housing" => Column::Housing,
+            "loan" => Column::Loan,
+            "contact" => Column::Contact,
+            "day" => Column::Day,
+            "month" => Column::Month,
+            "duration" => Column::Duration,
+            "campaign" => Column::Campaign,
+            "pdays" => Column::Pdays,
+            "previous" => Column::Previous,
+            "poutcome" => Column::Poutcome,
+            "y" | "outcome" => Column::Y,
+            "id" | "score" | "probability" | "tier" | "modelversion" | "scoredat" | "createdat" | "updatedat"
+            | "outcomeat" => Column::Ignored,
+            _ => return None,
+        })
+    }
+}
+
+/// A parsed file: the valid customers with their row numbers and every problem found.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    /// Valid rows, in file order.
+    pub valid: Vec<(u64, NewCustomer)>,
+    /// Every row error (all of them; the report keeps the first 100).
+    pub errors: Vec<RowError>,
+    /// Data rows read.
+    pub total_rows: u64,
+    /// Rows with at least one error.
+    pub rejected: u64,
+    /// Unrecognised columns.
+    pub unknown_columns: Vec<String>,
+}
+
+struct Parser<F: FnMut(u64, &mut CustomerDraft)> {
+    columns: Vec<Option<Column>>,
+    out: ParsedFile,
+    adjust: F,
+}
+
+fn whole_number(raw: &str, field: &str) -> Result<Option<i64>, DomainError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(v) = raw.parse::<i64>() {
+        return Ok(Some(v));
+    }
+    match raw.parse::<f64>() {
+        Ok(v) if v.fract() == 0.0 && v.abs() < 9e15 => Ok(Some(v as i64)),
+        _ => Err(DomainError::invalid(field, format!("must be a whole number, got '{}'", truncate(raw)))),
+    }
+}
+
+fn truncate(raw: &str) -> String {
+    if raw.chars().count() > 40 { format!("{}…", raw.chars().take(40).collect::<String>()) } else { raw.to_owned() }
+}
+
+fn yes_no(raw: &str, field: &str) -> Result<Option<bool>, DomainError> {
+    if raw.trim().is_empty() { Ok(None) } else { parse_yes_no(raw, field).map(Some) }
+}
+
+fn text(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| raw.to_owned())
+}
+
+impl<F: FnMut(u64, &mut CustomerDraft)> Parser<F> {
+    fn reject(&mut self, row: u64, errors: Vec<leadscore_domain::FieldError>) {
+        self.out.rejected += 1;
+        self.out.errors.extend(errors.into_iter().map(|e| RowError { row, field: e.field, message: e.message }));
+    }
+}
+
+impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
+    fn header(&mut self, cells: &[String]) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        let mut seen: Vec<Column> = Vec::new();
+        for cell in cells {
+            let column = Column::from_header(cell);
+            match column {
+                Some(Column::Ignored) | None => {}
+                Some(c) if seen.contains(&c) => errors.push(RowError {
+                    row: 1,
+                    field: c.api_name().into(),
+                    message: format!("column '{cell}' appears twice"),
+                }),
+                Some(c) => seen.push(c),
+            }
+            if column.is_none() && !cell.is_empty() {
+                self.out.unknown_columns.push(cell.clone());
+            }
+            self.columns.push(column);
+        }
+        for required in REQUIRED {
+            if !seen.contains(&required) {
+                errors.push(RowError {
+                    row: 1,
+                    field: required.api_name().into(),
+                    message: "required column is missing".into(),
+                });
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let missing: Vec<String> =
+            errors.iter().filter(|e| e.message.contains("missing")).map(|e| e.field.clone()).collect();
+        let mut message = if missing.is_empty() {
+            "The header is invalid".to_owned()
+        } else {
+            format!("Missing required columns: {}", missing.join(", "))
+        };
+        if cells.len() == 1 {
+            message.push_str("; the header has a single column: is the file delimited by ';' or ','?");
+        }
+        let total_errors = errors.len() as u64;
+        Err(AppError::Unprocessable { message, errors, total_errors })
+    }
+
+    fn row(&mut self, number: u64, cells: &[&str]) {
+        self.out.total_rows += 1;
+        let mut draft = CustomerDraft::default();
+        let mut errors = Vec::new();
+        let mut keep = |r: Result<(), DomainError>| {
+            if let Err(DomainError::Invalid(e)) = r {
+                errors.extend(e);
+            }
+        };
+        for (column, raw) in self.columns.iter().zip(cells) {
+            let Some(column) = column else { continue };
+            let field = column.api_name();
+            if raw.chars().count() > 1_000 {
+                keep(Err(DomainError::invalid(field, "is longer than 1000 characters")));
+                continue;
+            }
+            match column {
+                Column::ExternalId => draft.external_id = text(raw),
+                Column::Name => draft.name = text(raw),
+                Column::Email => draft.email = text(raw),
+                Column::Phone => draft.phone = text(raw),
+                Column::City => draft.city = text(raw),
+                Column::Job => draft.job = text(raw),
+                Column::Marital => draft.marital = text(raw),
+                Column::Education => draft.education = text(raw),
+                Column::Contact => draft.contact = text(raw),
+                Column::Month => draft.month = text(raw),
+                Column::Poutcome => draft.poutcome = text(raw),
+                Column::Y => draft.y = text(raw),
+                Column::Age => keep(whole_number(raw, field).map(|v| draft.age = v)),
+                Column::Balance => keep(whole_number(raw, field).map(|v| draft.balance = v)),
+                Column::Day => keep(whole_number(raw, field).map(|v| draft.day = v)),
+                Column::Duration => keep(whole_number(raw, field).map(|v| draft.duration = v)),
+                Column::Campaign => keep(whole_number(raw, field).map(|v| draft.campaign = v)),
+                Column::Pdays => keep(whole_number(raw, field).map(|v| draft.pdays = v)),
+                Column::Previous => keep(whole_number(raw, field).map(|v| draft.previous = v)),
+                Column::Default => keep(yes_no(raw, field).map(|v| draft.default = v)),
+                Column::Housing => keep(yes_no(raw, field).map(|v| draft.housing = v)),
+                Column::Loan => keep(yes_no(raw, field).map(|v| draft.loan = v)),
+                Column::Ignored => {}
+            }
+        }
+        if !errors.is_empty() {
+            // Cells that did not even parse: report them, and the rule errors of the other cells too.
+            if let Err(DomainError::Invalid(more)) = draft.validate() {
+                errors.extend(more.into_iter().filter(|m| !m.message.contains("is required")));
+            }
+            self.reject(number, errors);
+            return;
+        }
+        (self.adjust)(number, &mut draft);
+        match draft.validate() {
+            Ok(customer) => self.out.valid.push((number, customer)),
+            Err(DomainError::Invalid(e)) => self.reject(number, e),
+            Err(DomainError::InvalidTransition(m)) => {
+                self.reject(number, vec![leadscore_domain::FieldError::new("row", m)]);
+            }
+        }
+    }
+
+    fn bad_row(&mut self, error: RowError) {
+        self.out.total_rows += 1;
+        self.out.rejected += 1;
+        self.out.errors.push(error);
+    }
+}
+
+/// Parses and validates a customer file. `adjust` may change each draft before validation (the demo seeder fills
+/// in generated contact details this way).
+pub fn parse_customers(
+    bytes: &[u8],
+    max_rows: u64,
+    adjust: impl FnMut(u64, &mut CustomerDraft),
+) -> Result<ParsedFile, AppError> {
+    let mut parser = Parser { columns: Vec::new(), out: ParsedFile::default(), adjust };
+    read_table(bytes, max_rows, &mut parser)?;
+    Ok(parser.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UCI: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"\n";
+
+    #[test]
+    fn parses_uci_rows() {
+        let file = format!(
+            "{UCI}58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
+        );
+        let parsed = parse_customers(file.as_bytes(), 10, |_, _| {}).unwrap();
+        assert_eq!(parsed.total_rows, 1);
+        assert_eq!(parsed.valid.len(), 1);
+        assert_eq!(parsed.valid[0].0, 2);
+        assert!(parsed.errors.is_empty());
+    }
+
+    #[test]
+    fn reports_each_bad_cell_with_row_and_column() {
+        let file = format!(
+            "{UCI}300;\"pilot\";\"married\";\"tertiary\";\"no\";abc;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
+        );
+        let parsed = parse_customers(file.as_bytes(), 10, |_, _| {}).unwrap();
+        assert_eq!(parsed.rejected, 1);
+        let fields: Vec<(&str, u64)> = parsed.errors.iter().map(|e| (e.field.as_str(), e.row)).collect();
+        assert!(fields.contains(&("balance", 2)), "{fields:?}");
+        assert!(fields.contains(&("age", 2)), "{fields:?}");
+        assert!(fields.contains(&("job", 2)), "{fields:?}");
+    }
+
+    #[test]
+    fn missing_columns_are_named_and_unknown_ones_reported() {
+        let err = parse_customers(b"age,job,favouriteColour\n30,admin.,blue\n", 10, |_, _| {}).unwrap_err();
+        let AppError::Unprocessable { message, errors, .. } = err else { panic!() };
+        assert!(message.contains("marital") && message.contains("poutcome"), "{message}");
+        assert!(errors.iter().all(|e| e.row == 1));
+        let err = parse_customers(b"age;job\n", 10, |_, _| {}).unwrap_err();
+        assert!(matches!(err, AppError::Unprocessable { .. }));
+    }
+
+    #[test]
+    fn export_headers_are_accepted_case_insensitively() {
+        for raw in ["externalId", "EXTERNAL_ID", "External Id"] {
+            assert_eq!(Column::from_header(raw), Some(Column::ExternalId));
+        }
+        assert_eq!(Column::from_header("modelVersion"), Some(Column::Ignored));
+        assert_eq!(Column::from_header("colour"), None);
+    }
+}

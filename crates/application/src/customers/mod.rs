@@ -1,0 +1,17 @@
+//! The customer base: CRUD, search, import and export. The filter defined here is the one typed filter over
+//! customers; campaign criteria reuse it as is.
+
+mod demo;
+mod export;
+mod filter;
+mod import;
+mod ports;
+mod service;
+mod table;
+
+pub use demo::DemoIdentity;
+pub use export::{EXPORT_COLUMNS, ExportFormat, csv_header, csv_rows, xlsx_workbook};
+pub use filter::{CustomerFilter, CustomerSort, CustomerSortField};
+pub use import::{ImportOptions, ImportReport, OnConflict, ParsedFile, parse_customers};
+pub use ports::{CustomerRepository, ImportCounts, ImportProgress};
+pub use service::{CustomerPatch, CustomerService, ImportLimits};

@@ -1,0 +1,20 @@
+//! RFM segmentation (seed S2): upload transaction files, cluster their customers with k-means into named
+//! segments, read and export the results. The arithmetic is in the domain; here are the file readers, k-means
+//! (linfa-clustering), the pipeline that strings them together, the exports and the use cases.
+
+mod clustering;
+mod export;
+mod pipeline;
+mod ports;
+mod reader;
+mod service;
+
+pub use clustering::{Clustering, KMeansSettings, kmeans, silhouette};
+pub use export::{COLUMNS as EXPORT_COLUMNS, ExportFile, ExportFormat, write_csv, write_xlsx};
+pub use pipeline::{AnalysisOutcome, ChosenClustering, RfmTable, analyse, candidate_ks, cluster, describe, rfm_table};
+pub use ports::{
+    CustomerResultFilter, CustomerResultQuery, CustomerResultSort, DatasetQuery, DatasetSortField,
+    SegmentationRepository,
+};
+pub use reader::{ParsedTransactions, read_transactions, sniff};
+pub use service::{AnalysisRequest, CustomerSelection, DatasetDetail, SegmentationService, SegmentationSettings};

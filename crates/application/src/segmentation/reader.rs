@@ -1,0 +1,429 @@
+//! Reading a transaction file (CSV or XLSX, decided by content) into per-customer purchases.
+//!
+//! The readers only split a file into rows of cells; the domain's `TransactionScanner` decides what each cell
+//! means. A CSV file is cut into parts of about 1 MiB at record boundaries and the parts are read in parallel;
+//! their results are merged in file order, so counts, sums and reported rows are the same on any number of cores.
+
+use std::io::Cursor;
+use std::ops::Range;
+
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use leadscore_domain::segmentation::rfm::CustomerActivity;
+use leadscore_domain::segmentation::transactions::{
+    ColumnMap, DateOrder, FileLayout, MissingColumns, ScanResult, TransactionScanner,
+};
+use leadscore_domain::segmentation::{DatasetFormat, DatasetProfile};
+use rayon::prelude::*;
+
+use crate::AppError;
+
+/// Target size of the parts a CSV file is read in. Fixed (not derived from the core count) so that floating-point
+/// sums are identical on every machine.
+const PART_BYTES: usize = 1 << 20;
+/// Date cells sampled from the start of each part to decide the date order of a file.
+const DATE_SAMPLES_PER_PART: usize = 256;
+/// Unreadable rows kept in a dataset's profile (an upload refused for them lists up to 100).
+const PROFILE_ISSUES: usize = 10;
+
+/// A file read and cleaned: its profile and one entry per customer.
+#[derive(Debug, Clone)]
+pub struct ParsedTransactions {
+    /// CSV or XLSX.
+    pub format: DatasetFormat,
+    /// Counts, period, drops.
+    pub profile: DatasetProfile,
+    /// Purchases per customer, ordered by customer id.
+    pub activities: Vec<CustomerActivity>,
+    /// The last kept invoice (for the default snapshot date).
+    pub last_invoice: Option<NaiveDateTime>,
+}
+
+/// Decides the format from the bytes: an XLSX workbook (a ZIP holding `xl/`), or text taken as CSV. Other binary
+/// files, legacy `.xls` workbooks and UTF-16 text are refused with 415.
+pub fn sniff(bytes: &[u8]) -> Result<DatasetFormat, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::field("file", "must not be empty"));
+    }
+    let unsupported = |what: &str| AppError::UnsupportedMediaType(format!("file must be a CSV or XLSX file ({what})"));
+    if let Some(kind) = infer::get(bytes) {
+        return match kind.mime_type() {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Ok(DatasetFormat::Xlsx),
+            "application/vnd.ms-excel" => Err(unsupported("legacy .xls workbooks are not read; save it as .xlsx")),
+            "application/zip" => Err(unsupported("a ZIP archive that is not an XLSX workbook")),
+            other => Err(unsupported(&format!("got {other}"))),
+        };
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(unsupported("UTF-16 text is not read; save it as UTF-8 CSV"));
+    }
+    if bytes[..bytes.len().min(64 * 1024)].contains(&0) {
+        return Err(unsupported("binary content"));
+    }
+    Ok(DatasetFormat::Csv)
+}
+
+/// Reads and cleans a whole file. Refuses (422) a file without the required columns, without data rows, with more
+/// than 1% unreadable rows, or where no row survives cleaning.
+pub fn read_transactions(bytes: &[u8]) -> Result<ParsedTransactions, AppError> {
+    let format = sniff(bytes)?;
+    let scan = match format {
+        DatasetFormat::Csv => read_csv(bytes)?,
+        DatasetFormat::Xlsx => read_xlsx(bytes)?,
+    };
+    finish(format, scan)
+}
+
+fn finish(format: DatasetFormat, scan: ScanResult) -> Result<ParsedTransactions, AppError> {
+    if scan.rows == 0 {
+        return Err(unprocessable("The file has a header row but no data rows", Vec::new(), 0));
+    }
+    if !scan.unreadable_rows_tolerable() {
+        let bad = scan.dropped.unparseable;
+        return Err(unprocessable(
+            &format!("{bad} of {} rows cannot be read (at most 1% may be); the first ones are listed", scan.rows),
+            scan.issues,
+            bad,
+        ));
+    }
+    let ScanResult { rows, dropped, mut issues, purchases } = scan;
+    if purchases.kept_rows() == 0 {
+        return Err(unprocessable(
+            &format!(
+                "No row is left after cleaning: {} without CustomerID, {} cancelled, {} with Quantity <= 0, {} with \
+                 UnitPrice <= 0, {} unreadable",
+                dropped.missing_customer_id,
+                dropped.cancelled,
+                dropped.non_positive_quantity,
+                dropped.non_positive_price,
+                dropped.unparseable
+            ),
+            Vec::new(),
+            0,
+        ));
+    }
+    issues.truncate(PROFILE_ISSUES);
+    let period = purchases.period();
+    let kept_rows = purchases.kept_rows();
+    let activities = purchases.into_activities();
+    let utc = |at: NaiveDateTime| DateTime::<Utc>::from_naive_utc_and_offset(at, Utc);
+    Ok(ParsedTransactions {
+        format,
+        profile: DatasetProfile {
+            rows,
+            kept_rows,
+            customers: activities.len() as u64,
+            first_invoice_at: period.map(|(first, _)| utc(first)),
+            last_invoice_at: period.map(|(_, last)| utc(last)),
+            dropped,
+            issues,
+        },
+        activities,
+        last_invoice: period.map(|(_, last)| last),
+    })
+}
+
+fn unprocessable(message: &str, errors: Vec<leadscore_domain::RowError>, total_errors: u64) -> AppError {
+    AppError::Unprocessable { message: message.to_owned(), errors, total_errors }
+}
+
+fn missing_columns(missing: MissingColumns) -> AppError {
+    let names: Vec<&str> = missing.missing.iter().map(|c| c.header()).collect();
+    let errors = missing.row_errors();
+    let total = errors.len() as u64;
+    unprocessable(&format!("The file lacks required columns: {}", names.join(", ")), errors, total)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CSV
+
+fn read_csv(bytes: &[u8]) -> Result<ScanResult, AppError> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let delimiter = sniff_delimiter(text);
+    let mut header_reader = csv_reader(text, delimiter);
+    let mut header = csv::ByteRecord::new();
+    let has_header = header_reader.read_byte_record(&mut header).map_err(csv_error)?;
+    if !has_header {
+        return Err(AppError::Unprocessable {
+            message: "The file has no header row".into(),
+            errors: Vec::new(),
+            total_errors: 0,
+        });
+    }
+    let body_start = usize::try_from(header_reader.position().byte()).unwrap_or(text.len()).min(text.len());
+    let names: Vec<String> = header.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect();
+    let columns = ColumnMap::from_header(&names).map_err(missing_columns)?;
+    let body = &text[body_start..];
+    let parts = split_records(body, delimiter, PART_BYTES);
+    let date_column = columns.invoice_date();
+    let samples: Vec<Vec<u8>> = parts
+        .iter()
+        .flat_map(|part| {
+            let mut reader = csv_reader(&body[part.clone()], delimiter);
+            let mut record = csv::ByteRecord::new();
+            let mut found = Vec::new();
+            while found.len() < DATE_SAMPLES_PER_PART && reader.read_byte_record(&mut record).unwrap_or(false) {
+                if let Some(cell) = record.get(date_column) {
+                    found.push(cell.to_vec());
+                }
+            }
+            found
+        })
+        .collect();
+    let layout = FileLayout {
+        columns,
+        dates: DateOrder::detect(samples.iter().map(Vec::as_slice)),
+        decimal_comma: delimiter != b',',
+    };
+    let results: Vec<(ScanResult, u64)> = parts
+        .par_iter()
+        .map(|part| scan_csv_part(&body[part.clone()], delimiter, &layout))
+        .collect::<Result<_, _>>()?;
+    let mut total = ScanResult::default();
+    // The header is row 1; records are numbered from 2 across the parts.
+    let mut records_before = 2;
+    for (mut result, records) in results {
+        result.offset_rows(records_before);
+        records_before += records;
+        total.merge(result);
+    }
+    Ok(total)
+}
+
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+}
+
+fn csv_error(err: csv::Error) -> AppError {
+    AppError::field("file", format!("is not a readable CSV file: {err}"))
+}
+
+/// Reads one part; row numbers in the result are 0-based within the part. Also answers how many records it had.
+fn scan_csv_part(part: &[u8], delimiter: u8, layout: &FileLayout) -> Result<(ScanResult, u64), AppError> {
+    let mut reader = csv_reader(part, delimiter);
+    let mut record = csv::ByteRecord::new();
+    let mut scanner = TransactionScanner::new(layout);
+    let mut index = 0u64;
+    while reader.read_byte_record(&mut record).map_err(csv_error)? {
+        scanner.push(index, |i| record.get(i));
+        index += 1;
+    }
+    Ok((scanner.finish(), index))
+}
+
+/// The delimiter of a CSV file: whichever of `,` `;` tab `|` appears most often in the header line (`,` on ties).
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let line = &text[..line_end];
+    let mut best = (b',', memchr::memchr_iter(b',', line).count());
+    for candidate in [b';', b'\t', b'|'] {
+        let count = memchr::memchr_iter(candidate, line).count();
+        if count > best.1 {
+            best = (candidate, count);
+        }
+    }
+    best.0
+}
+
+/// Cuts `body` into ranges of about `target` bytes that each end at the end of a record: at a newline outside
+/// quotes. Quotes are tracked as the csv crate reads them: a quote opens a quoted field only at the start of a
+/// field, `""` inside a quoted field is a literal quote, and any other quote inside a field is a literal character.
+fn split_records(body: &[u8], delimiter: u8, target: usize) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_quotes = false;
+    let mut pos = 0;
+    while start < body.len() {
+        let want = start.saturating_add(target);
+        if want >= body.len() {
+            parts.push(start..body.len());
+            break;
+        }
+        let mut end = None;
+        while end.is_none() {
+            let Some(offset) = memchr::memchr2(b'"', b'\n', &body[pos..]) else { break };
+            let at = pos + offset;
+            pos = at + 1;
+            if body[at] == b'"' {
+                if in_quotes {
+                    if body.get(at + 1) == Some(&b'"') {
+                        pos = at + 2;
+                    } else {
+                        in_quotes = false;
+                    }
+                } else if at == 0 || matches!(body[at - 1], b'\n' | b'\r') || body[at - 1] == delimiter {
+                    in_quotes = true;
+                }
+            } else if !in_quotes && at + 1 >= want {
+                end = Some(at + 1);
+            }
+        }
+        let end = end.unwrap_or(body.len());
+        parts.push(start..end);
+        start = end;
+    }
+    parts
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// XLSX
+
+fn read_xlsx(bytes: &[u8]) -> Result<ScanResult, AppError> {
+    let unreadable = |detail: String| AppError::field("file", format!("is not a readable XLSX workbook: {detail}"));
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| unreadable("it has no worksheet".into()))?
+        .map_err(|e| unreadable(e.to_string()))?;
+    let first_row = u64::from(range.start().map_or(0, |(row, _)| row)) + 1;
+    let mut rows = range.rows();
+    let Some(header) = rows.next() else {
+        return Err(AppError::Unprocessable {
+            message: "The first worksheet is empty".into(),
+            errors: Vec::new(),
+            total_errors: 0,
+        });
+    };
+    let names: Vec<String> = header.iter().map(|cell| cell_text(cell, false)).collect();
+    let columns = ColumnMap::from_header(&names).map_err(missing_columns)?;
+    let date_column = columns.invoice_date();
+    let height = range.height();
+    let step = (height / 4096).max(1);
+    let samples: Vec<String> = (1..height)
+        .step_by(step)
+        .filter_map(|r| range.get((r, date_column)))
+        .map(|cell| cell_text(cell, true))
+        .collect();
+    let layout =
+        FileLayout { columns, dates: DateOrder::detect(samples.iter().map(String::as_bytes)), decimal_comma: false };
+    let mut scanner = TransactionScanner::new(&layout);
+    let mut cells: Vec<String> = Vec::new();
+    for (index, row) in rows.enumerate() {
+        cells.clear();
+        cells.extend(row.iter().enumerate().map(|(i, cell)| cell_text(cell, i == date_column)));
+        scanner.push(first_row + 1 + index as u64, |i| cells.get(i).map(String::as_bytes));
+    }
+    Ok(scanner.finish())
+}
+
+/// A cell as text: integral numbers without a fraction, dates as `YYYY-MM-DD HH:MM:SS.mmm`. In the date column a
+/// plain number is read as an Excel serial date (a date cell that lost its date format).
+fn cell_text(cell: &Data, date_column: bool) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) if date_column => serial_date(*i as f64),
+        Data::Float(f) if date_column => serial_date(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => excel_date(dt),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn serial_date(serial: f64) -> String {
+    excel_date(&ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false))
+}
+
+fn excel_date(dt: &ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, milli) = dt.to_ymd_hms_milli();
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}.{milli:03}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+
+    #[test]
+    fn sniffs_formats_by_content() {
+        assert_eq!(sniff(b"InvoiceNo,Quantity\n").unwrap(), DatasetFormat::Csv);
+        assert!(matches!(sniff(b""), Err(AppError::Validation(_))));
+        assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(AppError::UnsupportedMediaType(_))));
+        assert!(matches!(sniff(b"\xFF\xFEI\0n\0"), Err(AppError::UnsupportedMediaType(_))));
+        assert!(matches!(sniff(b"abc\0def"), Err(AppError::UnsupportedMediaType(_))));
+    }
+
+    #[test]
+    fn splits_only_between_records() {
+        let body = b"1,\"a\nb\",x\n2,\"say \"\"hi\"\"\n\",y\n3,12\" ruler,z\n4,\"q\",w\n".to_vec();
+        for target in 1..body.len() + 2 {
+            let parts = split_records(&body, b',', target);
+            assert_eq!(parts.first().map(|p| p.start), Some(0));
+            assert_eq!(parts.last().map(|p| p.end), Some(body.len()));
+            let mut rows = Vec::new();
+            for part in &parts {
+                let mut reader = csv_reader(&body[part.clone()], b',');
+                for record in reader.byte_records() {
+                    rows.push(record.unwrap().get(0).unwrap().to_vec());
+                }
+            }
+            assert_eq!(rows, [b"1", b"2", b"3", b"4"], "target {target}: {parts:?}");
+        }
+    }
+
+    #[test]
+    fn reads_a_small_csv_with_its_counts() {
+        let csv = format!(
+            "\u{feff}{HEADER}\
+             536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n\
+             536365,71053,\"LANTERN, WHITE\",6,2010-12-01 08:26:00,3.39,17850,United Kingdom\n\
+             536366,22633,HAND WARMER,6,2010-12-01 08:28:00,1.85,,United Kingdom\n\
+             C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527,United Kingdom\n\
+             536380,22961,JAM JAR,24,2010-12-02 09:41:00,0,14527,United Kingdom\n\
+             536381,22139,RETROSPOT,-5,2010-12-02 09:41:00,4.25,14527,United Kingdom\n\
+             536382,22139,RETROSPOT,5,2010-12-03 10:00:00,4.25,14527,United Kingdom\n\
+             \n"
+        );
+        let parsed = read_transactions(csv.as_bytes()).unwrap();
+        let p = &parsed.profile;
+        assert_eq!((p.rows, p.kept_rows, p.customers), (7, 3, 2));
+        assert_eq!(p.dropped.missing_customer_id, 1);
+        assert_eq!(p.dropped.cancelled, 1);
+        assert_eq!(p.dropped.non_positive_price, 1);
+        assert_eq!(p.dropped.non_positive_quantity, 1);
+        assert_eq!(p.first_invoice_at.unwrap().to_rfc3339(), "2010-12-01T08:26:00+00:00");
+        assert_eq!(p.last_invoice_at.unwrap().to_rfc3339(), "2010-12-03T10:00:00+00:00");
+        let a = &parsed.activities;
+        assert_eq!(a[0].customer_id, "14527");
+        assert_eq!((a[0].frequency, a[0].monetary), (1, 21.25));
+        assert_eq!(a[1].customer_id, "17850");
+        assert_eq!(a[1].frequency, 1);
+        assert!((a[1].monetary - (6.0 * 2.55 + 6.0 * 3.39)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn semicolon_files_with_decimal_commas_and_european_dates() {
+        let csv = "Invoice;Quantity;InvoiceDate;Price;Customer ID\n\
+                   1;2;13.12.2010 10:00;2,50;A\n\
+                   2;1;01.12.2010 09:00;1,00;A\n";
+        let parsed = read_transactions(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.activities[0].monetary, 6.0);
+        assert_eq!(parsed.profile.last_invoice_at.unwrap().to_rfc3339(), "2010-12-13T10:00:00+00:00");
+    }
+
+    #[test]
+    fn refuses_files_it_cannot_use() {
+        let missing = read_transactions(b"InvoiceNo,Quantity,Price\n1,2,3\n").unwrap_err();
+        let AppError::Unprocessable { message, errors, .. } = missing else { panic!("{missing:?}") };
+        assert!(message.contains("InvoiceDate") && message.contains("CustomerID"), "{message}");
+        assert_eq!(errors.len(), 2);
+
+        let header_only = read_transactions(HEADER.as_bytes()).unwrap_err();
+        assert!(matches!(header_only, AppError::Unprocessable { ref message, .. } if message.contains("no data rows")));
+
+        let bad_dates = format!("{HEADER}1,a,b,1,soon,1,5,UK\n2,a,b,1,2010-12-01 10:00,1,5,UK\n");
+        let AppError::Unprocessable { errors, total_errors, .. } = read_transactions(bad_dates.as_bytes()).unwrap_err()
+        else {
+            panic!()
+        };
+        assert_eq!(total_errors, 1);
+        assert_eq!((errors[0].row, errors[0].field.as_str()), (2, "invoiceDate"));
+
+        let nothing_left = format!("{HEADER}1,a,b,1,2010-12-01 10:00,1,,UK\n");
+        assert!(matches!(read_transactions(nothing_left.as_bytes()), Err(AppError::Unprocessable { .. })));
+    }
+}

@@ -1,0 +1,167 @@
+//! The categorical attributes of UCI Bank Marketing (`bank-names.txt`), each with exactly the values the data uses.
+
+use crate::{DomainError, string_enum};
+
+string_enum!(
+    /// Type of job. The trailing dot of `admin.` is part of the value, as in the data.
+    Job, "job" {
+        /// Administrative staff.
+        Admin => "admin.",
+        /// Manual workers.
+        BlueCollar => "blue-collar",
+        /// Business owners.
+        Entrepreneur => "entrepreneur",
+        /// Domestic workers.
+        Housemaid => "housemaid",
+        /// Managers.
+        Management => "management",
+        /// Retired.
+        Retired => "retired",
+        /// Self-employed.
+        SelfEmployed => "self-employed",
+        /// Service workers.
+        Services => "services",
+        /// Students.
+        Student => "student",
+        /// Technicians.
+        Technician => "technician",
+        /// Unemployed.
+        Unemployed => "unemployed",
+        /// Not known.
+        Unknown => "unknown",
+    }
+);
+
+string_enum!(
+    /// Marital status; `divorced` includes widowed, as in the data.
+    Marital, "marital" {
+        /// Married.
+        Married => "married",
+        /// Divorced or widowed.
+        Divorced => "divorced",
+        /// Single.
+        Single => "single",
+    }
+);
+
+string_enum!(
+    /// Highest education level.
+    Education, "education" {
+        /// Primary.
+        Primary => "primary",
+        /// Secondary.
+        Secondary => "secondary",
+        /// Tertiary.
+        Tertiary => "tertiary",
+        /// Not known.
+        Unknown => "unknown",
+    }
+);
+
+string_enum!(
+    /// How the last contact was made.
+    Contact, "contact" {
+        /// Mobile phone.
+        Cellular => "cellular",
+        /// Landline.
+        Telephone => "telephone",
+        /// Not known.
+        Unknown => "unknown",
+    }
+);
+
+string_enum!(
+    /// Month of the last contact.
+    Month, "month" {
+        /// January.
+        Jan => "jan",
+        /// February.
+        Feb => "feb",
+        /// March.
+        Mar => "mar",
+        /// April.
+        Apr => "apr",
+        /// May.
+        May => "may",
+        /// June.
+        Jun => "jun",
+        /// July.
+        Jul => "jul",
+        /// August.
+        Aug => "aug",
+        /// September.
+        Sep => "sep",
+        /// October.
+        Oct => "oct",
+        /// November.
+        Nov => "nov",
+        /// December.
+        Dec => "dec",
+    }
+);
+
+string_enum!(
+    /// Outcome of the previous marketing campaign.
+    Poutcome, "poutcome" {
+        /// Subscribed last time.
+        Success => "success",
+        /// Did not subscribe last time.
+        Failure => "failure",
+        /// Something else happened.
+        Other => "other",
+        /// No previous campaign, or not known.
+        Unknown => "unknown",
+    }
+);
+
+string_enum!(
+    /// Whether the customer subscribed a term deposit (`y` in the data).
+    Outcome, "y" {
+        /// Subscribed.
+        Yes => "yes",
+        /// Did not subscribe.
+        No => "no",
+    }
+);
+
+impl Month {
+    /// 1 for January … 12 for December.
+    pub fn number(self) -> u32 {
+        Month::ALL.iter().position(|m| *m == self).map_or(1, |i| i as u32 + 1)
+    }
+}
+
+/// Parses a `yes`/`no` attribute (also accepting `true`/`false`) into a boolean.
+pub fn parse_yes_no(raw: &str, field: &str) -> Result<bool, DomainError> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(DomainError::invalid(field, "must be yes or no")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_match_the_data_exactly() {
+        assert_eq!(Job::ALL.len(), 12);
+        assert_eq!("admin.".parse::<Job>().unwrap(), Job::Admin);
+        assert!("admin".parse::<Job>().is_err());
+        assert!("Admin.".parse::<Job>().is_err(), "values are exact; importers normalise case first");
+        assert_eq!(Month::ALL.len(), 12);
+        assert_eq!(Month::Dec.number(), 12);
+        let err = "pilot".parse::<Job>().unwrap_err();
+        assert!(
+            matches!(err, DomainError::Invalid(ref e) if e[0].field == "job" && e[0].message.contains("blue-collar"))
+        );
+    }
+
+    #[test]
+    fn yes_no() {
+        assert!(parse_yes_no("YES", "loan").unwrap());
+        assert!(!parse_yes_no(" no ", "loan").unwrap());
+        assert!(parse_yes_no("maybe", "loan").is_err());
+    }
+}

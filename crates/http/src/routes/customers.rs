@@ -1,0 +1,230 @@
+//! `/api/v1/customers`: the customer base, its search, import and export.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, web};
+use futures_util::stream;
+use leadscore_application::customers::{ImportOptions, OnConflict, csv_header, csv_rows, xlsx_workbook};
+use uuid::Uuid;
+
+use crate::dto::common::Paginated;
+use crate::dto::customers::{
+    CreateCustomerRequest, CustomerDto, CustomerExportParams, CustomerListParams, ExportFormatParam, ImportModeParam,
+    ImportParams, ImportReportDto, OnConflictParam, UpdateCustomerRequest,
+};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
+use crate::response::{Envelope, MessageEnvelope, created, done, ok, ok_with};
+use crate::state::AppState;
+
+/// Customers per database round trip of a streamed export.
+const EXPORT_BATCH: u64 = 2_000;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // The literal paths come before `{id}` so `export` is never read as an id.
+    cfg.service(web::resource("/customers/import").route(web::post().to(import_customers)))
+        .service(web::resource("/customers/export").route(web::get().to(export_customers)))
+        .service(
+            web::resource("/customers").route(web::get().to(list_customers)).route(web::post().to(create_customer)),
+        )
+        .service(
+            web::resource("/customers/{id}")
+                .route(web::get().to(get_customer))
+                .route(web::patch().to(update_customer))
+                .route(web::delete().to(delete_customer)),
+        );
+}
+
+/// Search the customer base: filters (list filters repeat for "any of"), sort and pagination (Admin, Manager).
+#[utoipa::path(get, path = "/api/v1/customers", tag = "Customers", security(("bearerAuth" = [])), params(CustomerListParams),
+    responses(
+        (status = 200, description = "One page of customers", body = Envelope<Paginated<CustomerDto>>),
+        (status = 400, description = "Invalid parameters", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+    ))]
+pub async fn list_customers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    params: ValidQuery<CustomerListParams>,
+) -> ApiResult {
+    let (sort, page) = params.0.sort_and_page()?;
+    let page = state.customers.list(&user.0, &params.0.filter(), sort, page).await?;
+    Ok(ok(Paginated::from_page(page, CustomerDto::from)))
+}
+
+/// Add a customer (Admin, Manager).
+#[utoipa::path(post, path = "/api/v1/customers", tag = "Customers", security(("bearerAuth" = [])),
+    request_body = CreateCustomerRequest,
+    responses(
+        (status = 201, description = "Created", body = Envelope<CustomerDto>),
+        (status = 400, description = "Invalid or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+        (status = 409, description = "externalId or email already used", body = ErrorBody),
+    ))]
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<CreateCustomerRequest>,
+) -> ApiResult {
+    let customer = state.customers.create(&user.0, body.0.into()).await?;
+    Ok(created("Customer created successfully", CustomerDto::from(customer)))
+}
+
+/// One customer (Admin, Manager).
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 200, description = "The customer", body = Envelope<CustomerDto>),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+    ))]
+pub async fn get_customer(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult {
+    Ok(ok(CustomerDto::from(state.customers.get(&user.0, id.into_inner()).await?)))
+}
+
+/// Change a customer's attributes (Admin, Manager). Scores cannot be set here.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")), request_body = UpdateCustomerRequest,
+    responses(
+        (status = 200, description = "Updated", body = Envelope<CustomerDto>),
+        (status = 400, description = "Invalid or unknown fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+        (status = 409, description = "externalId or email already used", body = ErrorBody),
+    ))]
+pub async fn update_customer(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<UpdateCustomerRequest>,
+) -> ApiResult {
+    let customer = state.customers.update(&user.0, id.into_inner(), body.0.into()).await?;
+    Ok(ok_with("Customer updated successfully", CustomerDto::from(customer)))
+}
+
+/// Delete a customer (Admin).
+#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 200, description = "Deleted", body = MessageEnvelope),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an Admin", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+    ))]
+pub async fn delete_customer(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult {
+    state.customers.delete(&user.0, id.into_inner()).await?;
+    Ok(done("Customer deleted successfully"))
+}
+
+/// Import customers from a CSV or XLSX file (multipart field `file`; the format is read from the content).
+/// Accepts the UCI Bank Marketing files as they are (`;`-separated, quoted header) and this API's export format;
+/// headers are matched case-insensitively. The write is one transaction: a failure leaves nothing behind.
+#[utoipa::path(post, path = "/api/v1/customers/import", tag = "Customers", security(("bearerAuth" = [])),
+    params(ImportParams), request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Imported (or, with dryRun, what would be)", body = Envelope<ImportReportDto>),
+        (status = 400, description = "No file field or invalid parameters", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+        (status = 409, description = "A row clashes with another customer's externalId or email", body = ErrorBody),
+        (status = 413, description = "File or row count over the limit", body = ErrorBody),
+        (status = 415, description = "Neither CSV nor XLSX", body = ErrorBody),
+        (status = 422, description = "Missing columns, or invalid rows in strict mode (row errors listed)", body = ErrorBody,
+            example = json!({"status": "fail", "message": "2 of 3 rows are invalid; nothing was imported (use mode=skip to import the valid rows)",
+                "errors": [{"row": 3, "field": "age", "message": "must be between 18 and 100"}], "totalErrors": 2})),
+    ))]
+pub async fn import_customers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    params: ValidQuery<ImportParams>,
+    form: Multipart,
+) -> ApiResult {
+    user.0.require(&[leadscore_domain::users::Role::Admin, leadscore_domain::users::Role::Manager])?;
+    let bytes = read_file(form, state.settings.max_import_bytes).await?;
+    let options = ImportOptions {
+        strict: !matches!(params.0.mode.unwrap_or_default(), ImportModeParam::Skip),
+        on_conflict: match params.0.on_conflict.unwrap_or_default() {
+            OnConflictParam::Skip => OnConflict::Skip,
+            OnConflictParam::Update => OnConflict::Update,
+        },
+        dry_run: params.0.dry_run.unwrap_or(false),
+    };
+    let report = state.customers.import(&user.0, &bytes, options).await?;
+    let message = if options.dry_run { "Dry run: nothing was written" } else { "Import completed" };
+    Ok(ok_with(message, ImportReportDto::from(report)))
+}
+
+/// Export the customers matching the list filters as CSV (streamed, UTF-8, RFC 4180; the import format) or XLSX
+/// (bold frozen header, autofilter, number cells) (Admin, Manager).
+#[utoipa::path(get, path = "/api/v1/customers/export", tag = "Customers", security(("bearerAuth" = [])),
+    params(CustomerExportParams),
+    responses(
+        (status = 200, description = "The file, as an attachment", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, description = "Invalid parameters", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not Admin or Manager", body = ErrorBody),
+    ))]
+pub async fn export_customers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    params: ValidQuery<CustomerExportParams>,
+) -> ApiResult {
+    let caller = user.0;
+    let filter = params.0.filter();
+    let format = params.0.format.unwrap_or_default();
+    let date = chrono::Utc::now().format("%Y-%m-%d");
+    state
+        .customers
+        .start_export(&caller, &filter, if format == ExportFormatParam::Xlsx { "xlsx" } else { "csv" })
+        .await?;
+    if format == ExportFormatParam::Xlsx {
+        let customers = state.customers.export_all(&caller, &filter).await?;
+        let bytes = xlsx_workbook(&customers)?;
+        return Ok(HttpResponse::Ok()
+            .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{date}.xlsx\"")))
+            .body(bytes));
+    }
+    let header = Bytes::from(csv_header()?);
+    let service = state.customers.clone();
+    // Walk the base in id order, one batch per chunk of the response, so memory stays flat however large it is.
+    let body = stream::unfold((Some(header), None::<Uuid>, false), move |(header, after, finished)| {
+        let service = service.clone();
+        let filter = filter.clone();
+        async move {
+            if let Some(header) = header {
+                return Some((Ok::<_, ApiError>(header), (None, after, finished)));
+            }
+            if finished {
+                return None;
+            }
+            match service.export_batch(&caller, &filter, after, EXPORT_BATCH).await {
+                Ok(batch) if batch.is_empty() => None,
+                Ok(batch) => {
+                    let last = batch.last().map(|c| c.id);
+                    let done = (batch.len() as u64) < EXPORT_BATCH;
+                    match csv_rows(&batch) {
+                        Ok(bytes) => Some((Ok(Bytes::from(bytes)), (None, last, done))),
+                        Err(err) => Some((Err(ApiError(err)), (None, last, true))),
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "customer export failed midway");
+                    Some((Err(ApiError(err)), (None, after, true)))
+                }
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{date}.csv\"")))
+        .streaming(body))
+}

@@ -1,0 +1,434 @@
+//! Customers in SQL: the typed filter translated field by field, keyset walks, and one-transaction imports.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use leadscore_application::AppError;
+use leadscore_application::customers::{
+    CustomerFilter, CustomerRepository, CustomerSort, CustomerSortField, ImportCounts, ImportProgress, OnConflict,
+};
+use leadscore_domain::customers::{Age, BankProfile, ContactDetails, Customer, LatestScore, NewCustomer};
+use leadscore_domain::pagination::{Page, PageRequest};
+use leadscore_domain::users::Email;
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::query::{contains_ci, corrupt, order};
+use crate::entities::customers::{ActiveModel, Column, Entity, Model};
+use crate::error::db_err;
+
+/// Rows per INSERT: 31 columns × 500 stays far below SQLite's 32,766 bound parameters.
+const CHUNK: usize = 500;
+
+/// `CustomerRepository` over SeaORM.
+#[derive(Clone)]
+pub struct SqlCustomerRepository {
+    db: DatabaseConnection,
+}
+
+impl SqlCustomerRepository {
+    /// Uses this pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
+    value.parse().map_err(|_| corrupt(what, value))
+}
+
+fn to_domain(m: Model) -> Result<Customer, AppError> {
+    let latest_score = match (m.probability, m.score, m.tier.as_deref(), m.model_version, m.scored_at) {
+        (Some(probability), Some(score), Some(tier), Some(model_version), Some(scored_at)) => Some(LatestScore {
+            probability,
+            score: u8::try_from(score).map_err(|_| corrupt("score", &score.to_string()))?,
+            tier: parse(tier, "tier")?,
+            model_version,
+            scored_at,
+        }),
+        _ => None,
+    };
+    Ok(Customer {
+        id: m.id,
+        details: ContactDetails {
+            external_id: m.external_id,
+            name: m.name,
+            email: m.email.as_deref().map(|e| Email::parse(e).map_err(|_| corrupt("email", e))).transpose()?,
+            phone: m.phone,
+            city: m.city,
+        },
+        profile: BankProfile {
+            age: Age::new(i64::from(m.age)).map_err(|_| corrupt("age", &m.age.to_string()))?,
+            job: parse(&m.job, "job")?,
+            marital: parse(&m.marital, "marital")?,
+            education: parse(&m.education, "education")?,
+            default: m.default,
+            balance: m.balance,
+            housing: m.housing,
+            loan: m.loan,
+            contact: parse(&m.contact, "contact")?,
+            day: u8::try_from(m.day).map_err(|_| corrupt("day", &m.day.to_string()))?,
+            month: parse(&m.month, "month")?,
+            duration: m.duration.map(|d| d.max(0) as u32),
+            campaign: m.campaign.max(0) as u32,
+            pdays: m.pdays,
+            previous: m.previous.max(0) as u32,
+            poutcome: parse(&m.poutcome, "poutcome")?,
+        },
+        outcome: m.outcome.as_deref().map(|o| parse(o, "outcome")).transpose()?,
+        outcome_at: m.outcome_at,
+        latest_score,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+/// The attribute columns of a customer (everything but id, score and creation time).
+fn attributes(details: &ContactDetails, p: &BankProfile, outcome: Option<&str>, model: &mut ActiveModel) {
+    model.external_id = Set(details.external_id.clone());
+    model.name = Set(details.name.clone());
+    model.email = Set(details.email.as_ref().map(|e| e.as_str().to_owned()));
+    model.phone = Set(details.phone.clone());
+    model.city = Set(details.city.clone());
+    model.age = Set(i16::from(p.age.years()));
+    model.job = Set(p.job.as_str().to_owned());
+    model.marital = Set(p.marital.as_str().to_owned());
+    model.education = Set(p.education.as_str().to_owned());
+    model.default = Set(p.default);
+    model.balance = Set(p.balance);
+    model.housing = Set(p.housing);
+    model.loan = Set(p.loan);
+    model.contact = Set(p.contact.as_str().to_owned());
+    model.day = Set(i16::from(p.day));
+    model.month = Set(p.month.as_str().to_owned());
+    model.duration = Set(p.duration.map(|d| i32::try_from(d).unwrap_or(i32::MAX)));
+    model.campaign = Set(i32::try_from(p.campaign).unwrap_or(i32::MAX));
+    model.pdays = Set(p.pdays);
+    model.previous = Set(i32::try_from(p.previous).unwrap_or(i32::MAX));
+    model.poutcome = Set(p.poutcome.as_str().to_owned());
+    model.outcome = Set(outcome.map(str::to_owned));
+}
+
+fn empty_active() -> ActiveModel {
+    ActiveModel {
+        id: NotSet,
+        external_id: NotSet,
+        name: NotSet,
+        email: NotSet,
+        phone: NotSet,
+        city: NotSet,
+        age: NotSet,
+        job: NotSet,
+        marital: NotSet,
+        education: NotSet,
+        default: NotSet,
+        balance: NotSet,
+        housing: NotSet,
+        loan: NotSet,
+        contact: NotSet,
+        day: NotSet,
+        month: NotSet,
+        duration: NotSet,
+        campaign: NotSet,
+        pdays: NotSet,
+        previous: NotSet,
+        poutcome: NotSet,
+        outcome: NotSet,
+        outcome_at: NotSet,
+        probability: NotSet,
+        score: NotSet,
+        tier: NotSet,
+        model_version: NotSet,
+        scored_at: NotSet,
+        created_at: NotSet,
+        updated_at: NotSet,
+    }
+}
+
+fn to_active(c: &Customer) -> ActiveModel {
+    let mut model = empty_active();
+    attributes(&c.details, &c.profile, c.outcome.map(|o| o.as_str()), &mut model);
+    let score = c.latest_score.as_ref();
+    model.id = Set(c.id);
+    model.outcome_at = Set(c.outcome_at);
+    model.probability = Set(score.map(|s| s.probability));
+    model.score = Set(score.map(|s| i16::from(s.score)));
+    model.tier = Set(score.map(|s| s.tier.as_str().to_owned()));
+    model.model_version = Set(score.map(|s| s.model_version.clone()));
+    model.scored_at = Set(score.map(|s| s.scored_at));
+    model.created_at = Set(c.created_at);
+    model.updated_at = Set(c.updated_at);
+    model
+}
+
+fn new_active(c: &NewCustomer, now: DateTime<Utc>) -> ActiveModel {
+    let mut model = empty_active();
+    attributes(&c.details, &c.profile, c.outcome.map(|o| o.as_str()), &mut model);
+    model.id = Set(Uuid::now_v7());
+    model.outcome_at = Set(None);
+    model.probability = Set(None);
+    model.score = Set(None);
+    model.tier = Set(None);
+    model.model_version = Set(None);
+    model.scored_at = Set(None);
+    model.created_at = Set(now);
+    model.updated_at = Set(now);
+    model
+}
+
+fn codes<T: ToString>(values: &[T]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}
+
+/// The filter as a WHERE condition, one clause per set field.
+pub(crate) fn condition(f: &CustomerFilter) -> Condition {
+    let mut c = Condition::all();
+    let lists = [
+        (Column::Job, codes(&f.job)),
+        (Column::Marital, codes(&f.marital)),
+        (Column::Education, codes(&f.education)),
+        (Column::Contact, codes(&f.contact)),
+        (Column::Month, codes(&f.month)),
+        (Column::Poutcome, codes(&f.poutcome)),
+        (Column::Tier, codes(&f.tier)),
+    ];
+    for (column, values) in lists {
+        if !values.is_empty() {
+            c = c.add(column.is_in(values));
+        }
+    }
+    if let Some(v) = f.age_min {
+        c = c.add(Column::Age.gte(v));
+    }
+    if let Some(v) = f.age_max {
+        c = c.add(Column::Age.lte(v));
+    }
+    if let Some(v) = f.balance_min {
+        c = c.add(Column::Balance.gte(v));
+    }
+    if let Some(v) = f.balance_max {
+        c = c.add(Column::Balance.lte(v));
+    }
+    if let Some(v) = f.score_min {
+        c = c.add(Column::Score.gte(v));
+    }
+    if let Some(v) = f.score_max {
+        c = c.add(Column::Score.lte(v));
+    }
+    for (column, value) in [(Column::Housing, f.housing), (Column::Loan, f.loan), (Column::Default, f.default)] {
+        if let Some(v) = value {
+            c = c.add(column.eq(v));
+        }
+    }
+    if let Some(q) = f.query_text() {
+        c = c.add(
+            Condition::any()
+                .add(contains_ci(Column::Name, q))
+                .add(contains_ci(Column::Email, q))
+                .add(contains_ci(Column::Phone, q))
+                .add(contains_ci(Column::City, q))
+                .add(contains_ci(Column::ExternalId, q)),
+        );
+    }
+    if let Some(from) = f.from {
+        c = c.add(Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        c = c.add(Column::CreatedAt.lte(to));
+    }
+    c
+}
+
+fn sorted(select: Select<Entity>, sort: CustomerSort) -> Select<Entity> {
+    let dir = order(sort.dir);
+    let select = match sort.field {
+        CustomerSortField::Age => select.order_by(Column::Age, dir.clone()),
+        CustomerSortField::Balance => select.order_by(Column::Balance, dir.clone()),
+        // Unscored and unnamed customers go last either way, identically on SQLite and PostgreSQL.
+        CustomerSortField::Score => select.order_by_with_nulls(Column::Score, dir.clone(), NullOrdering::Last),
+        CustomerSortField::Name => select.order_by_with_nulls(Column::Name, dir.clone(), NullOrdering::Last),
+        CustomerSortField::CreatedAt => select.order_by(Column::CreatedAt, dir.clone()),
+    };
+    select.order_by(Column::Id, dir)
+}
+
+/// Existing customers that a chunk of rows may match, by external id and by e-mail.
+async fn existing_keys<C: ConnectionTrait>(
+    db: &C,
+    rows: &[NewCustomer],
+) -> Result<(HashMap<String, Uuid>, HashMap<String, Uuid>), AppError> {
+    let ids: Vec<String> = rows.iter().filter_map(|r| r.details.external_id.clone()).collect();
+    let emails: Vec<String> =
+        rows.iter().filter_map(|r| r.details.email.as_ref().map(|e| e.as_str().to_owned())).collect();
+    let mut by_id = HashMap::new();
+    let mut by_email = HashMap::new();
+    if ids.is_empty() && emails.is_empty() {
+        return Ok((by_id, by_email));
+    }
+    let found: Vec<(Uuid, Option<String>, Option<String>)> = Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::ExternalId, Column::Email])
+        .filter(Condition::any().add(Column::ExternalId.is_in(ids)).add(Column::Email.is_in(emails)))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    for (id, external_id, email) in found {
+        if let Some(key) = external_id {
+            by_id.insert(key, id);
+        }
+        if let Some(key) = email {
+            by_email.insert(key, id);
+        }
+    }
+    Ok((by_id, by_email))
+}
+
+#[async_trait]
+impl CustomerRepository for SqlCustomerRepository {
+    async fn insert(&self, customer: &Customer) -> Result<(), AppError> {
+        Entity::insert(to_active(customer)).exec_without_returning(&self.db).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn find_by_id(&self, id: Uuid) -> Result<Option<Customer>, AppError> {
+        Entity::find_by_id(id).one(&self.db).await.map_err(db_err)?.map(to_domain).transpose()
+    }
+
+    async fn update(&self, customer: &Customer) -> Result<(), AppError> {
+        let mut model = empty_active();
+        attributes(&customer.details, &customer.profile, customer.outcome.map(|o| o.as_str()), &mut model);
+        model.outcome_at = Set(customer.outcome_at);
+        model.updated_at = Set(customer.updated_at);
+        let result =
+            Entity::update_many().set(model).filter(Column::Id.eq(customer.id)).exec(&self.db).await.map_err(db_err)?;
+        if result.rows_affected == 0 {
+            return Err(AppError::NotFound("Customer not found".into()));
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, id: Uuid) -> Result<bool, AppError> {
+        Ok(Entity::delete_by_id(id).exec(&self.db).await.map_err(db_err)?.rows_affected > 0)
+    }
+
+    async fn list(
+        &self,
+        filter: &CustomerFilter,
+        sort: CustomerSort,
+        page: PageRequest,
+    ) -> Result<Page<Customer>, AppError> {
+        let select = Entity::find().filter(condition(filter));
+        let total_items = select.clone().count(&self.db).await.map_err(db_err)?;
+        let items = sorted(select, sort)
+            .offset(page.offset())
+            .limit(u64::from(page.limit()))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(to_domain)
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, total_items, request: page })
+    }
+
+    async fn list_after(
+        &self,
+        filter: &CustomerFilter,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<Customer>, AppError> {
+        let mut select = Entity::find().filter(condition(filter));
+        if let Some(after) = after {
+            select = select.filter(Column::Id.gt(after));
+        }
+        select
+            .order_by_asc(Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn count(&self, filter: &CustomerFilter) -> Result<u64, AppError> {
+        Entity::find().filter(condition(filter)).count(&self.db).await.map_err(db_err)
+    }
+
+    async fn import(
+        &self,
+        rows: Vec<NewCustomer>,
+        on_conflict: OnConflict,
+        dry_run: bool,
+        now: DateTime<Utc>,
+        progress: Option<ImportProgress>,
+    ) -> Result<ImportCounts, AppError> {
+        let txn = self.db.begin().await.map_err(db_err)?;
+        let mut counts = ImportCounts::default();
+        let mut written = 0u64;
+        // Keys created earlier in this import, so a file that repeats a customer matches its own earlier row.
+        let mut created_ids: HashMap<String, Uuid> = HashMap::new();
+        let mut created_emails: HashMap<String, Uuid> = HashMap::new();
+        for chunk in rows.chunks(CHUNK) {
+            let (by_id, by_email) = existing_keys(&txn, chunk).await?;
+            let mut inserts = Vec::with_capacity(chunk.len());
+            for row in chunk {
+                let key_id = row.details.external_id.as_ref();
+                let key_email = row.details.email.as_ref().map(|e| e.as_str());
+                let matched = key_id
+                    .and_then(|k| by_id.get(k).or_else(|| created_ids.get(k)))
+                    .or_else(|| key_email.and_then(|k| by_email.get(k).or_else(|| created_emails.get(k))))
+                    .copied();
+                match (matched, on_conflict) {
+                    (Some(_), OnConflict::Skip) => counts.skipped += 1,
+                    (Some(id), OnConflict::Update) => {
+                        if !inserts.is_empty() {
+                            // Earlier rows of this chunk may be the ones this row updates: write them first.
+                            Entity::insert_many(std::mem::take(&mut inserts))
+                                .exec_without_returning(&txn)
+                                .await
+                                .map_err(db_err)?;
+                        }
+                        let mut model = empty_active();
+                        attributes(&row.details, &row.profile, row.outcome.map(|o| o.as_str()), &mut model);
+                        model.updated_at = Set(now);
+                        Entity::update_many().set(model).filter(Column::Id.eq(id)).exec(&txn).await.map_err(db_err)?;
+                        counts.updated += 1;
+                    }
+                    (None, _) => {
+                        let model = new_active(row, now);
+                        if let (Some(k), Set(id)) = (key_id, &model.id) {
+                            created_ids.insert(k.clone(), *id);
+                        }
+                        if let (Some(k), Set(id)) = (key_email, &model.id) {
+                            created_emails.insert(k.to_owned(), *id);
+                        }
+                        inserts.push(model);
+                        counts.created += 1;
+                    }
+                }
+            }
+            if !inserts.is_empty() {
+                Entity::insert_many(inserts).exec_without_returning(&txn).await.map_err(db_err)?;
+            }
+            written += chunk.len() as u64;
+            if let Some(progress) = &progress {
+                progress(written);
+            }
+        }
+        if dry_run {
+            txn.rollback().await.map_err(db_err)?;
+        } else {
+            txn.commit().await.map_err(db_err)?;
+        }
+        Ok(counts)
+    }
+}
