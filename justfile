@@ -26,3 +26,8 @@ openapi:
 # Benchmarks (figures go to docs/benchmarks.md).
 bench:
     @echo "No benchmarks yet: they arrive with the import, scoring, campaign and segmentation work."
+
+# Spec consumers (issue 9): Redocly lint, Swagger UI in Chromium, the TypeScript client, the Postman collection with
+# newman — all against a fresh debug server. See docs/spec-consumers.md.
+consumers:
+    bash tests/consumers/run.sh

@@ -19,6 +19,7 @@ enum Users {
     IsActive,
     AvatarKey,
     PasswordHash,
+    SearchText,
     LastLoginAt,
     CreatedAt,
     UpdatedAt,
@@ -78,6 +79,7 @@ impl MigrationTrait for Migration {
                     .col(boolean(Users::IsActive))
                     .col(string_null(Users::AvatarKey))
                     .col(string(Users::PasswordHash))
+                    .col(text(Users::SearchText))
                     .col(timestamp_with_time_zone_null(Users::LastLoginAt))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .col(timestamp_with_time_zone(Users::UpdatedAt))

@@ -38,6 +38,7 @@ enum Customers {
     Tier,
     ModelVersion,
     ScoredAt,
+    SearchText,
     CreatedAt,
     UpdatedAt,
 }
@@ -78,6 +79,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Customers::Tier, 8))
                     .col(string_null(Customers::ModelVersion))
                     .col(timestamp_with_time_zone_null(Customers::ScoredAt))
+                    .col(text(Customers::SearchText))
                     .col(timestamp_with_time_zone(Customers::CreatedAt))
                     .col(timestamp_with_time_zone(Customers::UpdatedAt))
                     .to_owned(),

@@ -94,12 +94,13 @@ pub fn replace_database(url: &str, name: &str) -> String {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Kind::Postgres { admin_url, name } = &self.kind else { return };
-        let (admin_url, name, conn) = (admin_url.clone(), name.clone(), self.conn.clone());
-        // Drop runs outside async context guarantees: do the clean-up on a thread with its own runtime.
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        // Drop cannot await: clean up on a thread with its own runtime. The test's pool is NOT closed from here: its
+        // connections belong to the test's runtime, which is blocked on this join, so closing them would deadlock.
+        // `DROP DATABASE ... WITH (FORCE)` ends those sessions instead.
         let _ = std::thread::spawn(move || {
             let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
             runtime.block_on(async move {
-                conn.close().await.ok();
                 if let Ok(admin) = Database::connect(&admin_url).await {
                     let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                     admin.close().await.ok();

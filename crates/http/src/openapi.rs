@@ -13,6 +13,11 @@ use crate::dto::customers::{
     UpdateCustomerRequest,
 };
 use crate::dto::media::UploadDto;
+use crate::dto::segmentation::{
+    AnalysisDto, AutoK, CentroidDto, CreateAnalysisRequest, DatasetDetailDto, DatasetDto, DatasetFormatDto,
+    DatasetSortBy, DroppedRowsDto, KCandidateDto, KModeDto, KParam, RowIssueDto, SegmentCustomerDto,
+    SegmentCustomerSortBy, SegmentDto, SegmentExportFormat, StatDto,
+};
 use crate::dto::users::{
     AdminUpdateUserRequest, ChangePasswordRequest, CreateUserRequest, DeleteAccountRequest, RoleDto,
     UpdateProfileRequest, UserDto, UserSortBy, UserStatsDto,
@@ -20,7 +25,7 @@ use crate::dto::users::{
 use crate::error::{ErrorBody, ErrorItem};
 use crate::extract::FileUpload;
 use crate::response::MessageEnvelope;
-use crate::routes::{auth, customers, health, me, media, users};
+use crate::routes::{auth, customers, health, me, media, segmentation, users};
 
 struct BearerAuth;
 
@@ -49,8 +54,9 @@ impl Modify for BearerAuth {
 leads, analytics and RFM segmentation.\n\nEvery answer uses the JSend envelope: `{status, message, data}` on \
 success, `{status: \"fail\"|\"error\", message, errors}` on failure. Lists take `page` and `limit` (at most 100) \
 and answer `{items, pagination}`.",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
+    servers((url = "/", description = "This server")),
     paths(
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::update_me, me::delete_me, me::change_password, me::set_avatar,
@@ -59,6 +65,9 @@ and answer `{items, pagination}`.",
         media::upload_image, media::serve_media,
         customers::list_customers, customers::create_customer, customers::get_customer, customers::update_customer,
         customers::delete_customer, customers::import_customers, customers::export_customers,
+        segmentation::upload_dataset, segmentation::list_datasets, segmentation::get_dataset,
+        segmentation::delete_dataset, segmentation::create_analysis, segmentation::get_analysis,
+        segmentation::delete_analysis, segmentation::list_customers, segmentation::export_customers,
         health::health, health::ready, health::metrics,
     ),
     components(schemas(
@@ -69,6 +78,9 @@ and answer `{items, pagination}`.",
         CustomerDto, CreateCustomerRequest, UpdateCustomerRequest, CustomerSortBy, ExportFormatParam, ImportModeParam,
         OnConflictParam, ImportReportDto, JobDto, MaritalDto, EducationDto, ContactDto, MonthDto, PoutcomeDto,
         OutcomeDto, TierDto,
+        DatasetDto, DatasetDetailDto, DatasetFormatDto, DatasetSortBy, DroppedRowsDto, RowIssueDto, AnalysisDto,
+        CreateAnalysisRequest, KParam, AutoK, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
+        SegmentCustomerDto, SegmentCustomerSortBy, SegmentExportFormat,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -77,6 +89,7 @@ and answer `{items, pagination}`.",
         (name = "Users", description = "User management (Admin)"),
         (name = "Customers", description = "The customer base: search, import, export"),
         (name = "Uploads", description = "Images"),
+        (name = "Segmentation", description = "RFM analysis of transaction files: datasets, analyses, segments, exports"),
         (name = "Operations", description = "Health, readiness and metrics"),
     )
 )]

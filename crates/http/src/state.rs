@@ -6,6 +6,7 @@ use leadscore_application::activities::ActivityService;
 use leadscore_application::auth::AuthService;
 use leadscore_application::customers::CustomerService;
 use leadscore_application::media::MediaService;
+use leadscore_application::segmentation::SegmentationService;
 use leadscore_application::system::HealthProbe;
 use leadscore_application::users::UserService;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub activities: ActivityService,
     /// Uploaded images.
     pub media: MediaService,
+    /// RFM segmentation of transaction files.
+    pub segmentation: SegmentationService,
     /// Dependencies checked by `/ready`.
     pub probes: Vec<Arc<dyn HealthProbe>>,
     /// HTTP-level settings.

@@ -93,6 +93,9 @@ pub struct ConfigArgs {
     /// Largest number of data rows in one customer import.
     #[arg(long, env = "MAX_IMPORT_ROWS", default_value_t = 1_000_000)]
     pub max_import_rows: u64,
+    /// Largest transaction file for RFM segmentation, in bytes.
+    #[arg(long, env = "MAX_DATASET_BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_dataset_bytes: usize,
     /// How long in-flight requests may finish after SIGTERM/Ctrl-C.
     #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = duration)]
     pub shutdown_timeout: Duration,
@@ -142,6 +145,8 @@ pub struct Config {
     pub max_import_bytes: usize,
     /// Import row limit.
     pub max_import_rows: u64,
+    /// Segmentation file size limit.
+    pub max_dataset_bytes: usize,
     /// Drain time on shutdown.
     pub shutdown_timeout: Duration,
     /// Worker threads.
@@ -215,6 +220,7 @@ impl ConfigArgs {
             max_image_bytes: self.max_image_bytes,
             max_import_bytes: self.max_import_bytes,
             max_import_rows: self.max_import_rows,
+            max_dataset_bytes: self.max_dataset_bytes,
             shutdown_timeout: self.shutdown_timeout,
             http_workers: self.http_workers,
         })
@@ -244,6 +250,7 @@ impl Config {
             max_image_bytes: 5 * 1024 * 1024,
             max_import_bytes: 50 * 1024 * 1024,
             max_import_rows: 1_000_000,
+            max_dataset_bytes: 100 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(5),
             http_workers: 2,
         }

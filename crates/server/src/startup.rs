@@ -9,12 +9,14 @@ use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
+use leadscore_application::segmentation::{SegmentationService, SegmentationSettings};
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
 use leadscore_http::Server;
 use leadscore_http::{AppState, HttpSettings, build_server};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe, DbSettings};
+use leadscore_infrastructure::repositories::SqlSegmentationRepository;
 use leadscore_infrastructure::repositories::{
     SqlActivityRepository, SqlCustomerRepository, SqlLoginAttemptRepository, SqlRefreshTokenRepository,
     SqlUserRepository,
@@ -40,6 +42,8 @@ pub struct Services {
     pub customers: CustomerService,
     /// Images.
     pub media: MediaService,
+    /// RFM segmentation.
+    pub segmentation: SegmentationService,
 }
 
 fn chrono(duration: std::time::Duration) -> anyhow::Result<chrono::Duration> {
@@ -64,7 +68,7 @@ impl Services {
         let storage = Arc::new(LocalDiskStorage::new(config.storage_dir.clone()));
 
         let activity_log = ActivityLog::new(activity_repo.clone(), clock.clone());
-        let media = MediaService::new(storage, config.max_image_bytes);
+        let media = MediaService::new(storage.clone(), config.max_image_bytes);
         let policy = AuthPolicy {
             refresh_ttl: chrono(config.jwt_refresh_ttl)?,
             allow_signup: config.allow_signup,
@@ -90,8 +94,23 @@ impl Services {
             activity_log.clone(),
             ImportLimits { max_rows: config.max_import_rows },
         );
+        let segmentation = SegmentationService::new(
+            Arc::new(SqlSegmentationRepository::new(db.clone())),
+            storage,
+            clock.clone(),
+            activity_log.clone(),
+            SegmentationSettings { max_dataset_bytes: config.max_dataset_bytes, ..SegmentationSettings::default() },
+        );
         let user_service = UserService::new(users, tokens, hasher, clock, activity_log, media.clone());
-        Ok(Self { db, auth, users: user_service, activities: ActivityService::new(activity_repo), customers, media })
+        Ok(Self {
+            db,
+            auth,
+            users: user_service,
+            activities: ActivityService::new(activity_repo),
+            customers,
+            media,
+            segmentation,
+        })
     }
 }
 
@@ -114,6 +133,7 @@ impl Application {
             activities: services.activities,
             customers: services.customers,
             media: services.media,
+            segmentation: services.segmentation,
             probes,
             settings: HttpSettings {
                 cors_origins: config.cors_origins.clone(),

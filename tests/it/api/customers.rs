@@ -466,3 +466,23 @@ async fn bank_full_imports_unchanged() {
     assert_eq!(body["data"]["created"], 45211);
     assert_eq!(total(&app, "").await, 45211);
 }
+
+#[tokio::test]
+async fn search_folds_case_beyond_ascii() {
+    let app = TestApp::spawn().await;
+    let mut body = customer_json("u1");
+    body["name"] = json!("João Gonçalves");
+    body["city"] = json!("Évora");
+    let (status, _) = app.call(Method::POST, "/api/v1/customers", Some(&app.admin.token), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    for q in ["JOÃO", "gonçalves", "évora", "ÉVORA", "cif-u1"] {
+        assert_eq!(total(&app, &format!("q={}", urlencode(q))).await, 1, "{q}");
+    }
+    assert_eq!(total(&app, "q=%25").await, 0, "a literal % matches nothing");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}

@@ -5,4 +5,5 @@ pub mod customers;
 mod errors;
 mod openapi;
 mod rbac;
+mod segmentation;
 mod users;

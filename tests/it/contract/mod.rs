@@ -24,7 +24,9 @@ macro_rules! contract {
 pub(crate) use contract;
 
 mod activities;
+mod customers;
 mod login_attempts;
 mod refresh_tokens;
+mod segmentation;
 mod storage;
 mod users;

@@ -133,11 +133,21 @@ fn xlsx_error(e: XlsxError) -> AppError {
 /// A workbook with one sheet: bold, frozen header with an autofilter, numbers as number cells, sized columns.
 pub fn xlsx_workbook(customers: &[Customer]) -> Result<Vec<u8>, AppError> {
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    // Constant-memory mode streams each finished row to a temporary file instead of keeping every cell in memory.
+    let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_error)?;
     sheet.set_name("Customers").map_err(xlsx_error)?;
     let bold = Format::new().set_bold();
-    let mut widths: Vec<usize> = EXPORT_COLUMNS.iter().map(|h| h.len()).collect();
+    // Rows are flushed as they are written, so widths are set first, from what each column can hold.
     for (col, header) in EXPORT_COLUMNS.iter().enumerate() {
+        let width = match *header {
+            "id" => 38,
+            "email" => 32,
+            "name" | "modelVersion" | "scoredAt" | "createdAt" => 26,
+            "externalId" | "phone" | "city" => 18,
+            "job" | "education" | "probability" => 14,
+            other => other.len().max(8) + 2,
+        };
+        sheet.set_column_width(col as u16, width as f64).map_err(xlsx_error)?;
         sheet.write_string_with_format(0, col as u16, *header, &bold).map_err(xlsx_error)?;
     }
     for (index, customer) in customers.iter().enumerate() {
@@ -145,19 +155,14 @@ pub fn xlsx_workbook(customers: &[Customer]) -> Result<Vec<u8>, AppError> {
         for (col, cell) in cells(customer).into_iter().enumerate() {
             match cell {
                 Cell::Text(t) => {
-                    widths[col] = widths[col].max(t.chars().count());
                     sheet.write_string(row, col as u16, t).map_err(xlsx_error)?;
                 }
                 Cell::Number(n) => {
-                    widths[col] = widths[col].max(8);
                     sheet.write_number(row, col as u16, n).map_err(xlsx_error)?;
                 }
                 Cell::Empty => {}
             }
         }
-    }
-    for (col, width) in widths.iter().enumerate() {
-        sheet.set_column_width(col as u16, (*width).min(50) as f64 + 2.0).map_err(xlsx_error)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     sheet.autofilter(0, 0, customers.len() as u32, EXPORT_COLUMNS.len() as u16 - 1).map_err(xlsx_error)?;

@@ -5,6 +5,8 @@ mod demo;
 mod export;
 mod filter;
 mod import;
+#[cfg(test)]
+mod parser_props;
 mod ports;
 mod service;
 mod table;

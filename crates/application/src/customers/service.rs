@@ -226,6 +226,9 @@ impl CustomerService {
         progress: Option<ImportProgress>,
         started: Instant,
     ) -> Result<ImportReport, AppError> {
+        if let Some(caller) = actor {
+            caller.require(&WRITERS)?;
+        }
         let ParsedFile { valid, mut errors, total_rows, rejected, unknown_columns } = parsed;
         let total_errors = errors.len() as u64;
         errors.sort_by_key(|e| e.row);

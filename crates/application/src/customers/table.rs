@@ -58,7 +58,7 @@ fn empty() -> AppError {
 
 /// The delimiter that splits the header line into the most fields (quotes respected).
 fn detect_delimiter(text: &[u8]) -> u8 {
-    let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = text.split(|b| *b == b'\n' || *b == b'\r').next().unwrap_or_default();
     let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0), (b'|', 0)];
     let mut quoted = false;
     for byte in line {
@@ -96,10 +96,10 @@ fn read_csv(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Res
         // The line where the record starts, as an editor counts it (blank lines included). The reader reports the
         // offset where the previous record ended, so skip the line breaks that follow it.
         let offset = record.position().map_or(counted_to, |p| p.byte() as usize).clamp(counted_to, text.len());
-        lines_before += newlines(&text[counted_to..offset]);
+        lines_before += newlines(text, counted_to..offset);
         counted_to = offset;
-        let breaks = text[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
-        number = lines_before + breaks as u64 + 1;
+        let run = text[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        number = lines_before + newlines(text, offset..offset + run) + 1;
         let Some(expected) = header_len else {
             let cells = record
                 .iter()
@@ -137,8 +137,10 @@ fn read_csv(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Res
     if header_len.is_none() { Err(empty()) } else { Ok(()) }
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+/// Line breaks in `text[range]`: `\n`, `\r\n` and a lone `\r` (old Mac files) each count once. The whole text is
+/// consulted so a `\r\n` split by the range's end is still one break.
+fn newlines(text: &[u8], range: std::ops::Range<usize>) -> u64 {
+    range.filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))).count() as u64
 }
 
 fn not_utf8(row: u64) -> AppError {

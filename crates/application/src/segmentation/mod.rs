@@ -1,6 +1,6 @@
 //! RFM segmentation (seed S2): upload transaction files, cluster their customers with k-means into named
-//! segments, read and export the results. The arithmetic is in the domain; here are the file readers, k-means
-//! (linfa-clustering), the pipeline that strings them together, the exports and the use cases.
+//! segments, read and export the results. The arithmetic is in the domain; here are the file readers, k-means,
+//! the pipeline that strings them together, the exports and the use cases.
 
 mod clustering;
 mod export;

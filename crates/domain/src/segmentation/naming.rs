@@ -15,8 +15,12 @@
 //! | middle             | Loyal     | Need Attention      | About to Sleep|
 //! | low                | At Risk   | Hibernating         | Lost          |
 //!
-//! Clusters are numbered by `(r + z_F + z_M) / 3`, best first, so cluster 0 is the most valuable segment. When two
-//! clusters fall in the same cell, the later one gets a number: "Lost", "Lost 2".
+//! Clusters are numbered by `(r + z_F + z_M) / 3`, best first, so cluster 0 is the most valuable segment.
+//!
+//! Names are unique: clusters choose in order of how far their worth is from average (the best and the worst
+//! first, so they anchor the corners of the map), and each takes the name of the nearest cell not yet taken —
+//! its own cell when free, otherwise the cell whose region is closest to its `(r, v)`. Only a tenth cluster must
+//! repeat a name, and it gets a number: "Lost 2".
 
 use crate::string_enum;
 
@@ -93,23 +97,58 @@ pub fn cluster_order(centroids: &[[f64; 3]]) -> Vec<usize> {
     order
 }
 
-/// A name for each centroid (already in cluster order), unique within the list.
+/// The cell of a label: (recentness band, value band).
+fn cell(label: SegmentLabel) -> (Band, Band) {
+    match label {
+        SegmentLabel::Champions => (Band::High, Band::High),
+        SegmentLabel::PotentialLoyalists => (Band::High, Band::Middle),
+        SegmentLabel::NewCustomers => (Band::High, Band::Low),
+        SegmentLabel::Loyal => (Band::Middle, Band::High),
+        SegmentLabel::NeedAttention => (Band::Middle, Band::Middle),
+        SegmentLabel::AboutToSleep => (Band::Middle, Band::Low),
+        SegmentLabel::AtRisk => (Band::Low, Band::High),
+        SegmentLabel::Hibernating => (Band::Low, Band::Middle),
+        SegmentLabel::Lost => (Band::Low, Band::Low),
+    }
+}
+
+/// How far `x` is outside a band (0 inside it).
+fn outside(x: f64, band: Band) -> f64 {
+    match band {
+        Band::High => (BAND - x).max(0.0),
+        Band::Middle => (x.abs() - BAND).max(0.0),
+        Band::Low => (x + BAND).max(0.0),
+    }
+}
+
+/// Distance from a centroid's `(r, v)` to the region of a label's cell.
+fn distance(centroid: [f64; 3], label: SegmentLabel) -> f64 {
+    let (recent_band, value_band) = cell(label);
+    let r = outside(-centroid[0], recent_band);
+    let v = outside((centroid[1] + centroid[2]) / 2.0, value_band);
+    r.hypot(v)
+}
+
+/// A unique name for each centroid (given in cluster order); see the module documentation for the rule.
 pub fn names(centroids: &[[f64; 3]]) -> Vec<String> {
-    let mut seen: Vec<(SegmentLabel, usize)> = Vec::new();
-    centroids
-        .iter()
-        .map(|c| {
-            let label = label(*c);
-            let count = match seen.iter_mut().find(|(l, _)| *l == label) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    seen.push((label, 1));
-                    1
-                }
-            };
+    let mut choosing: Vec<usize> = (0..centroids.len()).collect();
+    choosing.sort_by(|&a, &b| worth(centroids[b]).abs().total_cmp(&worth(centroids[a]).abs()).then(a.cmp(&b)));
+    let mut chosen: Vec<Option<SegmentLabel>> = vec![None; centroids.len()];
+    for &i in &choosing {
+        let own = label(centroids[i]);
+        let free = SegmentLabel::ALL.iter().copied().filter(|l| !chosen.contains(&Some(*l))).min_by(|a, b| {
+            distance(centroids[i], *a).total_cmp(&distance(centroids[i], *b)).then((*a != own).cmp(&(*b != own)))
+        });
+        chosen[i] = Some(free.unwrap_or(own));
+    }
+    let mut seen: Vec<SegmentLabel> = Vec::new();
+    chosen
+        .into_iter()
+        .zip(centroids)
+        .map(|(label, centroid)| {
+            let label = label.unwrap_or_else(|| self::label(*centroid));
+            seen.push(label);
+            let count = seen.iter().filter(|l| **l == label).count();
             if count == 1 { label.as_str().to_owned() } else { format!("{} {count}", label.as_str()) }
         })
         .collect()
@@ -150,8 +189,31 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_names_are_numbered() {
-        let names = names(&[[-1.0, 1.0, 1.0], [1.0, -1.0, -1.0], [1.5, -1.5, -1.5], [-0.9, 0.9, 0.9]]);
-        assert_eq!(names, ["Champions", "Lost", "Lost 2", "Champions 2"]);
+    fn a_taken_cell_sends_a_cluster_to_the_nearest_free_one() {
+        // Two clusters in the Champions cell: the more valuable keeps it; the other is closer to the Loyal cell
+        // (its recentness 0.6 is 0.1 inside the high band) than to Potential Loyalists (its value 0.9 is 0.4 in).
+        let four = names(&[[-1.0, 1.0, 1.0], [-0.6, 0.9, 0.9], [1.5, -1.5, -1.5], [1.0, -1.0, -1.0]]);
+        assert_eq!(four, ["Champions", "Loyal", "Lost", "About to Sleep"]);
+        // The worst cluster chooses before the nearly-as-bad one, so it is the one called Lost.
+        let two = names(&[[1.0, -1.0, -1.0], [1.5, -1.5, -1.5]]);
+        assert_eq!(two, ["About to Sleep", "Lost"]);
+    }
+
+    #[test]
+    fn only_a_tenth_cluster_repeats_a_name() {
+        let mut centroids: Vec<[f64; 3]> = Vec::new();
+        for r in [-1.0, 0.0, 1.0] {
+            for v in [1.0, 0.0, -1.0] {
+                centroids.push([r, v, v]);
+            }
+        }
+        let nine = names(&centroids);
+        let own: Vec<&str> = centroids.iter().map(|c| label(*c).as_str()).collect();
+        assert_eq!(nine, own, "one cluster per cell: every cluster keeps its own cell's name");
+        centroids.push([-1.2, 1.2, 1.2]);
+        let ten = names(&centroids);
+        let numbered: Vec<&String> = ten.iter().filter(|n| n.ends_with(" 2")).collect();
+        assert_eq!(numbered.len(), 1, "{ten:?}");
+        assert_eq!(ten[9], "Champions", "the most extreme cluster chooses first: {ten:?}");
     }
 }

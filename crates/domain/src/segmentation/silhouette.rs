@@ -62,12 +62,7 @@ impl Silhouette {
         for i in rows {
             let [x, y, z] = self.points[i];
             for (sum, [xs, ys, zs]) in sums.iter_mut().zip(&self.clusters) {
-                *sum = xs
-                    .iter()
-                    .zip(ys)
-                    .zip(zs)
-                    .map(|((a, b), c)| ((a - x) * (a - x) + (b - y) * (b - y) + (c - z) * (c - z)).sqrt())
-                    .sum();
+                *sum = distance_sum(xs, ys, zs, x, y, z);
             }
             let own = self.labels[i];
             let own_size = self.clusters[own][0].len();
@@ -94,6 +89,28 @@ impl Silhouette {
     pub fn mean(&self) -> f64 {
         self.sum(0..self.len()) / self.len() as f64
     }
+}
+
+/// Σ of the distances from `(x, y, z)` to the points given per axis. Four independent partial sums let the
+/// compiler use vector instructions (a single running sum is a dependency chain it may not reorder).
+fn distance_sum(xs: &[f64], ys: &[f64], zs: &[f64], x: f64, y: f64, z: f64) -> f64 {
+    let n = xs.len().min(ys.len()).min(zs.len());
+    let (xs, ys, zs) = (&xs[..n], &ys[..n], &zs[..n]);
+    let mut partial = [0.0f64; 4];
+    let whole = n - n % 4;
+    for start in (0..whole).step_by(4) {
+        for lane in 0..4 {
+            let i = start + lane;
+            let (dx, dy, dz) = (xs[i] - x, ys[i] - y, zs[i] - z);
+            partial[lane] += (dx * dx + dy * dy + dz * dz).sqrt();
+        }
+    }
+    let mut total = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+    for i in whole..n {
+        let (dx, dy, dz) = (xs[i] - x, ys[i] - y, zs[i] - z);
+        total += (dx * dx + dy * dy + dz * dz).sqrt();
+    }
+    total
 }
 
 #[cfg(test)]

@@ -6,4 +6,5 @@ pub mod auth;
 pub mod common;
 pub mod customers;
 pub mod media;
+pub mod segmentation;
 pub mod users;

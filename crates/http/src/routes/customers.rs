@@ -5,7 +5,9 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use futures_util::stream;
-use leadscore_application::customers::{ImportOptions, OnConflict, csv_header, csv_rows, xlsx_workbook};
+use leadscore_application::customers::{
+    ImportOptions, OnConflict, csv_header, csv_rows, parse_customers, xlsx_workbook,
+};
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
@@ -155,7 +157,13 @@ pub async fn import_customers(
         },
         dry_run: params.0.dry_run.unwrap_or(false),
     };
-    let report = state.customers.import(&user.0, &bytes, options).await?;
+    let started = std::time::Instant::now();
+    let max_rows = state.customers.limits().max_rows;
+    // Parsing a large file is CPU work: keep it off the async workers.
+    let parsed = web::block(move || parse_customers(&bytes, max_rows, |_, _| {}))
+        .await
+        .map_err(|e| ApiError(leadscore_application::AppError::Internal(format!("import task failed: {e}"))))??;
+    let report = state.customers.import_parsed(Some(&user.0), parsed, options, None, started).await?;
     let message = if options.dry_run { "Dry run: nothing was written" } else { "Import completed" };
     Ok(ok_with(message, ImportReportDto::from(report)))
 }

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod health;
 pub mod me;
 pub mod media;
+pub mod segmentation;
 pub mod users;
 
 use actix_web::{HttpResponse, web};
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(me::configure)
             .configure(users::configure)
             .configure(media::configure_api)
+            .configure(segmentation::configure)
             .default_service(web::to(not_found)),
     );
 }

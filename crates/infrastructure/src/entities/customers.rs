@@ -35,6 +35,9 @@ pub struct Model {
     pub tier: Option<String>,
     pub model_version: Option<String>,
     pub scored_at: Option<DateTimeUtc>,
+    /// Lower-cased name, e-mail, phone, city and external id, for Unicode-correct search on every database.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -4,4 +4,5 @@ pub mod activities;
 pub mod customers;
 pub mod login_attempts;
 pub mod refresh_tokens;
+pub mod segmentation;
 pub mod users;

@@ -16,6 +16,9 @@ pub struct Model {
     pub is_active: bool,
     pub avatar_key: Option<String>,
     pub password_hash: String,
+    /// Lower-cased e-mail, username and name, for Unicode-correct search on every database.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::query::{contains_ci, corrupt, order};
+use super::query::{contains_ci, corrupt, order, search_text};
 use crate::entities::customers::{ActiveModel, Column, Entity, Model};
 use crate::error::db_err;
 
@@ -113,6 +113,13 @@ fn attributes(details: &ContactDetails, p: &BankProfile, outcome: Option<&str>, 
     model.previous = Set(i32::try_from(p.previous).unwrap_or(i32::MAX));
     model.poutcome = Set(p.poutcome.as_str().to_owned());
     model.outcome = Set(outcome.map(str::to_owned));
+    model.search_text = Set(search_text([
+        details.name.as_deref(),
+        details.email.as_ref().map(|e| e.as_str()),
+        details.phone.as_deref(),
+        details.city.as_deref(),
+        details.external_id.as_deref(),
+    ]));
 }
 
 fn empty_active() -> ActiveModel {
@@ -146,6 +153,7 @@ fn empty_active() -> ActiveModel {
         tier: NotSet,
         model_version: NotSet,
         scored_at: NotSet,
+        search_text: NotSet,
         created_at: NotSet,
         updated_at: NotSet,
     }
@@ -227,14 +235,7 @@ pub(crate) fn condition(f: &CustomerFilter) -> Condition {
         }
     }
     if let Some(q) = f.query_text() {
-        c = c.add(
-            Condition::any()
-                .add(contains_ci(Column::Name, q))
-                .add(contains_ci(Column::Email, q))
-                .add(contains_ci(Column::Phone, q))
-                .add(contains_ci(Column::City, q))
-                .add(contains_ci(Column::ExternalId, q)),
-        );
+        c = c.add(contains_ci(Column::SearchText, q));
     }
     if let Some(from) = f.from {
         c = c.add(Column::CreatedAt.gte(from));
@@ -374,9 +375,10 @@ impl CustomerRepository for SqlCustomerRepository {
         let txn = self.db.begin().await.map_err(db_err)?;
         let mut counts = ImportCounts::default();
         let mut written = 0u64;
-        // Keys created earlier in this import, so a file that repeats a customer matches its own earlier row.
-        let mut created_ids: HashMap<String, Uuid> = HashMap::new();
-        let mut created_emails: HashMap<String, Uuid> = HashMap::new();
+        // Keys written earlier in this import (by a created row, or given to an existing customer by an updated
+        // one), so a file that repeats a customer matches its own earlier row.
+        let mut seen_ids: HashMap<String, Uuid> = HashMap::new();
+        let mut seen_emails: HashMap<String, Uuid> = HashMap::new();
         for chunk in rows.chunks(CHUNK) {
             let (by_id, by_email) = existing_keys(&txn, chunk).await?;
             let mut inserts = Vec::with_capacity(chunk.len());
@@ -384,8 +386,8 @@ impl CustomerRepository for SqlCustomerRepository {
                 let key_id = row.details.external_id.as_ref();
                 let key_email = row.details.email.as_ref().map(|e| e.as_str());
                 let matched = key_id
-                    .and_then(|k| by_id.get(k).or_else(|| created_ids.get(k)))
-                    .or_else(|| key_email.and_then(|k| by_email.get(k).or_else(|| created_emails.get(k))))
+                    .and_then(|k| seen_ids.get(k).or_else(|| by_id.get(k)))
+                    .or_else(|| key_email.and_then(|k| seen_emails.get(k).or_else(|| by_email.get(k))))
                     .copied();
                 match (matched, on_conflict) {
                     (Some(_), OnConflict::Skip) => counts.skipped += 1,
@@ -401,15 +403,21 @@ impl CustomerRepository for SqlCustomerRepository {
                         attributes(&row.details, &row.profile, row.outcome.map(|o| o.as_str()), &mut model);
                         model.updated_at = Set(now);
                         Entity::update_many().set(model).filter(Column::Id.eq(id)).exec(&txn).await.map_err(db_err)?;
+                        if let Some(k) = key_id {
+                            seen_ids.insert(k.clone(), id);
+                        }
+                        if let Some(k) = key_email {
+                            seen_emails.insert(k.to_owned(), id);
+                        }
                         counts.updated += 1;
                     }
                     (None, _) => {
                         let model = new_active(row, now);
                         if let (Some(k), Set(id)) = (key_id, &model.id) {
-                            created_ids.insert(k.clone(), *id);
+                            seen_ids.insert(k.clone(), *id);
                         }
                         if let (Some(k), Set(id)) = (key_email, &model.id) {
-                            created_emails.insert(k.to_owned(), *id);
+                            seen_emails.insert(k.to_owned(), *id);
                         }
                         inserts.push(model);
                         counts.created += 1;

@@ -5,10 +5,12 @@ mod customers;
 mod login_attempts;
 mod query;
 mod refresh_tokens;
+mod segmentation;
 mod users;
 
 pub use activities::SqlActivityRepository;
 pub use customers::SqlCustomerRepository;
 pub use login_attempts::SqlLoginAttemptRepository;
 pub use refresh_tokens::SqlRefreshTokenRepository;
+pub use segmentation::SqlSegmentationRepository;
 pub use users::SqlUserRepository;

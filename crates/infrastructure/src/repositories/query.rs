@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use leadscore_application::AppError;
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -11,10 +11,17 @@ use sea_orm::{
 
 use crate::error::db_err;
 
-/// `LOWER(col) LIKE '%q%'` with `%`, `_` and `\` in `q` taken literally; identical on SQLite and PostgreSQL.
+/// `col LIKE '%q%'` on a column that holds lower-cased text (see `search_text`), with `q` lower-cased in Rust and
+/// `%`, `_` and `\` taken literally. SQL `LOWER()` is not used because SQLite's folds ASCII letters only, so
+/// "joão" would miss "João"; folding in Rust is Unicode-correct and identical on SQLite and PostgreSQL.
 pub(crate) fn contains_ci(col: impl ColumnTrait, q: &str) -> SimpleExpr {
     let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    Expr::expr(Func::lower(Expr::col(col.as_column_ref()))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    Expr::col(col.as_column_ref()).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
+/// The searchable fields, lower-cased and joined by a unit separator so a match never spans two fields.
+pub(crate) fn search_text<'a>(fields: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    fields.into_iter().flatten().map(str::to_lowercase).collect::<Vec<_>>().join("\u{1f}")
 }
 
 /// Adds `from <= col <= to` for the bounds that are present.
@@ -57,7 +64,8 @@ where
 {
     let total_items = select.clone().count(db).await.map_err(db_err)?;
     let items = select
-        .order_by(sort, order(dir))
+        // NULLs last in both directions: SQLite and PostgreSQL disagree on the default.
+        .order_by_with_nulls(sort, order(dir), NullOrdering::Last)
         .order_by(tie, order(dir))
         .offset(page.offset())
         .limit(u64::from(page.limit()))

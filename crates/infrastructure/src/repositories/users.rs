@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::query::{contains_ci, corrupt, fetch_page, in_range};
+use super::query::{contains_ci, corrupt, fetch_page, in_range, search_text};
 use crate::entities::users::{self, ActiveModel, Column, Entity};
 use crate::error::db_err;
 
@@ -63,6 +63,11 @@ fn to_active(user: &User) -> ActiveModel {
         is_active: Set(user.is_active),
         avatar_key: Set(user.avatar_key.clone()),
         password_hash: Set(user.password_hash.clone()),
+        search_text: Set(search_text([
+            Some(user.email.as_str()),
+            user.username.as_ref().map(|u| u.as_str()),
+            user.full_name.as_deref(),
+        ])),
         last_login_at: Set(user.last_login_at),
         created_at: Set(user.created_at),
         updated_at: Set(user.updated_at),
@@ -115,12 +120,7 @@ impl UserRepository for SqlUserRepository {
             select = select.filter(Column::IsActive.eq(active));
         }
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            select = select.filter(
-                Condition::any()
-                    .add(contains_ci(Column::Email, q))
-                    .add(contains_ci(Column::Username, q))
-                    .add(contains_ci(Column::FullName, q)),
-            );
+            select = select.filter(contains_ci(Column::SearchText, q));
         }
         select = in_range(select, Column::CreatedAt, query.from, query.to);
         let sort = match query.sort_by {
