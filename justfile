@@ -25,7 +25,9 @@ openapi:
 
 # Benchmarks (figures go to docs/benchmarks.md).
 bench:
-    @echo "No benchmarks yet: they arrive with the import, scoring, campaign and segmentation work."
+    cargo bench -p leadscore --bench customers
+    tests/benchmarks/segmentation.sh
+    cargo bench -p leadscore-application --bench kmeans
 
 # Spec consumers (issue 9): Redocly lint, Swagger UI in Chromium, the TypeScript client, the Postman collection with
 # newman — all against a fresh debug server. See docs/spec-consumers.md.

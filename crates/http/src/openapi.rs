@@ -14,9 +14,9 @@ use crate::dto::customers::{
 };
 use crate::dto::media::UploadDto;
 use crate::dto::segmentation::{
-    AnalysisDto, AutoK, CentroidDto, CreateAnalysisRequest, DatasetDetailDto, DatasetDto, DatasetFormatDto,
-    DatasetSortBy, DroppedRowsDto, KCandidateDto, KModeDto, KParam, RowIssueDto, SegmentCustomerDto,
-    SegmentCustomerSortBy, SegmentDto, SegmentExportFormat, StatDto,
+    AnalysisDto, CentroidDto, CreateAnalysisRequest, DatasetDetailDto, DatasetDto, DatasetFormatDto, DatasetSortBy,
+    DroppedRowsDto, KCandidateDto, KModeDto, KParam, RowIssueDto, SegmentCustomerDto, SegmentCustomerSortBy,
+    SegmentDto, SegmentExportFormat, StatDto,
 };
 use crate::dto::users::{
     AdminUpdateUserRequest, ChangePasswordRequest, CreateUserRequest, DeleteAccountRequest, RoleDto,
@@ -79,7 +79,7 @@ and answer `{items, pagination}`.",
         OnConflictParam, ImportReportDto, JobDto, MaritalDto, EducationDto, ContactDto, MonthDto, PoutcomeDto,
         OutcomeDto, TierDto,
         DatasetDto, DatasetDetailDto, DatasetFormatDto, DatasetSortBy, DroppedRowsDto, RowIssueDto, AnalysisDto,
-        CreateAnalysisRequest, KParam, AutoK, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
+        CreateAnalysisRequest, KParam, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
         SegmentCustomerDto, SegmentCustomerSortBy, SegmentExportFormat,
     )),
     modifiers(&BearerAuth),

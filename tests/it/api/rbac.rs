@@ -90,6 +90,8 @@ async fn request(app: &TestApp, row: &Row, caller: Option<&TestUser>, target: &s
         "POST /api/v1/customers" => builder.json(&super::customers::customer_json(&unique)),
         "PATCH /api/v1/customers/{id}" => builder.json(&json!({"balance": 10})),
         "POST /api/v1/customers/import" => builder.multipart(super::customers::csv_form(super::customers::SAMPLE_CSV)),
+        "POST /api/v1/segmentation/datasets" => builder.multipart(super::segmentation::dataset_form()),
+        "POST /api/v1/segmentation/datasets/{id}/analyses" => builder.json(&json!({"k": 2})),
         _ => builder,
     };
     builder.send().await.unwrap().status()

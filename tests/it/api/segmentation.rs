@@ -92,7 +92,16 @@ async fn actions_of(app: &TestApp, user: &TestUser) -> Vec<String> {
 
 #[tokio::test]
 async fn upload_analyse_read_export_and_delete() {
-    let app = TestApp::spawn().await;
+    full_flow(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn upload_analyse_read_export_and_delete_on_postgres() {
+    let Some(db) = leadscore_tests::TestDb::postgres().await else { return };
+    full_flow(TestApp::spawn_on(db, |_| {}).await).await;
+}
+
+async fn full_flow(app: TestApp) {
     let user = app.user("Sales").await;
     let (status, body) = upload(&app, &user, sample_csv().into_bytes()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -402,7 +411,7 @@ async fn xlsx_uploads_are_read_like_csv() {
         if i == 2 {
             sheet.write_string(row, 5, *when).unwrap(); // a date typed as text
         } else {
-            sheet.write_datetime_with_format(row, 5, &ExcelDateTime::parse_from_str(when).unwrap(), &date).unwrap();
+            sheet.write_datetime_with_format(row, 5, ExcelDateTime::parse_from_str(when).unwrap(), &date).unwrap();
         }
     }
     let bytes = workbook.save_to_buffer().unwrap();
@@ -445,7 +454,7 @@ async fn malformed_files_are_refused_clearly() {
     let app = TestApp::spawn_with(|c| c.max_dataset_bytes = 4096).await;
     let user = app.user("Sales").await;
 
-    let (status, body) = upload(&app, &user, b"InvoiceNo,Qty,When,UnitPrice\n1,2,2011-01-01,3\n".to_vec()).await;
+    let (status, body) = upload(&app, &user, b"InvoiceNo,Amount,When,UnitPrice\n1,2,2011-01-01,3\n".to_vec()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let message = body["message"].as_str().unwrap();
     assert!(
@@ -519,6 +528,26 @@ async fn malformed_files_are_refused_clearly() {
     assert_eq!(list["data"]["pagination"]["totalItems"], 1, "only the Latin-1 upload was stored");
     let stored: Vec<_> = std::fs::read_dir(app.storage.path().join(format!("datasets/{}", user.id))).unwrap().collect();
     assert_eq!(stored.len(), 1, "refused files are not kept");
+}
+
+#[tokio::test]
+async fn the_segment_command_runs_the_pipeline_on_a_local_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sales.csv");
+    std::fs::write(&file, sample_csv()).unwrap();
+    let file = file.to_str().unwrap();
+    leadscore::cli::execute(["leadscore", "segment", file, "--k", "3", "--timings"]).await.unwrap();
+    leadscore::cli::execute(["leadscore", "segment", file, "--k", "auto", "--snapshot-date", "2012-01-01"])
+        .await
+        .unwrap();
+    let err = leadscore::cli::execute(["leadscore", "segment", file, "--k", "12"]).await.unwrap_err();
+    assert!(err.to_string().contains("k"), "{err}");
+    let err =
+        leadscore::cli::execute(["leadscore", "segment", file, "--snapshot-date", "2011-01-01"]).await.unwrap_err();
+    assert!(err.to_string().contains("snapshotDate"), "{err}");
+    let missing = dir.path().join("missing.csv");
+    let err = leadscore::cli::execute(["leadscore", "segment", missing.to_str().unwrap()]).await.unwrap_err();
+    assert!(err.to_string().contains("missing.csv"), "{err}");
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //!   on the snapshot date itself). The snapshot date defaults to the day after the last invoice in the file, so the
 //!   most recent customers have recency 1.
 //! - **Frequency**: distinct invoices.
-//! - **Monetary**: Σ Quantity × UnitPrice over the kept rows.
+//! - **Monetary**: Σ Quantity × UnitPrice over the kept rows, rounded to 6 decimals so that floating-point summation
+//!   noise (`280206.0199999999`) does not show.
 
 use std::collections::HashMap;
 
@@ -125,7 +126,7 @@ impl RfmAccumulator {
                     customer_id: c.id.into(),
                     last_purchase: c.last_purchase,
                     frequency: u32::try_from(c.invoices.len()).unwrap_or(u32::MAX),
-                    monetary: c.monetary,
+                    monetary: (c.monetary * 1e6).round() / 1e6,
                 }
             })
             .collect();
@@ -223,6 +224,12 @@ mod tests {
         let rfm = compute(&activities, snapshot).unwrap();
         // Whole days between dates: a purchase late on the 5th is 5 days before the 10th.
         assert_eq!(rfm.iter().map(|r| r.recency).collect::<Vec<_>>(), [5, 1, 7]);
+
+        let mut noisy = RfmAccumulator::default();
+        for _ in 0..10 {
+            noisy.add("A", b"1", at(1, 9), 0.1);
+        }
+        assert_eq!(noisy.into_activities()[0].monetary, 1.0, "0.1 summed ten times is shown as 1");
         assert!(compute(&activities, NaiveDate::from_ymd_opt(2011, 12, 8).unwrap()).is_err());
         assert_eq!(compute(&activities, NaiveDate::from_ymd_opt(2011, 12, 9).unwrap()).unwrap()[1].recency, 0);
     }

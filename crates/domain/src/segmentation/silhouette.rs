@@ -99,10 +99,10 @@ fn distance_sum(xs: &[f64], ys: &[f64], zs: &[f64], x: f64, y: f64, z: f64) -> f
     let mut partial = [0.0f64; 4];
     let whole = n - n % 4;
     for start in (0..whole).step_by(4) {
-        for lane in 0..4 {
+        for (lane, sum) in partial.iter_mut().enumerate() {
             let i = start + lane;
             let (dx, dy, dz) = (xs[i] - x, ys[i] - y, zs[i] - z);
-            partial[lane] += (dx * dx + dy * dy + dz * dz).sqrt();
+            *sum += (dx * dx + dy * dy + dz * dz).sqrt();
         }
     }
     let mut total = (partial[0] + partial[1]) + (partial[2] + partial[3]);

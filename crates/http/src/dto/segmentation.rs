@@ -382,23 +382,38 @@ impl From<SegmentedCustomer> for SegmentCustomerDto {
     }
 }
 
-/// The literal `"auto"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum AutoK {
+/// `k`: an integer from 2 to 10, or `"auto"` (best silhouette over 2–8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KParam {
+    /// A fixed number of segments, 2–10.
+    Count(u8),
     /// Choose k by silhouette.
     Auto,
 }
 
-/// `k`: an integer from 2 to 10, or `"auto"` (best silhouette over 2–8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum KParam {
-    /// A fixed number of segments, 2–10.
-    Count(u8),
-    /// Automatic.
-    Auto(AutoK),
+impl utoipa::PartialSchema for KParam {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(2))
+                    .maximum(Some(10))
+                    .description(Some("A fixed number of segments")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["auto"]))
+                    .description(Some("The k in 2–8 with the best mean silhouette")),
+            )
+            .description(Some("`k`: an integer from 2 to 10, or `\"auto\"`"))
+            .into()
+    }
 }
+
+impl ToSchema for KParam {}
 
 const K_EXPECTED: &str = "an integer from 2 to 10 or \"auto\"";
 
@@ -430,7 +445,7 @@ impl<'de> Deserialize<'de> for KParam {
 
             fn visit_str<E: de::Error>(self, value: &str) -> Result<KParam, E> {
                 if value.eq_ignore_ascii_case("auto") {
-                    Ok(KParam::Auto(AutoK::Auto))
+                    Ok(KParam::Auto)
                 } else {
                     Err(E::custom(format!("must be {K_EXPECTED}")))
                 }
@@ -461,7 +476,7 @@ impl From<CreateAnalysisRequest> for AnalysisRequest {
             k: match body.k {
                 None => ClusterCount::DEFAULT,
                 Some(KParam::Count(k)) => ClusterCount::Fixed(k),
-                Some(KParam::Auto(_)) => ClusterCount::Auto,
+                Some(KParam::Auto) => ClusterCount::Auto,
             },
             snapshot_date: body.snapshot_date,
         }
@@ -677,7 +692,7 @@ mod tests {
     #[test]
     fn k_is_an_integer_from_2_to_10_or_auto() {
         assert_eq!(parse(r#"{"k": 7}"#).unwrap().k, Some(KParam::Count(7)));
-        assert_eq!(parse(r#"{"k": "auto"}"#).unwrap().k, Some(KParam::Auto(AutoK::Auto)));
+        assert_eq!(parse(r#"{"k": "auto"}"#).unwrap().k, Some(KParam::Auto));
         assert_eq!(parse("{}").unwrap().k, None);
         for bad in [r#"{"k": 1}"#, r#"{"k": 11}"#, r#"{"k": 2.5}"#, r#"{"k": "five"}"#, r#"{"k": -3}"#] {
             let err = parse(bad).unwrap_err();
