@@ -67,7 +67,7 @@ and answer `{items, pagination}`.",
         customers::delete_customer, customers::import_customers, customers::export_customers,
         segmentation::upload_dataset, segmentation::list_datasets, segmentation::get_dataset,
         segmentation::delete_dataset, segmentation::create_analysis, segmentation::get_analysis,
-        segmentation::delete_analysis, segmentation::list_customers, segmentation::export_customers,
+        segmentation::delete_analysis, segmentation::list_analysis_customers, segmentation::export_analysis_customers,
         health::health, health::ready, health::metrics,
     ),
     components(schemas(

@@ -334,6 +334,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segmentation/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The upload history: the caller's datasets, or everyone's for an Admin; newest first by default. */
+        get: operations["list_datasets"];
+        put?: never;
+        /**
+         * Upload a transaction file (any signed-in user): multipart field `file`, CSV (`,` `;` tab or `|`, UTF-8) or
+         *     XLSX decided by content, at most `MAX_DATASET_BYTES` (100 MB by default). Required columns, matched
+         *     case-insensitively: InvoiceNo, Quantity, InvoiceDate, UnitPrice, CustomerID (StockCode, Description, Country
+         *     may be present). The answer says rows, customers, the period, and how many rows analyses will drop and why.
+         *     Files with missing columns, no data rows, more than 1% unreadable rows or no usable row are refused with 422
+         *     listing the first problems.
+         */
+        post: operations["upload_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segmentation/datasets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One dataset with its analyses (newest first). */
+        get: operations["get_dataset"];
+        put?: never;
+        post?: never;
+        /** Delete a dataset, its stored file and all its analyses. */
+        delete: operations["delete_dataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segmentation/datasets/{id}/analyses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an RFM analysis of a dataset: clean, Recency/Frequency/Monetary per customer, cap at the 99th percentile,
+         *     log1p, standardise, k-means (k-means++, 10 restarts, seed 42), name the segments from their centroids and score
+         *     every customer 1–5 on R, F and M. `k` is 2–10 (default 5) or "auto" (best silhouette over 2–8); it must be less
+         *     than the number of customers. Body `{}` uses the defaults.
+         */
+        post: operations["create_analysis"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segmentation/analyses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An analysis: parameters, counts, silhouette, and per segment its size, mean/median recency, frequency and
+         *     monetary, share of revenue, centroid and name.
+         */
+        get: operations["get_analysis"];
+        put?: never;
+        post?: never;
+        /** Delete an analysis and its results (the dataset stays). */
+        delete: operations["delete_analysis"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segmentation/analyses/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customers of an analysis: recency, frequency, monetary, R/F/M scores, cluster and segment. Filter by
+         *     segment name and/or cluster (repeatable), search the customer id, sort (ties by customer id), paginate.
+         */
+        get: operations["list_analysis_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segmentation/analyses/{id}/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every matching customer of an analysis as a file: `format=csv` (default; RFC 4180, UTF-8) or `format=xlsx`
+         *     (Customers and Segments sheets, bold frozen header, typed numbers, autofilter). Same filters and sort as the
+         *     list, without paging.
+         */
+        get: operations["export_analysis_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -467,6 +594,145 @@ export interface components {
             isActive?: boolean | null;
         };
         /**
+         * @description An RFM analysis with its segments.
+         * @example {
+         *       "candidates": [],
+         *       "createdAt": "2026-11-22T08:31:00Z",
+         *       "customers": 4338,
+         *       "datasetId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+         *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
+         *       "inertia": 3167.7,
+         *       "k": 5,
+         *       "kMode": "fixed",
+         *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "restarts": 10,
+         *       "seed": 42,
+         *       "segments": [
+         *         {
+         *           "centroid": {
+         *             "frequency": 1.43,
+         *             "monetary": 1.52,
+         *             "recency": -1.21
+         *           },
+         *           "cluster": 0,
+         *           "customerShare": 0.165,
+         *           "frequency": {
+         *             "mean": 13.6,
+         *             "median": 9
+         *           },
+         *           "monetary": {
+         *             "mean": 7021.5,
+         *             "median": 3288.9
+         *           },
+         *           "name": "Champions",
+         *           "recency": {
+         *             "mean": 12.4,
+         *             "median": 9
+         *           },
+         *           "revenue": 5027394.2,
+         *           "revenueShare": 0.564,
+         *           "size": 716
+         *         }
+         *       ],
+         *       "silhouette": 0.31,
+         *       "snapshotDate": "2011-12-10",
+         *       "totalRevenue": 8911407.9
+         *     }
+         */
+        AnalysisDto: {
+            /**
+             * Format: uuid
+             * @description Analysis id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The dataset analysed.
+             */
+            datasetId: string;
+            /**
+             * Format: uuid
+             * @description Owner of the dataset.
+             */
+            ownerId: string;
+            /**
+             * Format: u-int8
+             * @description Segments made.
+             */
+            k: number;
+            /** @description Whether k was given or chosen by silhouette. */
+            kMode: components["schemas"]["KModeDto"];
+            /** @description With `kMode: auto`, every k tried and its silhouette; empty otherwise. */
+            candidates: components["schemas"]["KCandidateDto"][];
+            /**
+             * Format: date
+             * @description Recency is counted in days up to this date.
+             */
+            snapshotDate: string;
+            /**
+             * Format: u-int64
+             * @description Customers segmented.
+             */
+            customers: number;
+            /**
+             * Format: double
+             * @description Mean silhouette, −1 to 1 (higher = better separated; on an even sample above 10,000 customers).
+             */
+            silhouette: number;
+            /**
+             * Format: double
+             * @description Σ squared distance of each customer to its centroid (standardised space).
+             */
+            inertia: number;
+            /**
+             * Format: double
+             * @description Σ monetary over all customers.
+             */
+            totalRevenue: number;
+            /**
+             * Format: u-int64
+             * @description k-means seed.
+             */
+            seed: number;
+            /**
+             * Format: u-int32
+             * @description k-means++ restarts; the lowest-inertia one is kept.
+             */
+            restarts: number;
+            /** @description Segments, best first. */
+            segments: components["schemas"]["SegmentDto"][];
+            /**
+             * Format: date-time
+             * @description When it was run.
+             */
+            createdAt: string;
+        };
+        /**
+         * @description A centroid in the standardised space: z-scores of the capped, log1p-transformed R, F and M.
+         * @example {
+         *       "frequency": 1.43,
+         *       "monetary": 1.52,
+         *       "recency": -1.21
+         *     }
+         */
+        CentroidDto: {
+            /**
+             * Format: double
+             * @description Recency z-score (negative = more recent than average).
+             */
+            recency: number;
+            /**
+             * Format: double
+             * @description Frequency z-score.
+             */
+            frequency: number;
+            /**
+             * Format: double
+             * @description Monetary z-score.
+             */
+            monetary: number;
+        };
+        /**
          * @description A password change.
          * @example {
          *       "confirmPassword": "n3w-secret-pass",
@@ -497,6 +763,22 @@ export interface components {
          * @enum {string}
          */
         ContactDto: "cellular" | "telephone" | "unknown";
+        /**
+         * @description Parameters of a new analysis. `{}` runs with k = 5 and the default snapshot date.
+         * @example {
+         *       "k": "auto",
+         *       "snapshotDate": "2011-12-10"
+         *     }
+         */
+        CreateAnalysisRequest: {
+            k?: components["schemas"]["KParam"] | null;
+            /**
+             * Format: date
+             * @description Count recency up to this date (YYYY-MM-DD); default: the day after the last invoice. It may not be before
+             *     the last invoice's date.
+             */
+            snapshotDate?: string | null;
+        };
         /**
          * @description A new customer. Scores are computed, never sent.
          * @example {
@@ -756,16 +1038,275 @@ export interface components {
          * @enum {string}
          */
         CustomerSortBy: "age" | "balance" | "score" | "createdAt" | "name";
+        /** @description A dataset with its analyses, newest first. */
+        DatasetDetailDto: components["schemas"]["DatasetDto"] & {
+            /** @description Its analyses. */
+            analyses: components["schemas"]["AnalysisDto"][];
+        };
+        /**
+         * @description An uploaded transaction file and what it contains.
+         * @example {
+         *       "createdAt": "2026-11-22T08:30:00Z",
+         *       "customers": 4338,
+         *       "dropped": {
+         *         "cancelled": 8905,
+         *         "missingCustomerId": 135080,
+         *         "nonPositivePrice": 40,
+         *         "nonPositiveQuantity": 0,
+         *         "total": 144025,
+         *         "unparseable": 0
+         *       },
+         *       "firstInvoiceAt": "2010-12-01T08:26:00Z",
+         *       "format": "csv",
+         *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+         *       "issues": [],
+         *       "keptRows": 397884,
+         *       "lastInvoiceAt": "2011-12-09T12:50:00Z",
+         *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "rows": 541909,
+         *       "sizeBytes": 47217126
+         *     }
+         */
+        DatasetDto: {
+            /**
+             * Format: uuid
+             * @description Dataset id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Who uploaded it.
+             */
+            ownerId: string;
+            /** @description CSV or XLSX. */
+            format: components["schemas"]["DatasetFormatDto"];
+            /**
+             * Format: u-int64
+             * @description File size.
+             */
+            sizeBytes: number;
+            /**
+             * Format: u-int64
+             * @description Data rows (header and blank rows excluded).
+             */
+            rows: number;
+            /**
+             * Format: u-int64
+             * @description Rows an analysis uses.
+             */
+            keptRows: number;
+            /**
+             * Format: u-int64
+             * @description Customers an analysis segments.
+             */
+            customers: number;
+            /**
+             * Format: date-time
+             * @description First invoice among the kept rows (file times are taken as UTC).
+             */
+            firstInvoiceAt?: string | null;
+            /**
+             * Format: date-time
+             * @description Last invoice among the kept rows.
+             */
+            lastInvoiceAt?: string | null;
+            /** @description Rows left out, by reason. */
+            dropped: components["schemas"]["DroppedRowsDto"];
+            /** @description The first unreadable rows (at most 10). */
+            issues: components["schemas"]["RowIssueDto"][];
+            /**
+             * Format: date-time
+             * @description Upload time.
+             */
+            createdAt: string;
+        };
+        /**
+         * @description The kind of an uploaded file, decided from its content.
+         * @enum {string}
+         */
+        DatasetFormatDto: "csv" | "xlsx";
+        /**
+         * @description Fields the upload history can be sorted by.
+         * @enum {string}
+         */
+        DatasetSortBy: "createdAt" | "rows" | "customers" | "sizeBytes";
         /** @description Confirmation for deleting one's own account. */
         DeleteAccountRequest: {
             /** @description The current password. */
             password: string;
         };
         /**
+         * @description Rows left out of analyses, by reason (each row counted once, for the first reason that applies).
+         * @example {
+         *       "cancelled": 8905,
+         *       "missingCustomerId": 135080,
+         *       "nonPositivePrice": 40,
+         *       "nonPositiveQuantity": 0,
+         *       "total": 144025,
+         *       "unparseable": 0
+         *     }
+         */
+        DroppedRowsDto: {
+            /**
+             * Format: u-int64
+             * @description No CustomerID.
+             */
+            missingCustomerId: number;
+            /**
+             * Format: u-int64
+             * @description Cancellations (InvoiceNo starting with `C`).
+             */
+            cancelled: number;
+            /**
+             * Format: u-int64
+             * @description Quantity ≤ 0.
+             */
+            nonPositiveQuantity: number;
+            /**
+             * Format: u-int64
+             * @description UnitPrice ≤ 0.
+             */
+            nonPositivePrice: number;
+            /**
+             * Format: u-int64
+             * @description A needed cell could not be read (at most 1% of the rows, or the file is refused).
+             */
+            unparseable: number;
+            /**
+             * Format: u-int64
+             * @description All of the above.
+             */
+            total: number;
+        };
+        /**
          * @description Education level.
          * @enum {string}
          */
         EducationDto: "primary" | "secondary" | "tertiary" | "unknown";
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_AnalysisDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description An RFM analysis with its segments.
+             * @example {
+             *       "candidates": [],
+             *       "createdAt": "2026-11-22T08:31:00Z",
+             *       "customers": 4338,
+             *       "datasetId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+             *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
+             *       "inertia": 3167.7,
+             *       "k": 5,
+             *       "kMode": "fixed",
+             *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+             *       "restarts": 10,
+             *       "seed": 42,
+             *       "segments": [
+             *         {
+             *           "centroid": {
+             *             "frequency": 1.43,
+             *             "monetary": 1.52,
+             *             "recency": -1.21
+             *           },
+             *           "cluster": 0,
+             *           "customerShare": 0.165,
+             *           "frequency": {
+             *             "mean": 13.6,
+             *             "median": 9
+             *           },
+             *           "monetary": {
+             *             "mean": 7021.5,
+             *             "median": 3288.9
+             *           },
+             *           "name": "Champions",
+             *           "recency": {
+             *             "mean": 12.4,
+             *             "median": 9
+             *           },
+             *           "revenue": 5027394.2,
+             *           "revenueShare": 0.564,
+             *           "size": 716
+             *         }
+             *       ],
+             *       "silhouette": 0.31,
+             *       "snapshotDate": "2011-12-10",
+             *       "totalRevenue": 8911407.9
+             *     }
+             */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Analysis id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The dataset analysed.
+                 */
+                datasetId: string;
+                /**
+                 * Format: uuid
+                 * @description Owner of the dataset.
+                 */
+                ownerId: string;
+                /**
+                 * Format: u-int8
+                 * @description Segments made.
+                 */
+                k: number;
+                /** @description Whether k was given or chosen by silhouette. */
+                kMode: components["schemas"]["KModeDto"];
+                /** @description With `kMode: auto`, every k tried and its silhouette; empty otherwise. */
+                candidates: components["schemas"]["KCandidateDto"][];
+                /**
+                 * Format: date
+                 * @description Recency is counted in days up to this date.
+                 */
+                snapshotDate: string;
+                /**
+                 * Format: u-int64
+                 * @description Customers segmented.
+                 */
+                customers: number;
+                /**
+                 * Format: double
+                 * @description Mean silhouette, −1 to 1 (higher = better separated; on an even sample above 10,000 customers).
+                 */
+                silhouette: number;
+                /**
+                 * Format: double
+                 * @description Σ squared distance of each customer to its centroid (standardised space).
+                 */
+                inertia: number;
+                /**
+                 * Format: double
+                 * @description Σ monetary over all customers.
+                 */
+                totalRevenue: number;
+                /**
+                 * Format: u-int64
+                 * @description k-means seed.
+                 */
+                seed: number;
+                /**
+                 * Format: u-int32
+                 * @description k-means++ restarts; the lowest-inertia one is kept.
+                 */
+                restarts: number;
+                /** @description Segments, best first. */
+                segments: components["schemas"]["SegmentDto"][];
+                /**
+                 * Format: date-time
+                 * @description When it was run.
+                 */
+                createdAt: string;
+            };
+        };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_CustomerDto: {
             /**
@@ -914,6 +1455,108 @@ export interface components {
                  * @description Last change.
                  */
                 updatedAt: string;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_DatasetDetailDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A dataset with its analyses, newest first. */
+            data: components["schemas"]["DatasetDto"] & {
+                /** @description Its analyses. */
+                analyses: components["schemas"]["AnalysisDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_DatasetDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description An uploaded transaction file and what it contains.
+             * @example {
+             *       "createdAt": "2026-11-22T08:30:00Z",
+             *       "customers": 4338,
+             *       "dropped": {
+             *         "cancelled": 8905,
+             *         "missingCustomerId": 135080,
+             *         "nonPositivePrice": 40,
+             *         "nonPositiveQuantity": 0,
+             *         "total": 144025,
+             *         "unparseable": 0
+             *       },
+             *       "firstInvoiceAt": "2010-12-01T08:26:00Z",
+             *       "format": "csv",
+             *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+             *       "issues": [],
+             *       "keptRows": 397884,
+             *       "lastInvoiceAt": "2011-12-09T12:50:00Z",
+             *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+             *       "rows": 541909,
+             *       "sizeBytes": 47217126
+             *     }
+             */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Dataset id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description Who uploaded it.
+                 */
+                ownerId: string;
+                /** @description CSV or XLSX. */
+                format: components["schemas"]["DatasetFormatDto"];
+                /**
+                 * Format: u-int64
+                 * @description File size.
+                 */
+                sizeBytes: number;
+                /**
+                 * Format: u-int64
+                 * @description Data rows (header and blank rows excluded).
+                 */
+                rows: number;
+                /**
+                 * Format: u-int64
+                 * @description Rows an analysis uses.
+                 */
+                keptRows: number;
+                /**
+                 * Format: u-int64
+                 * @description Customers an analysis segments.
+                 */
+                customers: number;
+                /**
+                 * Format: date-time
+                 * @description First invoice among the kept rows (file times are taken as UTC).
+                 */
+                firstInvoiceAt?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Last invoice among the kept rows.
+                 */
+                lastInvoiceAt?: string | null;
+                /** @description Rows left out, by reason. */
+                dropped: components["schemas"]["DroppedRowsDto"];
+                /** @description The first unreadable rows (at most 10). */
+                issues: components["schemas"]["RowIssueDto"][];
+                /**
+                 * Format: date-time
+                 * @description Upload time.
+                 */
+                createdAt: string;
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
@@ -1178,6 +1821,134 @@ export interface components {
                      * @description Last change.
                      */
                     updatedAt: string;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_DatasetDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /**
+                     * Format: uuid
+                     * @description Dataset id.
+                     */
+                    id: string;
+                    /**
+                     * Format: uuid
+                     * @description Who uploaded it.
+                     */
+                    ownerId: string;
+                    /** @description CSV or XLSX. */
+                    format: components["schemas"]["DatasetFormatDto"];
+                    /**
+                     * Format: u-int64
+                     * @description File size.
+                     */
+                    sizeBytes: number;
+                    /**
+                     * Format: u-int64
+                     * @description Data rows (header and blank rows excluded).
+                     */
+                    rows: number;
+                    /**
+                     * Format: u-int64
+                     * @description Rows an analysis uses.
+                     */
+                    keptRows: number;
+                    /**
+                     * Format: u-int64
+                     * @description Customers an analysis segments.
+                     */
+                    customers: number;
+                    /**
+                     * Format: date-time
+                     * @description First invoice among the kept rows (file times are taken as UTC).
+                     */
+                    firstInvoiceAt?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description Last invoice among the kept rows.
+                     */
+                    lastInvoiceAt?: string | null;
+                    /** @description Rows left out, by reason. */
+                    dropped: components["schemas"]["DroppedRowsDto"];
+                    /** @description The first unreadable rows (at most 10). */
+                    issues: components["schemas"]["RowIssueDto"][];
+                    /**
+                     * Format: date-time
+                     * @description Upload time.
+                     */
+                    createdAt: string;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_SegmentCustomerDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /** @description Customer id from the file. */
+                    customerId: string;
+                    /**
+                     * Format: u-int32
+                     * @description Days since the last purchase.
+                     */
+                    recency: number;
+                    /**
+                     * Format: u-int32
+                     * @description Distinct invoices.
+                     */
+                    frequency: number;
+                    /**
+                     * Format: double
+                     * @description Total spent.
+                     */
+                    monetary: number;
+                    /**
+                     * Format: u-int8
+                     * @description Recency quintile score 1–5 (5 = most recent).
+                     */
+                    rScore: number;
+                    /**
+                     * Format: u-int8
+                     * @description Frequency quintile score 1–5.
+                     */
+                    fScore: number;
+                    /**
+                     * Format: u-int8
+                     * @description Monetary quintile score 1–5.
+                     */
+                    mScore: number;
+                    /** @description The three scores as one code, e.g. "545". */
+                    rfmScore: string;
+                    /**
+                     * Format: u-int8
+                     * @description Cluster number.
+                     */
+                    cluster: number;
+                    /** @description Segment name. */
+                    segment: string;
                 }[];
                 /** @description Paging data. */
                 pagination: components["schemas"]["Pagination"];
@@ -1578,6 +2349,32 @@ export interface components {
          */
         JobDto: "admin." | "blue-collar" | "entrepreneur" | "housemaid" | "management" | "retired" | "self-employed" | "services" | "student" | "technician" | "unemployed" | "unknown";
         /**
+         * @description A k tried by an automatic choice.
+         * @example {
+         *       "k": 4,
+         *       "silhouette": 0.337
+         *     }
+         */
+        KCandidateDto: {
+            /**
+             * Format: u-int8
+             * @description Number of clusters.
+             */
+            k: number;
+            /**
+             * Format: double
+             * @description Mean silhouette.
+             */
+            silhouette: number;
+        };
+        /**
+         * @description How k was set.
+         * @enum {string}
+         */
+        KModeDto: "fixed" | "auto";
+        /** @description `k`: an integer from 2 to 10, or `"auto"` */
+        KParam: number | "auto";
+        /**
          * @description Credentials.
          * @example {
          *       "identifier": "admin@leadscore.local",
@@ -1692,10 +2489,184 @@ export interface components {
          */
         RoleDto: "Admin" | "Manager" | "Sales";
         /**
+         * @description An unreadable row of an uploaded file.
+         * @example {
+         *       "field": "invoiceDate",
+         *       "message": "'31/31/2011' is not a date (expected e.g. 2011-12-09 12:50:00)",
+         *       "row": 1204
+         *     }
+         */
+        RowIssueDto: {
+            /**
+             * Format: u-int64
+             * @description Spreadsheet row number (the header is row 1).
+             */
+            row: number;
+            /** @description The column, camelCase. */
+            field: string;
+            /** @description What is wrong. */
+            message: string;
+        };
+        /**
+         * @description One customer's result in an analysis.
+         * @example {
+         *       "cluster": 0,
+         *       "customerId": "12347",
+         *       "fScore": 5,
+         *       "frequency": 7,
+         *       "mScore": 5,
+         *       "monetary": 4310,
+         *       "rScore": 5,
+         *       "recency": 3,
+         *       "rfmScore": "555",
+         *       "segment": "Champions"
+         *     }
+         */
+        SegmentCustomerDto: {
+            /** @description Customer id from the file. */
+            customerId: string;
+            /**
+             * Format: u-int32
+             * @description Days since the last purchase.
+             */
+            recency: number;
+            /**
+             * Format: u-int32
+             * @description Distinct invoices.
+             */
+            frequency: number;
+            /**
+             * Format: double
+             * @description Total spent.
+             */
+            monetary: number;
+            /**
+             * Format: u-int8
+             * @description Recency quintile score 1–5 (5 = most recent).
+             */
+            rScore: number;
+            /**
+             * Format: u-int8
+             * @description Frequency quintile score 1–5.
+             */
+            fScore: number;
+            /**
+             * Format: u-int8
+             * @description Monetary quintile score 1–5.
+             */
+            mScore: number;
+            /** @description The three scores as one code, e.g. "545". */
+            rfmScore: string;
+            /**
+             * Format: u-int8
+             * @description Cluster number.
+             */
+            cluster: number;
+            /** @description Segment name. */
+            segment: string;
+        };
+        /**
+         * @description Fields the customers of an analysis can be sorted by.
+         * @enum {string}
+         */
+        SegmentCustomerSortBy: "customerId" | "recency" | "frequency" | "monetary" | "rScore" | "fScore" | "mScore" | "cluster";
+        /**
+         * @description One segment of an analysis.
+         * @example {
+         *       "centroid": {
+         *         "frequency": 1.43,
+         *         "monetary": 1.52,
+         *         "recency": -1.21
+         *       },
+         *       "cluster": 0,
+         *       "customerShare": 0.165,
+         *       "frequency": {
+         *         "mean": 13.6,
+         *         "median": 9
+         *       },
+         *       "monetary": {
+         *         "mean": 7021.5,
+         *         "median": 3288.9
+         *       },
+         *       "name": "Champions",
+         *       "recency": {
+         *         "mean": 12.4,
+         *         "median": 9
+         *       },
+         *       "revenue": 5027394.2,
+         *       "revenueShare": 0.564,
+         *       "size": 716
+         *     }
+         */
+        SegmentDto: {
+            /**
+             * Format: u-int8
+             * @description Cluster number; 0 is the most valuable segment.
+             */
+            cluster: number;
+            /**
+             * @description Name from the centroid (see docs/segmentation.md): Champions, Loyal, Potential Loyalists, New Customers,
+             *     Need Attention, About to Sleep, At Risk, Hibernating, Lost; a repeated name gets a number ("Lost 2").
+             */
+            name: string;
+            /**
+             * Format: u-int64
+             * @description Customers.
+             */
+            size: number;
+            /**
+             * Format: double
+             * @description Share of the analysed customers, 0–1.
+             */
+            customerShare: number;
+            /** @description Days since the last purchase. */
+            recency: components["schemas"]["StatDto"];
+            /** @description Distinct invoices. */
+            frequency: components["schemas"]["StatDto"];
+            /** @description Total spent. */
+            monetary: components["schemas"]["StatDto"];
+            /**
+             * Format: double
+             * @description Σ monetary of the segment.
+             */
+            revenue: number;
+            /**
+             * Format: double
+             * @description Share of all revenue, 0–1.
+             */
+            revenueShare: number;
+            /** @description Standardised centroid. */
+            centroid: components["schemas"]["CentroidDto"];
+        };
+        /**
+         * @description File format of an export.
+         * @enum {string}
+         */
+        SegmentExportFormat: "csv" | "xlsx";
+        /**
          * @description Sort direction.
          * @enum {string}
          */
         SortDirParam: "asc" | "desc";
+        /**
+         * @description Mean and median over a segment.
+         * @example {
+         *       "mean": 12.4,
+         *       "median": 9
+         *     }
+         */
+        StatDto: {
+            /**
+             * Format: double
+             * @description Mean.
+             */
+            mean: number;
+            /**
+             * Format: double
+             * @description Median.
+             */
+            median: number;
+        };
         /**
          * @description Lead tier from the model card's thresholds.
          * @enum {string}
@@ -3528,6 +4499,578 @@ export interface operations {
             };
             /** @description Not Admin or Manager */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_datasets: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 10
+                 */
+                limit?: number;
+                /** @description Uploaded at or after (RFC 3339). */
+                from?: string;
+                /** @description Uploaded at or before (RFC 3339). */
+                to?: string;
+                /** @description Sort field. */
+                sortBy?: components["schemas"]["DatasetSortBy"];
+                /** @description Sort direction (default desc). */
+                sortDir?: components["schemas"]["SortDirParam"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of datasets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_DatasetDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored; what the file contains */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DatasetDto"];
+                };
+            };
+            /** @description No file field, or an empty or unreadable file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Larger than MAX_DATASET_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a CSV or XLSX file (binary, legacy .xls, UTF-16) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing columns, no data rows, too many unreadable rows (first ones listed with row numbers), or no usable row */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "customerId",
+                     *           "message": "missing column 'CustomerID' (header has: InvoiceNo, Quantity, InvoiceDate, UnitPrice)",
+                     *           "row": 1
+                     *         }
+                     *       ],
+                     *       "message": "The file lacks required columns: CustomerID",
+                     *       "status": "fail",
+                     *       "totalErrors": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Storage or database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dataset and its analyses */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DatasetDetailDto"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnalysisRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored analysis with its segments */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AnalysisDto"];
+                };
+            };
+            /** @description Invalid k or snapshotDate, k not less than the customers, or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "k",
+                     *           "message": "must be less than the number of customers in the dataset (4)"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such dataset, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Storage or database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Analysis id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AnalysisDto"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such analysis, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Analysis id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such analysis, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_analysis_customers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 10
+                 */
+                limit?: number;
+                /** @description Only these segments, by name (repeat for several; case-insensitive). */
+                segment?: string[];
+                /** @description Only these clusters (repeat for several). */
+                cluster?: number[];
+                /** @description Case-insensitive substring of the customer id. */
+                q?: string;
+                /** @description Sort field (default monetary). */
+                sortBy?: components["schemas"]["SegmentCustomerSortBy"];
+                /** @description Sort direction (default desc). */
+                sortDir?: components["schemas"]["SortDirParam"];
+            };
+            header?: never;
+            path: {
+                /** @description Analysis id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of customers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_SegmentCustomerDto"];
+                };
+            };
+            /** @description Invalid parameters, or a segment/cluster the analysis does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such analysis, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_analysis_customers: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `xlsx`. */
+                format?: components["schemas"]["SegmentExportFormat"];
+                /** @description Only these segments, by name (repeat for several). */
+                segment?: string[];
+                /** @description Only these clusters (repeat for several). */
+                cluster?: number[];
+                /** @description Case-insensitive substring of the customer id. */
+                q?: string;
+                /** @description Sort field (default monetary). */
+                sortBy?: components["schemas"]["SegmentCustomerSortBy"];
+                /** @description Sort direction (default desc). */
+                sortDir?: components["schemas"]["SortDirParam"];
+            };
+            header?: never;
+            path: {
+                /** @description Analysis id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example customerId,recency,frequency,monetary,rScore,fScore,mScore,rfmScore,cluster,segment
+                     *     12347,3,7,4310.00,5,5,5,555,0,Champions
+                     */
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid parameters, or a segment/cluster the analysis does not have */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such analysis, or another user's */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,20 @@ fn every_operation_documents_its_errors_and_security() {
     assert!(spec["components"]["securitySchemes"]["bearerAuth"].is_object());
 }
 
+#[test]
+fn operation_ids_are_unique() {
+    let spec: Value = serde_json::from_str(&leadscore_http::openapi::spec_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id} is used by both {other} and {method} {path}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn serves_the_spec_and_swagger_ui() {
     let app = TestApp::spawn().await;

@@ -33,8 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get_analysis))
             .route(web::delete().to(delete_analysis)),
     )
-    .service(web::resource("/segmentation/analyses/{id}/customers").route(web::get().to(list_customers)))
-    .service(web::resource("/segmentation/analyses/{id}/customers/export").route(web::get().to(export_customers)));
+    .service(web::resource("/segmentation/analyses/{id}/customers").route(web::get().to(list_analysis_customers)))
+    .service(
+        web::resource("/segmentation/analyses/{id}/customers/export").route(web::get().to(export_analysis_customers)),
+    );
 }
 
 /// Upload a transaction file (any signed-in user): multipart field `file`, CSV (`,` `;` tab or `|`, UTF-8) or
@@ -173,7 +175,7 @@ pub async fn delete_analysis(state: web::Data<AppState>, user: AuthUser, id: web
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such analysis, or another user's", body = ErrorBody),
     ))]
-pub async fn list_customers(
+pub async fn list_analysis_customers(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
@@ -198,7 +200,7 @@ pub async fn list_customers(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such analysis, or another user's", body = ErrorBody),
     ))]
-pub async fn export_customers(
+pub async fn export_analysis_customers(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
