@@ -11,7 +11,7 @@ use leadscore_domain::users::Role;
 use uuid::Uuid;
 
 use super::filter::{CustomerFilter, CustomerSort};
-use super::import::{ImportOptions, ImportReport, ParsedFile, parse_customers};
+use super::import::{ImportOptions, ImportReport, ParsedFile};
 use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::system::Clock;
@@ -203,21 +203,9 @@ impl CustomerService {
         self.repo.list(filter, sort, page).await
     }
 
-    /// Imports a CSV or XLSX file (Admin, Manager).
-    pub async fn import(
-        &self,
-        caller: &Caller,
-        bytes: &[u8],
-        options: ImportOptions,
-    ) -> Result<ImportReport, AppError> {
-        caller.require(&WRITERS)?;
-        let started = Instant::now();
-        let parsed = parse_customers(bytes, self.limits.max_rows, |_, _| {})?;
-        self.import_parsed(Some(caller), parsed, options, None, started).await
-    }
-
-    /// Writes an already parsed file: the shared second half of the API import, `leadscore import` and the demo
-    /// seeder. `actor` is `None` for a trusted operator at the shell.
+    /// Writes a file parsed by `parse_customers` (callers parse off the async executor): the one import path of the
+    /// API, `leadscore import` and the demo seeder. `actor` is `None` for a trusted operator at the shell; a caller
+    /// must be Admin or Manager.
     pub async fn import_parsed(
         &self,
         actor: Option<&Caller>,
