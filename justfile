@@ -28,6 +28,9 @@ bench:
     cargo bench -p leadscore --bench customers
     tests/benchmarks/segmentation.sh
     cargo bench -p leadscore-application --bench kmeans
+    cargo bench -p leadscore-infrastructure --bench scorer
+    tests/benchmarks/api.sh
+    BENCH_PG=1 tests/benchmarks/api.sh
 
 # Spec consumers (issue 9): Redocly lint, Swagger UI in Chromium, the TypeScript client, the Postman collection with
 # newman — all against a fresh debug server. See docs/spec-consumers.md.

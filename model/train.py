@@ -157,6 +157,23 @@ EXCLUDED = [
 ROUND = 6
 
 
+EXPLANATIONS = {
+    "method": "Model-agnostic one-feature-at-a-time substitution: for each raw feature, the customer's value is "
+              "replaced by the feature's `reference` (the most frequent category, or the median, of the training "
+              "rows) and the record is re-scored in the same batch as the original. impact = (p(customer) - "
+              "p(customer with that feature at its reference)) x 100, in probability points.",
+    "rules": [
+        "Positive impact: the customer's value raised the probability compared with the reference; negative: it "
+        "lowered it.",
+        "A feature whose value equals its reference has impact 0 and is not listed.",
+        "The API lists up to 5 features per direction (EXPLAIN_TOP_FACTORS), strongest first.",
+        "Impacts are not additive: features interact in the network, so they need not sum to p - p(reference "
+        "customer).",
+        "Only the card's features are explained; day and duration are not model inputs.",
+    ],
+}
+
+
 def r6(x: float) -> float:
     """Round for the card (byte-stable JSON)."""
     v = round(float(x), ROUND)
@@ -652,8 +669,12 @@ def render_markdown(card: dict) -> str:
             rng_s = f"{f['observedMin']} … {f['observedMax']}"
         a(f"| {f['name']} | {f['kind']} | {cell(f['encodingSummary'])} | `{f['reference']}` | {rng_s} |")
     a("")
-    a("Explanations: replace one raw feature by its `reference` (most frequent category / median of the training "
-      "rows), re-score, and report the change in probability.")
+    a("## Explanations")
+    a("")
+    a(card["explanations"]["method"])
+    a("")
+    for rule in card["explanations"]["rules"]:
+        a(f"- {rule}")
     a("")
     a("## Excluded features")
     a("")
@@ -941,6 +962,7 @@ def main() -> None:
             "Categorical values are matched exactly (case-sensitive, as in the CSV). Unknown value => error (HTTP 400), never all-zeros.",
             "day and duration may be present in a payload and are ignored.",
         ],
+        "explanations": EXPLANATIONS,
         "excludedFeatures": EXCLUDED,
         "decisionThreshold": decision_threshold,
         "decisionThresholdRule": "F1-maximising threshold on the pooled out-of-fold student probabilities of the "

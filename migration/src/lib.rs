@@ -7,6 +7,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_customers;
 mod m20261122_000003_segmentation;
+mod m20261122_000004_predictions;
+mod m20261122_000005_campaigns;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_customers::Migration),
             Box::new(m20261122_000003_segmentation::Migration),
+            Box::new(m20261122_000004_predictions::Migration),
+            Box::new(m20261122_000005_campaigns::Migration),
         ]
     }
 }

@@ -2,6 +2,9 @@
 
 use leadscore::cli::execute;
 
+/// The bundled model, wherever the tests run from.
+const MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../model");
+
 fn sqlite_url(dir: &tempfile::TempDir) -> String {
     format!("sqlite://{}?mode=rwc", dir.path().join("nested/dir/cli.db").display())
 }
@@ -19,7 +22,8 @@ async fn migrate_creates_the_database_and_its_directory() {
 async fn admin_create_validates_and_refuses_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);
-    let base = ["leadscore", "--database-url", url.as_str(), "--bcrypt-cost", "4", "--storage-dir"];
+    let base =
+        ["leadscore", "--database-url", url.as_str(), "--model-dir", MODEL_DIR, "--bcrypt-cost", "4", "--storage-dir"];
     let storage = dir.path().join("uploads").display().to_string();
     let run = |extra: &[&str]| {
         let mut args: Vec<String> = base.iter().map(|s| s.to_string()).collect();
@@ -80,4 +84,30 @@ async fn production_refuses_the_development_secret() {
     .unwrap_err();
     assert!(format!("{short:#}").contains("32 bytes"), "{short:#}");
     assert!(!format!("{short:#}").contains("short\""), "the secret itself is never echoed");
+}
+
+#[tokio::test]
+async fn the_demo_seed_scores_every_customer_and_a_missing_model_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv");
+    execute(["leadscore", "--database-url", &url, "--model-dir", MODEL_DIR, "seed", "--demo", demo]).await.unwrap();
+    let config = leadscore::Config::for_tests(url.clone(), dir.path().join("uploads"));
+    let services = leadscore::startup::Services::build(&config).await.unwrap();
+    let admin = leadscore_application::Caller { id: uuid::Uuid::now_v7(), role: leadscore_domain::users::Role::Admin };
+    let all = leadscore_application::customers::CustomerFilter::default();
+    let page = leadscore_domain::pagination::PageRequest::new(1, 100).unwrap();
+    let sort = leadscore_application::customers::CustomerSort::default();
+    let listed = services.customers.list(&admin, &all, sort, page).await.unwrap();
+    assert_eq!(listed.total_items, 4521);
+    assert!(listed.items.iter().all(|c| c.latest_score.is_some()), "every demo customer is scored");
+
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().display().to_string();
+    let err = execute(["leadscore", "--database-url", &url, "--model-dir", &missing, "migrate"]).await;
+    assert!(err.is_ok(), "migrate does not need the model");
+    let err = execute(["leadscore", "--database-url", &url, "--model-dir", &missing, "seed", "--demo", demo])
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("model.json"), "{err:#}");
 }

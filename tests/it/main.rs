@@ -7,3 +7,4 @@ mod api;
 mod architecture;
 mod cli;
 mod contract;
+mod scoring_model;

@@ -7,11 +7,14 @@
 pub mod activities;
 pub mod auth;
 pub mod caller;
+pub mod campaigns;
 pub mod customers;
 pub mod error;
 pub mod media;
+pub mod scoring;
 pub mod segmentation;
 pub mod system;
+mod tabular;
 pub mod users;
 
 pub use caller::Caller;

@@ -46,6 +46,32 @@ string_enum!(
         AnalysisDeleted => "ANALYSIS_DELETED",
         /// The customers of an RFM analysis were exported to a file.
         AnalysisExported => "ANALYSIS_EXPORTED",
+        /// The scoring model was reloaded from disk.
+        ModelReloaded => "MODEL_RELOADED",
+        /// Customers were re-scored in bulk.
+        CustomersScored => "CUSTOMERS_SCORED",
+        /// A prediction's class or probability was overridden by a person.
+        PredictionOverridden => "PREDICTION_OVERRIDDEN",
+        /// A prediction was deleted.
+        PredictionDeleted => "PREDICTION_DELETED",
+        /// A campaign was created.
+        CampaignCreated => "CAMPAIGN_CREATED",
+        /// A campaign was changed.
+        CampaignUpdated => "CAMPAIGN_UPDATED",
+        /// A campaign and its leads were deleted.
+        CampaignDeleted => "CAMPAIGN_DELETED",
+        /// A campaign was run: its customers scored and its call list rebuilt.
+        CampaignRun => "CAMPAIGN_RUN",
+        /// A lead's status changed.
+        LeadStatusChanged => "LEAD_STATUS_CHANGED",
+        /// A lead was (un)assigned.
+        LeadAssigned => "LEAD_ASSIGNED",
+        /// A note was written.
+        NoteCreated => "NOTE_CREATED",
+        /// A note was deleted.
+        NoteDeleted => "NOTE_DELETED",
+        /// A call list was exported.
+        LeadsExported => "LEADS_EXPORTED",
     }
 );
 

@@ -6,13 +6,24 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto::activities::ActivityDto;
 use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use crate::dto::campaigns::{
+    CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, CreateNoteRequest,
+    LastRunDto, LeadDto, LeadExportFormat, LeadSortBy, LeadStatsDto, LeadStatusDto, MemberDto, NoteDto, NoteTypeDto,
+    RunReportDto, UpdateCampaignRequest, UpdateLeadRequest,
+};
 use crate::dto::common::{Pagination, SortDirParam};
+use crate::dto::criteria::CustomerCriteriaDto;
 use crate::dto::customers::{
     ContactDto, CreateCustomerRequest, CustomerDto, CustomerSortBy, EducationDto, ExportFormatParam, ImportModeParam,
     ImportReportDto, JobDto, MaritalDto, MonthDto, OnConflictParam, OutcomeDto, PoutcomeDto, TierDto,
     UpdateCustomerRequest,
 };
 use crate::dto::media::UploadDto;
+use crate::dto::scoring::{
+    BatchPredictionDto, BatchPredictionRequest, FactorDto, FactorsDto, FeaturesDto, ImportScoringDto, ModelDto,
+    OverrideDto, OverridePredictionRequest, PredictedClassDto, PredictionDto, PredictionRequest, PredictionSortBy,
+    PredictionSourceDto, ReloadDto, RescoreReportDto, ScoreCustomersRequest, TierThresholdsDto, YesNoDto,
+};
 use crate::dto::segmentation::{
     AnalysisDto, CentroidDto, CreateAnalysisRequest, DatasetDetailDto, DatasetDto, DatasetFormatDto, DatasetSortBy,
     DroppedRowsDto, KCandidateDto, KModeDto, KParam, RowIssueDto, SegmentCustomerDto, SegmentCustomerSortBy,
@@ -25,7 +36,7 @@ use crate::dto::users::{
 use crate::error::{ErrorBody, ErrorItem};
 use crate::extract::FileUpload;
 use crate::response::MessageEnvelope;
-use crate::routes::{auth, customers, health, me, media, segmentation, users};
+use crate::routes::{auth, campaigns, customers, health, me, media, scoring, segmentation, users};
 
 struct BearerAuth;
 
@@ -65,6 +76,14 @@ and answer `{items, pagination}`.",
         media::upload_image, media::serve_media,
         customers::list_customers, customers::create_customer, customers::get_customer, customers::update_customer,
         customers::delete_customer, customers::import_customers, customers::export_customers,
+        scoring::get_model, scoring::reload_model, scoring::predict, scoring::predict_batch,
+        scoring::list_predictions, scoring::get_prediction, scoring::override_prediction,
+        scoring::delete_prediction, scoring::score_customers,
+        campaigns::create_campaign, campaigns::list_campaigns, campaigns::campaign_options, campaigns::campaign_stats,
+        campaigns::get_campaign, campaigns::update_campaign, campaigns::delete_campaign, campaigns::run_campaign,
+        campaigns::list_leads, campaigns::lead_stats, campaigns::export_leads, campaigns::get_lead,
+        campaigns::update_lead, campaigns::list_notes, campaigns::create_note, campaigns::delete_note,
+        campaigns::list_activities, campaigns::campaign_activities,
         segmentation::upload_dataset, segmentation::list_datasets, segmentation::get_dataset,
         segmentation::delete_dataset, segmentation::create_analysis, segmentation::get_analysis,
         segmentation::delete_analysis, segmentation::list_analysis_customers, segmentation::export_analysis_customers,
@@ -77,7 +96,13 @@ and answer `{items, pagination}`.",
         CreateUserRequest, AdminUpdateUserRequest, ActivityDto, UploadDto, FileUpload,
         CustomerDto, CreateCustomerRequest, UpdateCustomerRequest, CustomerSortBy, ExportFormatParam, ImportModeParam,
         OnConflictParam, ImportReportDto, JobDto, MaritalDto, EducationDto, ContactDto, MonthDto, PoutcomeDto,
-        OutcomeDto, TierDto,
+        OutcomeDto, TierDto, CustomerCriteriaDto,
+        ModelDto, TierThresholdsDto, ReloadDto, FeaturesDto, YesNoDto, PredictionRequest, BatchPredictionRequest,
+        PredictionDto, BatchPredictionDto, FactorDto, FactorsDto, OverrideDto, PredictedClassDto, PredictionSourceDto,
+        PredictionSortBy, OverridePredictionRequest, ScoreCustomersRequest, RescoreReportDto, ImportScoringDto,
+        CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, UpdateCampaignRequest,
+        MemberDto, LastRunDto, RunReportDto, LeadDto, LeadSortBy, LeadStatsDto, LeadStatusDto, UpdateLeadRequest,
+        LeadExportFormat, NoteDto, NoteTypeDto, CreateNoteRequest,
         DatasetDto, DatasetDetailDto, DatasetFormatDto, DatasetSortBy, DroppedRowsDto, RowIssueDto, AnalysisDto,
         CreateAnalysisRequest, KParam, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
         SegmentCustomerDto, SegmentCustomerSortBy, SegmentExportFormat,
@@ -88,6 +113,10 @@ and answer `{items, pagination}`.",
         (name = "Me", description = "The signed-in user's own account"),
         (name = "Users", description = "User management (Admin)"),
         (name = "Customers", description = "The customer base: search, import, export"),
+        (name = "Scoring", description = "The model and its card, predictions with explanations, re-scoring"),
+        (name = "Campaigns", description = "Campaigns: criteria, collaborators, runs into ranked call lists"),
+        (name = "Leads", description = "A campaign's call list: lead workflow, notes, stats, export"),
+        (name = "Activities", description = "The audit trail"),
         (name = "Uploads", description = "Images"),
         (name = "Segmentation", description = "RFM analysis of transaction files: datasets, analyses, segments, exports"),
         (name = "Operations", description = "Health, readiness and metrics"),

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use leadscore_application::activities::ActivityService;
 use leadscore_application::auth::AuthService;
+use leadscore_application::campaigns::CampaignService;
 use leadscore_application::customers::CustomerService;
 use leadscore_application::media::MediaService;
+use leadscore_application::scoring::ScoringService;
 use leadscore_application::segmentation::SegmentationService;
 use leadscore_application::system::HealthProbe;
 use leadscore_application::users::UserService;
@@ -25,6 +27,10 @@ pub struct AppState {
     pub activities: ActivityService,
     /// Uploaded images.
     pub media: MediaService,
+    /// Campaigns, leads, notes and the campaign audit trail.
+    pub campaigns: CampaignService,
+    /// The model, predictions and re-scoring.
+    pub scoring: Arc<ScoringService>,
     /// RFM segmentation of transaction files.
     pub segmentation: SegmentationService,
     /// Dependencies checked by `/ready`.

@@ -1,11 +1,12 @@
 //! Adapters behind the application's ports: SeaORM repositories (SQLite and PostgreSQL), bcrypt, JWT, local-disk
-//! storage and the system clock.
+//! storage, the system clock, and the scoring model (an ONNX network run in-process by tract).
 
 pub mod clock;
 pub mod db;
 mod entities;
 pub mod error;
 pub mod repositories;
+pub mod scoring;
 pub mod security;
 pub mod storage;
 

@@ -59,8 +59,12 @@ enum Command {
         /// Validate and count without writing.
         #[arg(long)]
         dry_run: bool,
+        /// Score every valid row with the model before writing it.
+        #[arg(long)]
+        score: bool,
     },
-    /// Load demo data: a bank-full.csv-format file with generated names, e-mails, phones and cities.
+    /// Load demo data: a bank-full.csv-format file with generated names, e-mails, phones and cities, scored by the
+    /// bundled model.
     Seed {
         /// Required: makes it explicit that demo data is wanted.
         #[arg(long)]
@@ -183,7 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created Admin {} ({})", user.email, user.id);
             Ok(())
         }
-        Command::Import { file, mode, on_conflict, dry_run } => {
+        Command::Import { file, mode, on_conflict, dry_run, score } => {
             let options = ImportOptions {
                 strict: matches!(mode, ImportMode::Strict),
                 on_conflict: match on_conflict {
@@ -192,14 +196,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 dry_run,
             };
-            let report = import_file(&config, &file, options, false).await?;
+            let report = import_file(&config, &file, options, false, score).await?;
             print_report(&report);
             Ok(())
         }
         Command::Seed { demo, file } => {
             anyhow::ensure!(demo, "say --demo to load demo data");
             let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
-            let report = import_file(&config, &file, options, true).await?;
+            let report = import_file(&config, &file, options, true, true).await?;
             print_report(&report);
             Ok(())
         }
@@ -212,17 +216,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Parses and imports a file through the customer use case, with a progress bar on a terminal. `demo` fills in
-/// generated identities.
+/// generated identities; `score` scores the rows before writing them.
 async fn import_file(
     config: &crate::Config,
     file: &std::path::Path,
     options: ImportOptions,
     demo: bool,
+    score: bool,
 ) -> anyhow::Result<ImportReport> {
     let started = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let services = Services::build(config).await?;
-    let parsed = parse_customers(&bytes, config.max_import_rows, |row, draft| {
+    let mut parsed = parse_customers(&bytes, config.max_import_rows, |row, draft| {
         if demo {
             let identity = DemoIdentity::nth(row.saturating_sub(2));
             draft.external_id = Some(identity.external_id);
@@ -233,6 +238,12 @@ async fn import_file(
         }
     })
     .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    if score {
+        let rows = parsed.valid.iter_mut().map(|(_, row)| row);
+        let scoring =
+            services.scoring.score_new_customers(None, rows).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        println!("scored {} rows with model {}", scoring.scored, scoring.model_version);
+    }
     let bar = ProgressBar::new(parsed.valid.len() as u64);
     if let Ok(style) = ProgressStyle::with_template("{spinner} writing {pos}/{len} rows [{bar:40}] {elapsed}") {
         bar.set_style(style.progress_chars("=> "));

@@ -102,6 +102,15 @@ pub struct ConfigArgs {
     /// HTTP worker threads (0 = one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0)]
     pub http_workers: usize,
+    /// Directory holding `model.onnx`, `model.json` (the card) and `fixtures/parity.json`.
+    #[arg(long, env = "MODEL_DIR", default_value = "model")]
+    pub model_dir: PathBuf,
+    /// Largest number of items in one `POST /predictions/batch`.
+    #[arg(long, env = "MAX_BATCH_PREDICTIONS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_batch_predictions: u64,
+    /// Factors per direction in a prediction's explanation (0 = no explanations).
+    #[arg(long, env = "EXPLAIN_TOP_FACTORS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=20))]
+    pub explain_top_factors: u64,
 }
 
 /// Validated configuration.
@@ -151,6 +160,12 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Worker threads.
     pub http_workers: usize,
+    /// Model directory.
+    pub model_dir: PathBuf,
+    /// Batch prediction limit.
+    pub max_batch_predictions: usize,
+    /// Explanation size.
+    pub explain_top_factors: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -166,6 +181,7 @@ impl std::fmt::Debug for Config {
             .field("allow_signup", &self.allow_signup)
             .field("cors_origins", &self.cors_origins)
             .field("storage_dir", &self.storage_dir)
+            .field("model_dir", &self.model_dir)
             .finish_non_exhaustive()
     }
 }
@@ -223,6 +239,9 @@ impl ConfigArgs {
             max_dataset_bytes: self.max_dataset_bytes,
             shutdown_timeout: self.shutdown_timeout,
             http_workers: self.http_workers,
+            model_dir: self.model_dir,
+            max_batch_predictions: usize::try_from(self.max_batch_predictions)?,
+            explain_top_factors: usize::try_from(self.explain_top_factors)?,
         })
     }
 }
@@ -253,6 +272,9 @@ impl Config {
             max_dataset_bytes: 100 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(5),
             http_workers: 2,
+            model_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model")),
+            max_batch_predictions: 1_000,
+            explain_top_factors: 5,
         }
     }
 

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
+use leadscore_application::campaigns::{CampaignPorts, CampaignService, CampaignSettings};
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
+use leadscore_application::scoring::{ModelLoader, ModelProbe, ModelRegistry, ScoringService, ScoringSettings};
 use leadscore_application::segmentation::{SegmentationService, SegmentationSettings};
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
@@ -16,11 +18,12 @@ use leadscore_http::Server;
 use leadscore_http::{AppState, HttpSettings, build_server};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe, DbSettings};
-use leadscore_infrastructure::repositories::SqlSegmentationRepository;
 use leadscore_infrastructure::repositories::{
-    SqlActivityRepository, SqlCustomerRepository, SqlLoginAttemptRepository, SqlRefreshTokenRepository,
+    SqlActivityRepository, SqlCampaignRepository, SqlCustomerRepository, SqlLeadRepository, SqlLoginAttemptRepository,
+    SqlNoteRepository, SqlPredictionRepository, SqlRefreshTokenRepository, SqlSegmentationRepository,
     SqlUserRepository,
 };
+use leadscore_infrastructure::scoring::OnnxModelLoader;
 use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
 use leadscore_infrastructure::storage::LocalDiskStorage;
 use sea_orm::DatabaseConnection;
@@ -44,6 +47,12 @@ pub struct Services {
     pub media: MediaService,
     /// RFM segmentation.
     pub segmentation: SegmentationService,
+    /// The model in service (shared with the readiness probe).
+    pub models: Arc<ModelRegistry>,
+    /// Scoring and predictions.
+    pub scoring: Arc<ScoringService>,
+    /// Campaigns, leads and notes.
+    pub campaigns: CampaignService,
 }
 
 fn chrono(duration: std::time::Duration) -> anyhow::Result<chrono::Duration> {
@@ -88,8 +97,44 @@ impl Services {
             activity_log.clone(),
             policy,
         );
+        let loader: Arc<dyn ModelLoader> = Arc::new(OnnxModelLoader::new(config.model_dir.clone()));
+        let model = loader.load().await.map_err(|e| {
+            anyhow::anyhow!("cannot start without a valid model (MODEL_DIR={}): {e}", config.model_dir.display())
+        })?;
+        tracing::info!(version = %model.card().model_version, dir = %config.model_dir.display(), "model loaded");
+        let models = Arc::new(ModelRegistry::new(model));
+        let customer_repo = Arc::new(SqlCustomerRepository::new(db.clone()));
+        let prediction_repo = Arc::new(SqlPredictionRepository::new(db.clone()));
+        let campaigns = CampaignService::new(
+            CampaignPorts {
+                campaigns: Arc::new(SqlCampaignRepository::new(db.clone())),
+                leads: Arc::new(SqlLeadRepository::new(db.clone())),
+                notes: Arc::new(SqlNoteRepository::new(db.clone())),
+                users: users.clone(),
+                customers: customer_repo.clone(),
+                predictions: prediction_repo.clone(),
+                activity_repo: activity_repo.clone(),
+            },
+            models.clone(),
+            activity_log.clone(),
+            clock.clone(),
+            CampaignSettings { explain_top: config.explain_top_factors, ..CampaignSettings::default() },
+        );
+        let scoring = Arc::new(ScoringService::new(
+            models.clone(),
+            loader,
+            prediction_repo,
+            customer_repo.clone(),
+            activity_log.clone(),
+            clock.clone(),
+            ScoringSettings {
+                max_batch: config.max_batch_predictions,
+                explain_top: config.explain_top_factors,
+                ..ScoringSettings::default()
+            },
+        ));
         let customers = CustomerService::new(
-            Arc::new(SqlCustomerRepository::new(db.clone())),
+            customer_repo,
             clock.clone(),
             activity_log.clone(),
             ImportLimits { max_rows: config.max_import_rows },
@@ -110,6 +155,9 @@ impl Services {
             customers,
             media,
             segmentation,
+            models,
+            scoring,
+            campaigns,
         })
     }
 }
@@ -126,7 +174,8 @@ impl Application {
         let services = Services::build(&config).await?;
         let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let probes: Vec<Arc<dyn HealthProbe>> = vec![Arc::new(DatabaseProbe::new(services.db.clone()))];
+        let probes: Vec<Arc<dyn HealthProbe>> =
+            vec![Arc::new(DatabaseProbe::new(services.db.clone())), Arc::new(ModelProbe(services.models.clone()))];
         let state = AppState {
             auth: services.auth,
             users: services.users,
@@ -134,6 +183,8 @@ impl Application {
             customers: services.customers,
             media: services.media,
             segmentation: services.segmentation,
+            scoring: services.scoring,
+            campaigns: services.campaigns,
             probes,
             settings: HttpSettings {
                 cors_origins: config.cors_origins.clone(),

@@ -1,9 +1,11 @@
 //! Black-box tests: the real server on port 0, driven over HTTP.
 
 mod auth;
+mod campaigns;
 pub mod customers;
 mod errors;
 mod openapi;
 mod rbac;
+pub mod scoring;
 mod segmentation;
 mod users;

@@ -64,7 +64,12 @@ async fn request(app: &TestApp, row: &Row, caller: Option<&TestUser>, target: &s
     // else must still be refused before the lookup.
     let random = uuid::Uuid::now_v7().to_string();
     let target = if key.starts_with("DELETE ") && key.ends_with("{id}") { random.as_str() } else { target };
-    let path = row.path.replace("{id}", target).replace("{key}", media);
+    let path = row
+        .path
+        .replace("{id}", target)
+        .replace("{key}", media)
+        .replace("{leadId}", &uuid::Uuid::now_v7().to_string())
+        .replace("{noteId}", &uuid::Uuid::now_v7().to_string());
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let mut builder = app.request(row.method.clone(), &path);
     if let Some(caller) = caller {
@@ -92,6 +97,16 @@ async fn request(app: &TestApp, row: &Row, caller: Option<&TestUser>, target: &s
         "POST /api/v1/customers/import" => builder.multipart(super::customers::csv_form(super::customers::SAMPLE_CSV)),
         "POST /api/v1/segmentation/datasets" => builder.multipart(super::segmentation::dataset_form()),
         "POST /api/v1/segmentation/datasets/{id}/analyses" => builder.json(&json!({"k": 2})),
+        "POST /api/v1/predictions" => builder.json(&json!({"features": super::scoring::sample_features()})),
+        "POST /api/v1/predictions/batch" => {
+            builder.json(&json!({"items": [{"features": super::scoring::sample_features()}]}))
+        }
+        "PATCH /api/v1/predictions/{id}" => builder.json(&json!({"predictedClass": "yes", "reason": "rbac"})),
+        "POST /api/v1/customers/score" => builder.json(&json!({})),
+        "POST /api/v1/campaigns" => builder.json(&json!({"name": format!("rbac {unique}"), "targetLeads": 10})),
+        "PATCH /api/v1/campaigns/{id}" => builder.json(&json!({"status": "Paused"})),
+        "PATCH /api/v1/campaigns/{id}/leads/{leadId}" => builder.json(&json!({"status": "Contacted"})),
+        "POST /api/v1/campaigns/{id}/leads/{leadId}/notes" => builder.json(&json!({"type": "Feedback", "text": "hi"})),
         _ => builder,
     };
     builder.send().await.unwrap().status()

@@ -278,3 +278,62 @@ async fn list_of_an_empty_trail_is_an_empty_page(db: &DatabaseConnection) {
     assert_eq!((page.total_items, page.total_pages()), (0, 0));
 }
 super::contract!(list_of_an_empty_trail_is_an_empty_page, list_of_an_empty_trail_is_an_empty_page);
+
+async fn list_filters_by_campaign_owner(db: &DatabaseConnection) {
+    use super::campaigns::{stored_campaign, stored_user};
+    let repo = SqlActivityRepository::new(db.clone());
+    let (ana, bob, dan) =
+        (stored_user(db, "ana", None).await, stored_user(db, "bob", None).await, stored_user(db, "dan", None).await);
+    let anas = stored_campaign(db, &ana, "Ana's", &[&bob]).await;
+    let anas_other = stored_campaign(db, &ana, "Ana's other", &[]).await;
+    let bobs = stored_campaign(db, &bob, "Bob's", &[]).await;
+    let in_campaign = |campaign: Option<Uuid>, minutes| Activity {
+        campaign_id: campaign,
+        ..activity(Some(bob.id), ActivityAction::LeadStatusChanged, EntityType::Lead, minutes)
+    };
+    let a1 = in_campaign(Some(anas), 0);
+    let b1 = in_campaign(Some(bobs), 1);
+    let a2 = in_campaign(Some(anas_other), 2);
+    let nowhere = in_campaign(None, 3);
+    // A campaign that no longer exists belongs to nobody.
+    let gone = in_campaign(Some(Uuid::now_v7()), 4);
+    record_all(&repo, &[&a1, &b1, &a2, &nowhere, &gone]).await;
+
+    let owned_by = |user: Uuid| ActivityQuery { campaigns_owned_by: Some(user), ..all() };
+    let page = repo.list(&owned_by(ana.id)).await.unwrap();
+    assert_eq!(ids(&page.items), [a2.id, a1.id]);
+    assert_eq!(page.total_items, 2);
+    assert_eq!(ids(&repo.list(&owned_by(bob.id)).await.unwrap().items), [b1.id], "collaborating is not owning");
+    assert!(repo.list(&owned_by(dan.id)).await.unwrap().items.is_empty());
+    let narrowed = ActivityQuery { campaign_id: Some(anas), ..owned_by(ana.id) };
+    assert_eq!(ids(&repo.list(&narrowed).await.unwrap().items), [a1.id]);
+    let disjoint = ActivityQuery { campaign_id: Some(bobs), ..owned_by(ana.id) };
+    assert!(repo.list(&disjoint).await.unwrap().items.is_empty());
+    let by_someone_else = ActivityQuery { actor_id: Some(ana.id), ..owned_by(ana.id) };
+    assert!(repo.list(&by_someone_else).await.unwrap().items.is_empty(), "combined with AND");
+}
+super::contract!(list_filters_by_campaign_owner, list_filters_by_campaign_owner);
+
+async fn list_filters_by_lead(db: &DatabaseConnection) {
+    let repo = SqlActivityRepository::new(db.clone());
+    let (lead, other_lead, campaign) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let about = |lead_id: Option<Uuid>, action, minutes| Activity {
+        lead_id,
+        campaign_id: Some(campaign),
+        ..activity(None, action, EntityType::Lead, minutes)
+    };
+    let assigned = about(Some(lead), ActivityAction::LeadAssigned, 0);
+    let elsewhere = about(Some(other_lead), ActivityAction::LeadAssigned, 1);
+    let changed = about(Some(lead), ActivityAction::LeadStatusChanged, 2);
+    let campaign_wide = about(None, ActivityAction::CampaignRun, 3);
+    record_all(&repo, &[&assigned, &elsewhere, &changed, &campaign_wide]).await;
+
+    let page = repo.list(&ActivityQuery { lead_id: Some(lead), ..all() }).await.unwrap();
+    assert_eq!(ids(&page.items), [changed.id, assigned.id]);
+    assert_eq!(page.total_items, 2);
+    let narrowed = ActivityQuery { lead_id: Some(lead), action: Some(ActivityAction::LeadAssigned), ..all() };
+    assert_eq!(ids(&repo.list(&narrowed).await.unwrap().items), [assigned.id]);
+    assert!(repo.list(&ActivityQuery { lead_id: Some(Uuid::now_v7()), ..all() }).await.unwrap().items.is_empty());
+    assert_eq!(repo.list(&ActivityQuery { campaign_id: Some(campaign), ..all() }).await.unwrap().total_items, 4);
+}
+super::contract!(list_filters_by_lead, list_filters_by_lead);

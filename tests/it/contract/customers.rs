@@ -1005,3 +1005,76 @@ super::contract!(
     a_large_import_works_across_chunks_and_reports_progress,
     a_large_import_works_across_chunks_and_reports_progress
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// find_many and imports that carry a score
+
+async fn find_many_returns_exactly_the_existing_customers(db: &DatabaseConnection) {
+    let repo = SqlCustomerRepository::new(db.clone());
+    let rows: Vec<NewCustomer> = (0..1_100).map(|i| new_customer(30_000 + i)).collect();
+    import(&repo, rows, OnConflict::Skip, false, now()).await.unwrap();
+    let all = everything(&repo).await;
+    assert_eq!(all.len(), 1_100);
+
+    // Over two chunks of ids, with unknown ids and repeats in between.
+    let mut wanted: Vec<Uuid> = all.iter().step_by(2).map(|c| c.id).collect();
+    wanted.insert(0, Uuid::now_v7());
+    wanted.insert(300, Uuid::nil());
+    wanted.extend(wanted[1..20].to_vec());
+    wanted.push(Uuid::max());
+    let mut found = repo.find_many(&wanted).await.unwrap();
+    found.sort_by_key(|c| c.id);
+    let expected: Vec<Customer> = all.iter().step_by(2).cloned().collect();
+    assert_eq!(found, expected, "each existing customer once, whole");
+
+    assert_eq!(repo.find_many(&[]).await.unwrap(), Vec::new());
+    assert_eq!(repo.find_many(&[Uuid::now_v7()]).await.unwrap(), Vec::new());
+    assert_eq!(repo.find_many(&[all[7].id]).await.unwrap(), vec![all[7].clone()]);
+}
+super::contract!(find_many_returns_exactly_the_existing_customers, find_many_returns_exactly_the_existing_customers);
+
+async fn import_with_a_score_writes_it_and_an_update_with_a_score_overwrites_it(db: &DatabaseConnection) {
+    let repo = SqlCustomerRepository::new(db.clone());
+    let at = now();
+    let mut scored = new_customer(0);
+    scored.score = Some(score(87, at - Duration::minutes(1)));
+    let unscored = new_customer(1);
+    let created = import(&repo, vec![scored.clone(), unscored.clone()], OnConflict::Update, false, at).await;
+    assert_eq!(created.unwrap(), counts(2, 0, 0));
+    let first = by_external_id(&repo, "EXT-0000").await;
+    assert_eq!(first.latest_score, scored.score, "a new row gets the score it came with");
+    assert_attributes(&first, &scored);
+    assert_eq!(by_external_id(&repo, "EXT-0001").await.latest_score, None);
+
+    // The update path: a scored row replaces the score (of a scored and of an unscored customer); an unscored row
+    // leaves it alone.
+    let later = at + Duration::seconds(10);
+    let mut rescored = new_customer(0);
+    rescored.profile.balance = 77;
+    rescored.score = Some(score(3, later));
+    let mut now_scored = new_customer(1);
+    now_scored.score = Some(score(55, later));
+    let updated = import(&repo, vec![rescored.clone(), now_scored.clone()], OnConflict::Update, false, later).await;
+    assert_eq!(updated.unwrap(), counts(0, 2, 0));
+    let first = by_external_id(&repo, "EXT-0000").await;
+    assert_eq!((&first.latest_score, first.updated_at), (&rescored.score, later));
+    assert_attributes(&first, &rescored);
+    assert_eq!(by_external_id(&repo, "EXT-0001").await.latest_score, now_scored.score);
+
+    let mut plain = new_customer(0);
+    plain.profile.balance = 78;
+    assert_eq!(import(&repo, vec![plain.clone()], OnConflict::Update, false, later).await.unwrap(), counts(0, 1, 0));
+    let first = by_external_id(&repo, "EXT-0000").await;
+    assert_eq!(first.latest_score, rescored.score, "an unscored row keeps the stored score");
+    assert_attributes(&first, &plain);
+
+    // A skipped row's score is not written either.
+    let mut skipped = new_customer(1);
+    skipped.score = Some(score(99, later));
+    assert_eq!(import(&repo, vec![skipped], OnConflict::Skip, false, later).await.unwrap(), counts(0, 0, 1));
+    assert_eq!(by_external_id(&repo, "EXT-0001").await.latest_score, now_scored.score);
+}
+super::contract!(
+    import_with_a_score_writes_it_and_an_update_with_a_score_overwrites_it,
+    import_with_a_score_writes_it_and_an_update_with_a_score_overwrites_it
+);

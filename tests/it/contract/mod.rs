@@ -24,8 +24,12 @@ macro_rules! contract {
 pub(crate) use contract;
 
 mod activities;
+mod campaigns;
 mod customers;
+mod leads;
 mod login_attempts;
+mod notes;
+mod predictions;
 mod refresh_tokens;
 mod segmentation;
 mod storage;

@@ -23,6 +23,10 @@ pub struct ActivityQuery {
     pub entity_id: Option<Uuid>,
     /// Only this campaign.
     pub campaign_id: Option<Uuid>,
+    /// Only entries of campaigns this user owns (a Manager's view of the trail).
+    pub campaigns_owned_by: Option<Uuid>,
+    /// Only entries about this lead.
+    pub lead_id: Option<Uuid>,
     /// At or after.
     pub from: Option<DateTime<Utc>>,
     /// At or before.

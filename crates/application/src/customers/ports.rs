@@ -35,6 +35,9 @@ pub trait CustomerRepository: Send + Sync {
     /// The customer with this id.
     async fn find_by_id(&self, id: Uuid) -> Result<Option<Customer>, AppError>;
 
+    /// The customers with these ids that exist, in no particular order.
+    async fn find_many(&self, ids: &[Uuid]) -> Result<Vec<Customer>, AppError>;
+
     /// Replaces every stored attribute (not the score). MUST return `NotFound` for an unknown id and `Conflict`
     /// when the new external id or e-mail is taken.
     async fn update(&self, customer: &Customer) -> Result<(), AppError>;

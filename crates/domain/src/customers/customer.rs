@@ -130,6 +130,8 @@ pub struct NewCustomer {
     pub profile: BankProfile,
     /// Known outcome.
     pub outcome: Option<Outcome>,
+    /// A score computed before storing (import with scoring); `None` leaves the customer unscored.
+    pub score: Option<LatestScore>,
 }
 
 impl NewCustomer {
@@ -141,7 +143,7 @@ impl NewCustomer {
             profile: self.profile,
             outcome: self.outcome,
             outcome_at: None,
-            latest_score: None,
+            latest_score: self.score,
             created_at: now,
             updated_at: now,
         }
@@ -346,6 +348,7 @@ impl CustomerDraft {
                 poutcome,
             },
             outcome,
+            score: None,
         })
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use garde::Validate;
 use leadscore_application::activities::ActivityQuery;
-use leadscore_domain::activity::{Activity, ActivityAction};
+use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -89,6 +89,60 @@ impl ActivityListParams {
             self.action.as_deref().map(str::parse::<ActivityAction>).transpose().map_err(|e| ApiError(e.into()))?;
         Ok(ActivityQuery {
             action,
+            from: self.from,
+            to: self.to,
+            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            ..ActivityQuery::default()
+        })
+    }
+}
+
+/// Filters of the audit trail (newest first).
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditListParams {
+    /// Page number, from 1.
+    #[garde(range(min = 1))]
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u32>,
+    /// Page size, 1 to 100.
+    #[garde(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, example = 50)]
+    pub limit: Option<u32>,
+    /// Only this actor.
+    #[garde(skip)]
+    pub actor_id: Option<Uuid>,
+    /// Only this action, e.g. `LEAD_STATUS_CHANGED`.
+    #[garde(length(max = 48))]
+    pub action: Option<String>,
+    /// Only this kind of entity, e.g. `Lead`.
+    #[garde(length(max = 48))]
+    pub entity_type: Option<String>,
+    /// Only this campaign.
+    #[garde(skip)]
+    pub campaign_id: Option<Uuid>,
+    /// At or after (RFC 3339).
+    #[garde(skip)]
+    pub from: Option<DateTime<Utc>>,
+    /// At or before (RFC 3339).
+    #[garde(skip)]
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl AuditListParams {
+    /// The application query.
+    pub fn into_query(self) -> Result<ActivityQuery, ApiError> {
+        check_range(self.from, self.to)?;
+        let action =
+            self.action.as_deref().map(str::parse::<ActivityAction>).transpose().map_err(|e| ApiError(e.into()))?;
+        let entity_type =
+            self.entity_type.as_deref().map(str::parse::<EntityType>).transpose().map_err(|e| ApiError(e.into()))?;
+        Ok(ActivityQuery {
+            actor_id: self.actor_id,
+            action,
+            entity_type,
+            campaign_id: self.campaign_id,
             from: self.from,
             to: self.to,
             page: PageParams { page: self.page, limit: self.limit }.request()?,

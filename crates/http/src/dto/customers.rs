@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::common::{PageParams, SortDirParam, double_option};
+use super::scoring::ImportScoringDto;
 use crate::error::{ApiError, ErrorItem};
 
 /// Declares an API enum mirroring a domain enum, with the exact data strings as values.
@@ -650,6 +651,9 @@ pub struct ImportParams {
     /// Validate and report without writing.
     #[garde(skip)]
     pub dry_run: Option<bool>,
+    /// Score every valid row with the model in service before writing it (one batch).
+    #[garde(skip)]
+    pub score: Option<bool>,
 }
 
 /// What an import did.
@@ -678,6 +682,9 @@ pub struct ImportReportDto {
     pub total_errors: u64,
     /// Columns that were not recognised (and ignored).
     pub unknown_columns: Vec<String>,
+    /// Scoring done before writing (only with `score=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<ImportScoringDto>,
 }
 
 impl From<ImportReport> for ImportReportDto {
@@ -697,6 +704,7 @@ impl From<ImportReport> for ImportReportDto {
                 .collect(),
             total_errors: r.total_errors,
             unknown_columns: r.unknown_columns,
+            scoring: None,
         }
     }
 }

@@ -3,8 +3,11 @@
 
 pub mod activities;
 pub mod auth;
+pub mod campaigns;
 pub mod common;
+pub mod criteria;
 pub mod customers;
 pub mod media;
+pub mod scoring;
 pub mod segmentation;
 pub mod users;

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The literal paths come before `{id}` so `export` is never read as an id.
     cfg.service(web::resource("/customers/import").route(web::post().to(import_customers)))
         .service(web::resource("/customers/export").route(web::get().to(export_customers)))
+        .service(web::resource("/customers/score").route(web::post().to(super::scoring::score_customers)))
         .service(
             web::resource("/customers").route(web::get().to(list_customers)).route(web::post().to(create_customer)),
         )
@@ -160,12 +161,20 @@ pub async fn import_customers(
     let started = std::time::Instant::now();
     let max_rows = state.customers.limits().max_rows;
     // Parsing a large file is CPU work: keep it off the async workers.
-    let parsed = web::block(move || parse_customers(&bytes, max_rows, |_, _| {}))
+    let mut parsed = web::block(move || parse_customers(&bytes, max_rows, |_, _| {}))
         .await
         .map_err(|e| ApiError(leadscore_application::AppError::Internal(format!("import task failed: {e}"))))??;
+    let scoring = if params.0.score.unwrap_or(false) {
+        let rows = parsed.valid.iter_mut().map(|(_, row)| row);
+        Some(state.scoring.score_new_customers(Some(&user.0), rows).await?)
+    } else {
+        None
+    };
     let report = state.customers.import_parsed(Some(&user.0), parsed, options, None, started).await?;
     let message = if options.dry_run { "Dry run: nothing was written" } else { "Import completed" };
-    Ok(ok_with(message, ImportReportDto::from(report)))
+    let mut dto = ImportReportDto::from(report);
+    dto.scoring = scoring.map(Into::into);
+    Ok(ok_with(message, dto))
 }
 
 /// Export the customers matching the list filters as CSV (streamed, UTF-8, RFC 4180; the import format) or XLSX

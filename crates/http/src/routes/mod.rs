@@ -2,10 +2,12 @@
 //! method on a known path is a 405, not a 404.
 
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod me;
 pub mod media;
+pub mod scoring;
 pub mod segmentation;
 pub mod users;
 
@@ -22,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(auth::configure)
             .configure(customers::configure)
+            .configure(scoring::configure)
+            .configure(campaigns::configure)
             .configure(me::configure)
             .configure(users::configure)
             .configure(media::configure_api)

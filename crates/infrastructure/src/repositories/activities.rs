@@ -5,10 +5,12 @@ use leadscore_application::AppError;
 use leadscore_application::activities::{ActivityQuery, ActivityRepository};
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use leadscore_domain::pagination::{Page, SortDir};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::query::{corrupt, fetch_page, in_range};
 use crate::entities::activities::{ActiveModel, Column, Entity, Model};
+use crate::entities::campaigns;
 use crate::error::db_err;
 
 /// `ActivityRepository` over SeaORM.
@@ -79,6 +81,17 @@ impl ActivityRepository for SqlActivityRepository {
         }
         if let Some(campaign) = query.campaign_id {
             select = select.filter(Column::CampaignId.eq(campaign));
+        }
+        if let Some(owner) = query.campaigns_owned_by {
+            let owned = Query::select()
+                .column(campaigns::Column::Id)
+                .from(campaigns::Entity)
+                .and_where(campaigns::Column::OwnerId.eq(owner))
+                .to_owned();
+            select = select.filter(Column::CampaignId.in_subquery(owned));
+        }
+        if let Some(lead) = query.lead_id {
+            select = select.filter(Column::LeadId.eq(lead));
         }
         select = in_range(select, Column::CreatedAt, query.from, query.to);
         let Page { items, total_items, request } =

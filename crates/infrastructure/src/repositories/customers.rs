@@ -43,7 +43,7 @@ fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
     value.parse().map_err(|_| corrupt(what, value))
 }
 
-fn to_domain(m: Model) -> Result<Customer, AppError> {
+pub(crate) fn to_domain(m: Model) -> Result<Customer, AppError> {
     let latest_score = match (m.probability, m.score, m.tier.as_deref(), m.model_version, m.scored_at) {
         (Some(probability), Some(score), Some(tier), Some(model_version), Some(scored_at)) => Some(LatestScore {
             probability,
@@ -159,17 +159,21 @@ fn empty_active() -> ActiveModel {
     }
 }
 
-fn to_active(c: &Customer) -> ActiveModel {
-    let mut model = empty_active();
-    attributes(&c.details, &c.profile, c.outcome.map(|o| o.as_str()), &mut model);
-    let score = c.latest_score.as_ref();
-    model.id = Set(c.id);
-    model.outcome_at = Set(c.outcome_at);
+/// The score columns; `None` writes NULLs (unscored).
+fn score_columns(score: Option<&LatestScore>, model: &mut ActiveModel) {
     model.probability = Set(score.map(|s| s.probability));
     model.score = Set(score.map(|s| i16::from(s.score)));
     model.tier = Set(score.map(|s| s.tier.as_str().to_owned()));
     model.model_version = Set(score.map(|s| s.model_version.clone()));
     model.scored_at = Set(score.map(|s| s.scored_at));
+}
+
+fn to_active(c: &Customer) -> ActiveModel {
+    let mut model = empty_active();
+    attributes(&c.details, &c.profile, c.outcome.map(|o| o.as_str()), &mut model);
+    model.id = Set(c.id);
+    model.outcome_at = Set(c.outcome_at);
+    score_columns(c.latest_score.as_ref(), &mut model);
     model.created_at = Set(c.created_at);
     model.updated_at = Set(c.updated_at);
     model
@@ -180,11 +184,7 @@ fn new_active(c: &NewCustomer, now: DateTime<Utc>) -> ActiveModel {
     attributes(&c.details, &c.profile, c.outcome.map(|o| o.as_str()), &mut model);
     model.id = Set(Uuid::now_v7());
     model.outcome_at = Set(None);
-    model.probability = Set(None);
-    model.score = Set(None);
-    model.tier = Set(None);
-    model.model_version = Set(None);
-    model.scored_at = Set(None);
+    score_columns(c.score.as_ref(), &mut model);
     model.created_at = Set(now);
     model.updated_at = Set(now);
     model
@@ -302,6 +302,23 @@ impl CustomerRepository for SqlCustomerRepository {
         Entity::find_by_id(id).one(&self.db).await.map_err(db_err)?.map(to_domain).transpose()
     }
 
+    async fn find_many(&self, ids: &[Uuid]) -> Result<Vec<Customer>, AppError> {
+        let mut ids = ids.to_vec();
+        // Sorted and deduplicated so an id repeated across chunks is not returned twice.
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::with_capacity(ids.len());
+        // Chunked so the IN list stays far below every backend's bound-parameter limit.
+        for chunk in ids.chunks(CHUNK) {
+            let models =
+                Entity::find().filter(Column::Id.is_in(chunk.iter().copied())).all(&self.db).await.map_err(db_err)?;
+            for model in models {
+                found.push(to_domain(model)?);
+            }
+        }
+        Ok(found)
+    }
+
     async fn update(&self, customer: &Customer) -> Result<(), AppError> {
         let mut model = empty_active();
         attributes(&customer.details, &customer.profile, customer.outcome.map(|o| o.as_str()), &mut model);
@@ -402,6 +419,10 @@ impl CustomerRepository for SqlCustomerRepository {
                         let mut model = empty_active();
                         attributes(&row.details, &row.profile, row.outcome.map(|o| o.as_str()), &mut model);
                         model.updated_at = Set(now);
+                        if let Some(score) = &row.score {
+                            // A row scored during the import replaces the old score; an unscored one keeps it.
+                            score_columns(Some(score), &mut model);
+                        }
                         Entity::update_many().set(model).filter(Column::Id.eq(id)).exec(&txn).await.map_err(db_err)?;
                         if let Some(k) = key_id {
                             seen_ids.insert(k.clone(), id);

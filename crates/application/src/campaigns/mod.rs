@@ -1,0 +1,17 @@
+//! Campaigns and the lead workflow: who may see which campaign, running a campaign into a ranked call list, lead
+//! status changes with their notes and outcomes, and notes.
+
+mod export;
+mod model;
+mod ports;
+mod service;
+
+pub use export::{LEAD_COLUMNS, leads_csv, leads_xlsx};
+pub use model::{
+    Campaign, CampaignFilter, CampaignStats, LeadFilter, LeadSort, LeadStats, LeadView, Member, NewCampaign,
+    OutcomeChange, RankedLead, RunCounts, RunPlan, RunSummary,
+};
+pub use ports::{CampaignRepository, LeadRepository, NoteRepository};
+pub use service::{
+    CampaignDraft, CampaignPatch, CampaignPorts, CampaignService, CampaignSettings, LeadDetail, LeadPatch, RunReport,
+};

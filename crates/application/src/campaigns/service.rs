@@ -1,0 +1,715 @@
+//! Campaign use cases with their object-level rules:
+//! - Admin sees every campaign; anyone else sees the campaigns they own or collaborate on. A campaign outside the
+//!   caller's view is a 404 for every request, so its existence is not revealed.
+//! - Managers and Admins create campaigns. Changing, deleting and running one is for its owner or an Admin; other
+//!   members get a 403.
+//! - Members work leads: the owner and Admins any lead, other collaborators the leads assigned to them or not
+//!   assigned yet (and they may only assign such a lead to themselves). Reopening a closed lead is for the owner or
+//!   an Admin.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
+use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus, LeadTransition, Note, NoteType};
+use leadscore_domain::customers::Customer;
+use leadscore_domain::pagination::{Page, PageRequest};
+use leadscore_domain::scoring::{FeatureRecord, Prediction, PredictionSource};
+use leadscore_domain::users::{Email, Role};
+use uuid::Uuid;
+
+use super::model::{
+    Campaign, CampaignFilter, CampaignStats, LeadFilter, LeadSort, LeadStats, LeadView, NewCampaign, OutcomeChange,
+    RankedLead, RunCounts, RunPlan, RunSummary,
+};
+use super::ports::{CampaignRepository, LeadRepository, NoteRepository};
+use crate::activities::{ActivityLog, ActivityQuery, ActivityRepository, NewActivity};
+use crate::customers::{CustomerFilter, CustomerRepository};
+use crate::scoring::{ModelRegistry, PredictionRepository, score_each, score_records};
+use crate::system::Clock;
+use crate::users::UserRepository;
+use crate::{AppError, Caller};
+
+const CREATORS: [Role; 2] = [Role::Admin, Role::Manager];
+
+/// Tunables of campaign runs.
+#[derive(Debug, Clone, Copy)]
+pub struct CampaignSettings {
+    /// Customers read and scored per model call during a run.
+    pub run_chunk: u64,
+    /// Factors per direction stored with each lead's prediction.
+    pub explain_top: usize,
+}
+
+impl Default for CampaignSettings {
+    fn default() -> Self {
+        Self { run_chunk: 5_000, explain_top: 5 }
+    }
+}
+
+/// A new campaign as asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignDraft {
+    /// Attributes (validated by the use case).
+    pub info: CampaignInfo,
+    /// Which customers.
+    pub criteria: CustomerFilter,
+    /// Collaborators by e-mail; each must be an active user.
+    pub collaborator_emails: Vec<String>,
+}
+
+/// A partial change of a campaign; `None` leaves a field alone, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CampaignPatch {
+    /// Name.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<Option<String>>,
+    /// Target leads.
+    pub target_leads: Option<u32>,
+    /// Start date.
+    pub start_date: Option<Option<NaiveDate>>,
+    /// End date.
+    pub end_date: Option<Option<NaiveDate>>,
+    /// Status.
+    pub status: Option<CampaignStatus>,
+    /// Criteria (replaces the old ones).
+    pub criteria: Option<CustomerFilter>,
+    /// Collaborators (replaces the set).
+    pub collaborator_emails: Option<Vec<String>>,
+}
+
+/// A change of a lead.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadPatch {
+    /// New status.
+    pub status: Option<LeadStatus>,
+    /// New assignee (`Some(None)` unassigns).
+    pub assignee: Option<Option<Uuid>>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    /// Added, kept and removed leads.
+    pub counts: RunCounts,
+    /// Customers matching the criteria.
+    pub matched: u64,
+    /// Customers scored.
+    pub scored: u64,
+    /// Customers the model could not encode.
+    pub failed: u64,
+    /// Leads on the list now.
+    pub leads: u64,
+    /// Model version used.
+    pub model_version: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// A lead with the prediction of the last run (for its factors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadDetail {
+    /// The lead and its customer.
+    pub view: LeadView,
+    /// The run's prediction, when it is still stored.
+    pub prediction: Option<Prediction>,
+}
+
+/// The ports the campaign use cases need.
+#[derive(Clone)]
+pub struct CampaignPorts {
+    /// Campaigns.
+    pub campaigns: Arc<dyn CampaignRepository>,
+    /// Leads.
+    pub leads: Arc<dyn LeadRepository>,
+    /// Notes.
+    pub notes: Arc<dyn NoteRepository>,
+    /// Accounts (collaborators by e-mail).
+    pub users: Arc<dyn UserRepository>,
+    /// The customer base (runs walk it).
+    pub customers: Arc<dyn CustomerRepository>,
+    /// Stored predictions (a lead's factors).
+    pub predictions: Arc<dyn PredictionRepository>,
+    /// Reading the audit trail.
+    pub activity_repo: Arc<dyn ActivityRepository>,
+}
+
+/// Campaign, lead, note and campaign-activity use cases.
+#[derive(Clone)]
+pub struct CampaignService {
+    ports: CampaignPorts,
+    models: Arc<ModelRegistry>,
+    activities: ActivityLog,
+    clock: Arc<dyn Clock>,
+    settings: CampaignSettings,
+}
+
+fn not_found(id: Uuid) -> AppError {
+    AppError::NotFound(format!("campaign {id} not found"))
+}
+
+fn lead_not_found(id: Uuid) -> AppError {
+    AppError::NotFound(format!("lead {id} not found"))
+}
+
+fn may_manage(caller: &Caller, campaign: &Campaign) -> bool {
+    caller.is_admin() || campaign.owner.id == caller.id
+}
+
+fn visible_to(caller: &Caller) -> Option<Uuid> {
+    if caller.is_admin() { None } else { Some(caller.id) }
+}
+
+impl CampaignService {
+    /// Wires the use cases.
+    pub fn new(
+        ports: CampaignPorts,
+        models: Arc<ModelRegistry>,
+        activities: ActivityLog,
+        clock: Arc<dyn Clock>,
+        settings: CampaignSettings,
+    ) -> Self {
+        Self { ports, models, activities, clock, settings }
+    }
+
+    /// Resolves collaborator e-mails to active users; every unknown or inactive one is named in one 400.
+    async fn collaborators(&self, emails: &[String], owner: Uuid) -> Result<Vec<Uuid>, AppError> {
+        let mut ids = Vec::new();
+        let mut problems = Vec::new();
+        for raw in emails {
+            let email = match Email::parse(raw) {
+                Ok(email) => email,
+                Err(_) => {
+                    problems.push(format!("{raw} (not an e-mail address)"));
+                    continue;
+                }
+            };
+            match self.ports.users.find_by_login(email.as_str()).await? {
+                Some(user) if user.email == email && user.is_active => {
+                    if user.id != owner && !ids.contains(&user.id) {
+                        ids.push(user.id);
+                    }
+                }
+                Some(user) if user.email == email => problems.push(format!("{raw} (inactive)")),
+                _ => problems.push(format!("{raw} (no such user)")),
+            }
+        }
+        if problems.is_empty() {
+            Ok(ids)
+        } else {
+            Err(AppError::field("collaboratorEmails", format!("unknown or inactive users: {}", problems.join(", "))))
+        }
+    }
+
+    /// The campaign if the caller may see it; otherwise a 404.
+    pub async fn visible(&self, caller: &Caller, id: Uuid) -> Result<Campaign, AppError> {
+        let campaign = self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))?;
+        if caller.is_admin() || campaign.is_member(caller.id) { Ok(campaign) } else { Err(not_found(id)) }
+    }
+
+    async fn managed(&self, caller: &Caller, id: Uuid) -> Result<Campaign, AppError> {
+        // Sales never own campaigns: refuse them before looking, so the answer does not depend on the id.
+        caller.require(&CREATORS)?;
+        let campaign = self.visible(caller, id).await?;
+        if may_manage(caller, &campaign) {
+            Ok(campaign)
+        } else {
+            Err(AppError::Forbidden("only the campaign's owner or an Admin may do this".into()))
+        }
+    }
+
+    /// Creates a campaign owned by the caller (Manager, Admin).
+    pub async fn create(&self, caller: &Caller, draft: CampaignDraft, ip: Option<&str>) -> Result<Campaign, AppError> {
+        caller.require(&CREATORS)?;
+        let info = draft.info.validated()?;
+        draft.criteria.validate()?;
+        let collaborator_ids = self.collaborators(&draft.collaborator_emails, caller.id).await?;
+        let id = Uuid::now_v7();
+        let name = info.name.clone();
+        let new = NewCampaign {
+            id,
+            info,
+            criteria: draft.criteria,
+            owner_id: caller.id,
+            collaborator_ids,
+            now: self.clock.now(),
+        };
+        self.ports.campaigns.insert(&new).await?;
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::CampaignCreated,
+                (EntityType::Campaign, id),
+                id,
+                None,
+                format!("created campaign {name}"),
+                ip,
+            ))
+            .await?;
+        self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))
+    }
+
+    /// Campaigns the caller may see.
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        mut filter: CampaignFilter,
+        page: PageRequest,
+    ) -> Result<Page<Campaign>, AppError> {
+        filter.visible_to = visible_to(caller);
+        self.ports.campaigns.list(&filter, page).await
+    }
+
+    /// Id and name of the campaigns the caller may see.
+    pub async fn options(&self, caller: &Caller) -> Result<Vec<(Uuid, String)>, AppError> {
+        self.ports.campaigns.options(visible_to(caller)).await
+    }
+
+    /// Counts by status of the campaigns the caller may see.
+    pub async fn stats(&self, caller: &Caller) -> Result<CampaignStats, AppError> {
+        self.ports.campaigns.stats(visible_to(caller)).await
+    }
+
+    /// Changes a campaign (owner, Admin).
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        patch: CampaignPatch,
+        ip: Option<&str>,
+    ) -> Result<Campaign, AppError> {
+        let campaign = self.managed(caller, id).await?;
+        let mut info = campaign.info.clone();
+        if let Some(name) = patch.name {
+            info.name = name;
+        }
+        if let Some(description) = patch.description {
+            info.description = description;
+        }
+        if let Some(target) = patch.target_leads {
+            info.target_leads = target;
+        }
+        if let Some(start) = patch.start_date {
+            info.start_date = start;
+        }
+        if let Some(end) = patch.end_date {
+            info.end_date = end;
+        }
+        if let Some(status) = patch.status {
+            info.status = status;
+        }
+        let info = info.validated()?;
+        let criteria = patch.criteria.unwrap_or_else(|| campaign.criteria.clone());
+        criteria.validate()?;
+        let collaborator_ids = match patch.collaborator_emails {
+            Some(emails) => self.collaborators(&emails, campaign.owner.id).await?,
+            None => campaign.collaborators.iter().map(|m| m.id).collect(),
+        };
+        let new =
+            NewCampaign { id, info, criteria, owner_id: campaign.owner.id, collaborator_ids, now: self.clock.now() };
+        self.ports.campaigns.update(&new).await?;
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::CampaignUpdated,
+                (EntityType::Campaign, id),
+                id,
+                None,
+                format!("updated campaign {}", new.info.name),
+                ip,
+            ))
+            .await?;
+        self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))
+    }
+
+    /// Deletes a campaign with its leads, notes and campaign predictions (owner, Admin).
+    pub async fn delete(&self, caller: &Caller, id: Uuid, ip: Option<&str>) -> Result<(), AppError> {
+        let campaign = self.managed(caller, id).await?;
+        if !self.ports.campaigns.delete(id).await? {
+            return Err(not_found(id));
+        }
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::CampaignDeleted,
+                (EntityType::Campaign, id),
+                id,
+                None,
+                format!("deleted campaign {} with its leads and notes", campaign.info.name),
+                ip,
+            ))
+            .await
+    }
+
+    /// Scores every customer matching the criteria and rebuilds the ranked call list, capped at targetLeads
+    /// (owner, Admin). The write is one transaction.
+    pub async fn run(&self, caller: &Caller, id: Uuid, ip: Option<&str>) -> Result<RunReport, AppError> {
+        let campaign = self.managed(caller, id).await?;
+        if campaign.info.status == CampaignStatus::Completed {
+            return Err(AppError::Conflict("a Completed campaign cannot be run; set it Active or Paused first".into()));
+        }
+        let started = Instant::now();
+        let model = self.models.current();
+        let card = model.card();
+        let target = campaign.info.target_leads as usize;
+        let (mut matched, mut failed) = (0u64, 0u64);
+        // The best `target` so far; trimmed whenever it doubles, so memory stays bounded by the target.
+        let mut best: Vec<(f64, Customer)> = Vec::new();
+        let mut after = None;
+        loop {
+            let chunk = self.ports.customers.list_after(&campaign.criteria, after, self.settings.run_chunk).await?;
+            let Some(last) = chunk.last() else { break };
+            after = Some(last.id);
+            matched += chunk.len() as u64;
+            let full = (chunk.len() as u64) == self.settings.run_chunk;
+            let records: Vec<FeatureRecord> = chunk.iter().map(|c| FeatureRecord::from(&c.profile)).collect();
+            let outcomes = score_each(model.as_ref(), &records).await?;
+            for (customer, outcome) in chunk.into_iter().zip(outcomes) {
+                match outcome {
+                    Some(o) => best.push((o.probability, customer)),
+                    None => failed += 1,
+                }
+            }
+            if best.len() > target.saturating_mul(2).max(1) {
+                keep_best(&mut best, target);
+            }
+            if !full {
+                break;
+            }
+        }
+        keep_best(&mut best, target);
+        // One more pass over the selected few, with explanations, for the leads' stored predictions.
+        let records: Vec<FeatureRecord> = best.iter().map(|(_, c)| FeatureRecord::from(&c.profile)).collect();
+        let explained = match score_records(model.as_ref(), &records, self.settings.explain_top).await? {
+            Ok(explained) => explained,
+            Err(_) => return Err(AppError::Internal("selected customers failed to encode".into())),
+        };
+        let now = self.clock.now();
+        let leads: Vec<RankedLead> = best
+            .into_iter()
+            .zip(records)
+            .zip(explained)
+            .enumerate()
+            .map(|(i, (((_, customer), features), scored))| RankedLead {
+                customer_id: customer.id,
+                rank: i as u32 + 1,
+                prediction: Prediction {
+                    id: Uuid::now_v7(),
+                    customer_id: Some(customer.id),
+                    campaign_id: Some(id),
+                    source: PredictionSource::Campaign,
+                    features,
+                    outcome: scored.outcome,
+                    factors: scored.factors,
+                    model_version: card.model_version.clone(),
+                    requested_by: Some(caller.id),
+                    created_at: now,
+                    overridden: None,
+                },
+            })
+            .collect();
+        let summary =
+            RunSummary { at: now, model_version: card.model_version.clone(), matched, leads: leads.len() as u64 };
+        let lead_count = leads.len() as u64;
+        let counts = self.ports.campaigns.apply_run(&RunPlan { campaign_id: id, leads, summary }).await?;
+        let report = RunReport {
+            counts,
+            matched,
+            scored: matched - failed,
+            failed,
+            leads: lead_count,
+            model_version: card.model_version.clone(),
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        };
+        let description = format!(
+            "ran campaign {}: {matched} matched, {lead_count} leads ({} added, {} kept, {} removed) with model {}",
+            campaign.info.name, counts.added, counts.kept, counts.removed, report.model_version
+        );
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::CampaignRun,
+                (EntityType::Campaign, id),
+                id,
+                None,
+                description,
+                ip,
+            ))
+            .await?;
+        Ok(report)
+    }
+
+    /// One page of a campaign's leads (members).
+    pub async fn leads(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        filter: LeadFilter,
+        sort: LeadSort,
+        page: PageRequest,
+    ) -> Result<Page<LeadView>, AppError> {
+        self.visible(caller, id).await?;
+        self.ports.leads.list(id, &filter, sort, page).await
+    }
+
+    /// One lead with its customer and the factors of its last scoring (members).
+    pub async fn lead(&self, caller: &Caller, id: Uuid, lead_id: Uuid) -> Result<LeadDetail, AppError> {
+        self.visible(caller, id).await?;
+        let view = self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        let prediction = match view.lead.prediction_id {
+            Some(pid) => self.ports.predictions.find(pid).await?,
+            None => None,
+        };
+        Ok(LeadDetail { view, prediction })
+    }
+
+    /// Changes a lead's status and/or assignee; each change writes a System note and an activity, and a closing or
+    /// reopening status records or clears the customer's observed outcome.
+    pub async fn update_lead(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        lead_id: Uuid,
+        patch: LeadPatch,
+        ip: Option<&str>,
+    ) -> Result<LeadView, AppError> {
+        let campaign = self.visible(caller, id).await?;
+        let view = self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        let manager = may_manage(caller, &campaign);
+        let mine_or_free = view.lead.assignee_id.is_none_or(|a| a == caller.id);
+        if !manager && !mine_or_free {
+            return Err(AppError::Forbidden("this lead is assigned to another collaborator".into()));
+        }
+        let mut lead = view.lead.clone();
+        let mut changes = Vec::new();
+        let mut outcome = None;
+        let now = self.clock.now();
+        let mut action = ActivityAction::LeadAssigned;
+        if let Some(status) = patch.status.filter(|s| *s != lead.status) {
+            let transition = LeadTransition::check(lead.status, status, manager)?;
+            changes.push(format!("status {} → {}", transition.from, transition.to));
+            if let Some(result) = status.outcome() {
+                outcome = Some(OutcomeChange { customer_id: lead.customer_id, outcome: Some(result), at: Some(now) });
+            } else if transition.reopens() {
+                outcome = Some(OutcomeChange { customer_id: lead.customer_id, outcome: None, at: None });
+            }
+            lead.status = status;
+            action = ActivityAction::LeadStatusChanged;
+        }
+        if let Some(assignee) = patch.assignee.filter(|a| *a != lead.assignee_id) {
+            if let Some(user) = assignee {
+                if !campaign.is_member(user) {
+                    return Err(AppError::field(
+                        "assignee",
+                        "must be the campaign's owner or one of its collaborators",
+                    ));
+                }
+                if !manager && user != caller.id {
+                    return Err(AppError::Forbidden("collaborators may only assign leads to themselves".into()));
+                }
+            }
+            let who = |user: Option<Uuid>| {
+                user.and_then(|u| {
+                    std::iter::once(&campaign.owner)
+                        .chain(&campaign.collaborators)
+                        .find(|m| m.id == u)
+                        .map(|m| m.email.clone())
+                })
+                .unwrap_or_else(|| "nobody".into())
+            };
+            changes.push(format!("assignee {} → {}", who(lead.assignee_id), who(assignee)));
+            lead.assignee_id = assignee;
+        }
+        if changes.is_empty() {
+            return Ok(view);
+        }
+        lead.updated_at = now;
+        let text = format!("{} ({})", changes.join("; "), caller_label(caller, &campaign));
+        let note = Note {
+            id: Uuid::now_v7(),
+            campaign_id: id,
+            lead_id,
+            author_id: None,
+            note_type: NoteType::System,
+            text: text.clone(),
+            created_at: now,
+        };
+        self.ports.leads.change(&lead, &note, outcome).await?;
+        self.activities
+            .record(activity(
+                caller,
+                action,
+                (EntityType::Lead, lead_id),
+                id,
+                Some(lead_id),
+                format!("lead {lead_id}: {text}"),
+                ip,
+            ))
+            .await?;
+        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))
+    }
+
+    /// Lead counts of a campaign (members).
+    pub async fn lead_stats(&self, caller: &Caller, id: Uuid) -> Result<LeadStats, AppError> {
+        self.visible(caller, id).await?;
+        self.ports.leads.stats(id).await
+    }
+
+    /// Every lead of a campaign in call order, for the call-list export (members).
+    pub async fn export_leads(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        format: &str,
+        ip: Option<&str>,
+    ) -> Result<(Campaign, Vec<LeadView>), AppError> {
+        let campaign = self.visible(caller, id).await?;
+        let leads = self.ports.leads.all(id).await?;
+        let description = format!("exported the call list of {} ({} leads, {format})", campaign.info.name, leads.len());
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::LeadsExported,
+                (EntityType::Campaign, id),
+                id,
+                None,
+                description,
+                ip,
+            ))
+            .await?;
+        Ok((campaign, leads))
+    }
+
+    /// Writes a Feedback or Internal note on a lead (members).
+    pub async fn add_note(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        lead_id: Uuid,
+        note_type: NoteType,
+        text: &str,
+        ip: Option<&str>,
+    ) -> Result<Note, AppError> {
+        self.visible(caller, id).await?;
+        if note_type == NoteType::System {
+            return Err(AppError::field("type", "System notes are written by the system; use Feedback or Internal"));
+        }
+        let text = Note::text(text)?;
+        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        let note = Note {
+            id: Uuid::now_v7(),
+            campaign_id: id,
+            lead_id,
+            author_id: Some(caller.id),
+            note_type,
+            text,
+            created_at: self.clock.now(),
+        };
+        self.ports.notes.insert(&note).await?;
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::NoteCreated,
+                (EntityType::Note, note.id),
+                id,
+                Some(lead_id),
+                format!("wrote a {note_type} note on lead {lead_id}"),
+                ip,
+            ))
+            .await?;
+        Ok(note)
+    }
+
+    /// A lead's notes, newest first (members).
+    pub async fn notes(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        lead_id: Uuid,
+        page: PageRequest,
+    ) -> Result<Page<Note>, AppError> {
+        self.visible(caller, id).await?;
+        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        self.ports.notes.list(lead_id, page).await
+    }
+
+    /// Deletes a note (its author or an Admin). System notes are the lead's history and stay.
+    pub async fn delete_note(&self, caller: &Caller, note_id: Uuid, ip: Option<&str>) -> Result<(), AppError> {
+        let missing = || AppError::NotFound(format!("note {note_id} not found"));
+        let note = self.ports.notes.find(note_id).await?.ok_or_else(missing)?;
+        // A note in a campaign the caller cannot see does not exist for them.
+        self.visible(caller, note.campaign_id).await.map_err(|_| missing())?;
+        if note.note_type == NoteType::System {
+            return Err(AppError::Conflict("System notes record the lead's history and cannot be deleted".into()));
+        }
+        if !caller.is_admin() && note.author_id != Some(caller.id) {
+            return Err(AppError::Forbidden("only the note's author or an Admin may delete it".into()));
+        }
+        if !self.ports.notes.delete(note_id).await? {
+            return Err(missing());
+        }
+        self.activities
+            .record(activity(
+                caller,
+                ActivityAction::NoteDeleted,
+                (EntityType::Note, note_id),
+                note.campaign_id,
+                Some(note.lead_id),
+                format!("deleted a {} note on lead {}", note.note_type, note.lead_id),
+                ip,
+            ))
+            .await
+    }
+
+    /// The audit trail: everything for an Admin, the trail of their own campaigns for a Manager.
+    pub async fn activities(&self, caller: &Caller, mut query: ActivityQuery) -> Result<Page<Activity>, AppError> {
+        caller.require(&CREATORS)?;
+        if !caller.is_admin() {
+            query.campaigns_owned_by = Some(caller.id);
+        }
+        self.ports.activity_repo.list(&query).await
+    }
+
+    /// The trail of one campaign (members).
+    pub async fn campaign_activities(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        mut query: ActivityQuery,
+    ) -> Result<Page<Activity>, AppError> {
+        self.visible(caller, id).await?;
+        query.campaign_id = Some(id);
+        self.ports.activity_repo.list(&query).await
+    }
+}
+
+/// An activity about a campaign, lead or note, in its campaign (and lead) context.
+fn activity(
+    caller: &Caller,
+    action: ActivityAction,
+    entity: (EntityType, Uuid),
+    campaign_id: Uuid,
+    lead_id: Option<Uuid>,
+    description: String,
+    ip: Option<&str>,
+) -> NewActivity {
+    let mut activity = NewActivity::about(Some(caller.id), action, entity.0, Some(entity.1), description).with_ip(ip);
+    activity.campaign_id = Some(campaign_id);
+    activity.lead_id = lead_id;
+    activity
+}
+
+fn caller_label(caller: &Caller, campaign: &Campaign) -> String {
+    std::iter::once(&campaign.owner)
+        .chain(&campaign.collaborators)
+        .find(|m| m.id == caller.id)
+        .map_or_else(|| format!("by {} {}", caller.role, caller.id), |m| format!("by {}", m.email))
+}
+
+/// Keeps the `n` most probable, best first; ties by customer id so runs are deterministic.
+fn keep_best(best: &mut Vec<(f64, Customer)>, n: usize) {
+    best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    best.truncate(n);
+}

@@ -1,0 +1,17 @@
+//! Scoring: the loaded model (swappable at run time), batch scoring with explanations, stored predictions and
+//! bulk re-scoring of the customer base.
+
+mod engine;
+mod filter;
+mod ports;
+mod registry;
+mod service;
+
+pub use engine::{RecordErrors, Scored, score_each, score_records};
+pub use filter::{PredictionFilter, PredictionSort, PredictionSortField};
+pub use ports::{CustomerScore, ModelLoader, PredictionRepository, ScoringModel};
+pub use registry::{ModelProbe, ModelRegistry};
+pub use service::{
+    ImportScoring, PredictionInput, PredictionOverrideRequest, ReloadReport, RescoreReport, ScoringService,
+    ScoringSettings, latest_score,
+};
