@@ -4,11 +4,9 @@
 //   LEADSCORE_URL=http://127.0.0.1:8080 LEADSCORE_EMAIL=admin@bank.example LEADSCORE_PASSWORD=... \
 //   BANK_CSV=../../model/data/bank.csv npm run demo
 //
-// The script is a list of steps sharing one context. Today the API has accounts and customers, so it signs in,
-// imports the UCI sample and lists the customers with the highest balance. Scoring (issue 4) and campaigns (issue 5)
-// are not in the spec yet: when they are, add a step for each at the marked place below — e.g. "score a customer"
-// (POST on the scoring endpoint with a customer id from `ctx.topCustomers`) and "list the top leads of a campaign"
-// (create a campaign, then GET its leads sorted by score) — and regenerate the types.
+// The script is a list of steps sharing one context: sign in, import the UCI sample, list the customers with the
+// highest balance, score one of them (with the factors that explain the score), then create a campaign, run it and
+// list its top leads.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import createClient, { type Middleware } from 'openapi-fetch';
@@ -129,9 +127,65 @@ const steps: Array<[string, (ctx: Context) => Promise<void>]> = [
       }
     },
   ],
-  // ── Scoring (issue 4) and campaigns (issue 5) go here once their endpoints are in docs/openapi.json: ──
-  // ['score a customer', async (ctx) => { /* POST the scoring endpoint for ctx.topCustomers[0].id */ }],
-  // ['list the top leads of a campaign', async (ctx) => { /* create a campaign, GET its leads by score */ }],
+  [
+    'score a customer',
+    async (ctx) => {
+      const customer = ctx.topCustomers?.[0];
+      if (!customer) throw new Error('no customer to score');
+      const body = ok('predict', await client.POST('/api/v1/predictions', { body: { customerId: customer.id } }));
+      const p = body.data;
+      console.log(
+        `customer ${customer.id}: probability ${p.probability.toFixed(4)}, score ${p.score}, tier ${p.tier}, ` +
+          `predicted ${p.predictedClass} (model ${p.modelVersion})`,
+      );
+      for (const f of p.factors.raised) {
+        console.log(`  raised by  ${f.feature} = ${JSON.stringify(f.value)}: +${f.impact.toFixed(2)} points`);
+      }
+      for (const f of p.factors.lowered) {
+        console.log(`  lowered by ${f.feature} = ${JSON.stringify(f.value)}: ${f.impact.toFixed(2)} points`);
+      }
+      if (p.customerId !== customer.id || p.probability < 0 || p.probability > 1) {
+        throw new Error(`unexpected prediction ${JSON.stringify(p)}`);
+      }
+    },
+  ],
+  [
+    'list the top leads of a campaign',
+    async () => {
+      const created = ok(
+        'create campaign',
+        await client.POST('/api/v1/campaigns', {
+          body: { name: `Demo ${new Date().toISOString()}`, targetLeads: 20, criteria: { ageMin: 25 } },
+        }),
+      );
+      const id = created.data.id;
+      const run = ok('run campaign', await client.POST('/api/v1/campaigns/{id}/run', { params: { path: { id } } }));
+      const r = run.data;
+      console.log(
+        `campaign ${created.data.name}: ${r.matched} customers matched, ${r.leads} leads ` +
+          `(+${r.added} =${r.kept} -${r.removed}) in ${r.durationMs} ms with model ${r.modelVersion}`,
+      );
+      const body = ok(
+        'list leads',
+        await client.GET('/api/v1/campaigns/{id}/leads', { params: { path: { id }, query: { limit: 5 } } }),
+      );
+      const leads = body.data.items;
+      console.table(
+        leads.map((l) => ({
+          rank: l.rank,
+          name: l.customer.name,
+          job: l.customer.job,
+          score: l.score,
+          tier: l.tier,
+          status: l.status,
+        })),
+      );
+      const probabilities = leads.map((l) => l.probability);
+      if (leads.length !== 5 || probabilities.some((p, i) => i > 0 && p > probabilities[i - 1]!)) {
+        throw new Error(`expected 5 leads by descending probability, got ${JSON.stringify(probabilities)}`);
+      }
+    },
+  ],
 ];
 
 const ctx: Context = {};

@@ -334,6 +334,369 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model in service and its full model card (any signed-in user). */
+        get: operations["get_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/model/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load the model and card again from the configured directory, check them (card consistency, ONNX digest, input
+         *     width, parity fixtures) and swap them in atomically; requests already running finish on the old model. A model
+         *     that fails a check is refused and the old one stays (Admin).
+         */
+        post: operations["reload_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored predictions with filters, sort and pagination (Admin and Manager see all; Sales their own). */
+        get: operations["list_predictions"];
+        put?: never;
+        /**
+         * Score one customer (`customerId`, Admin and Manager; its latest score is updated) or raw features (anyone).
+         *     Answers probability, class, score, tier and the top factors each way; the prediction is stored (source
+         *     `single`).
+         */
+        post: operations["predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score many items (customers or features, mixed) in one model call, answered in order; any invalid item rejects
+         *     the whole call with every problem under `items[i]`. Stored with source `batch` (Admin, Manager).
+         */
+        post: operations["predict_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prediction (Sales: only their own; others are a 404). */
+        get: operations["get_prediction"];
+        put?: never;
+        post?: never;
+        /** Delete a prediction (Admin, Manager). The customer's latest score stays. */
+        delete: operations["delete_prediction"];
+        options?: never;
+        head?: never;
+        /**
+         * Override a prediction's class and/or probability with a reason; the model's original values are kept and shown
+         *     under `override` (Admin, Manager). The customer's latest score stays the model's.
+         */
+        patch: operations["override_prediction"];
+        trace?: never;
+    };
+    "/api/v1/customers/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-score every customer matching the filter (or all) with the model in service: chunks of customers walked by
+         *     id, one model call and one transaction per chunk. Updates each customer's latest score, probability, tier and
+         *     model version; stores no per-customer predictions (Admin, Manager).
+         */
+        post: operations["score_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns the caller may see (Admin: all; others: owned or collaborated on), newest first. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /**
+         * Create a campaign owned by the caller (Manager, Admin). `criteria` is the customer filter; every collaborator
+         *     e-mail must belong to an active user.
+         */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Id and name of every campaign the caller may see, by name (for dropdowns). */
+        get: operations["campaign_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign counts by status within the caller's visibility. */
+        get: operations["campaign_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with its owner and collaborators (a campaign outside the caller's visibility is a 404). */
+        get: operations["get_campaign"];
+        put?: never;
+        post?: never;
+        /** Delete a campaign with its leads, notes and campaign-sourced predictions, in one transaction (owner, Admin). */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        /** Change a campaign (owner, Admin). Collaborators and criteria, when given, replace the old ones. */
+        patch: operations["update_campaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score every customer matching the criteria with the model in service and rebuild the ranked call list, capped
+         *     at targetLeads, best first. Leads still listed keep their status, assignee and notes; new ones start Pending;
+         *     the others are removed. One transaction: a failure changes nothing (owner, Admin).
+         */
+        post: operations["run_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's leads, highest probability first by default (members). */
+        get: operations["list_leads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/leads/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead counts of a campaign: total, Hot, each status, conversion rate of the closed leads (members). */
+        get: operations["lead_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/leads/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call list as CSV or XLSX, in call order (members). */
+        get: operations["export_leads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/leads/{leadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One lead: the customer's attributes, score, probability, tier, the top factors of its last scoring, status,
+         *     assignee, notes count and last activity (members).
+         */
+        get: operations["get_lead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a lead's status and/or assignee. Transitions: Pending → Contacted → Converted | Failed, Pending → Failed;
+         *     reopening a closed lead is for the owner or an Admin. Every change writes a System note and an activity;
+         *     Converted/Failed record the customer's observed outcome.
+         */
+        patch: operations["update_lead"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/leads/{leadId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's notes, newest first (members). */
+        get: operations["list_notes"];
+        put?: never;
+        /** Write a `Feedback` or `Internal` note on a lead (members). */
+        post: operations["create_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a note (its author or an Admin). System notes cannot be deleted. */
+        delete: operations["delete_note"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail (Admin: everything; Manager: the campaigns they own), newest first. */
+        get: operations["list_activities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of one campaign, newest first (members). */
+        get: operations["campaign_activities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segmentation/datasets": {
         parameters: {
             query?: never;
@@ -707,6 +1070,175 @@ export interface components {
              */
             createdAt: string;
         };
+        /** @description The answer to a batch: predictions in request order. */
+        BatchPredictionDto: {
+            /** @description Number of predictions. */
+            count: number;
+            /** @description Model version used. */
+            modelVersion: string;
+            /** @description Predictions, in request order. */
+            items: components["schemas"]["PredictionDto"][];
+        };
+        /**
+         * @description Many items scored in one call.
+         * @example {
+         *       "items": [
+         *         {
+         *           "customerId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70"
+         *         },
+         *         {
+         *           "features": {
+         *             "age": 29,
+         *             "balance": 320,
+         *             "campaign": 1,
+         *             "contact": "cellular",
+         *             "default": "no",
+         *             "education": "tertiary",
+         *             "housing": "no",
+         *             "job": "student",
+         *             "loan": "no",
+         *             "marital": "single",
+         *             "month": "oct",
+         *             "pdays": -1,
+         *             "poutcome": "unknown",
+         *             "previous": 0
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        BatchPredictionRequest: {
+            /** @description Items, answered in the same order (1 to the configured maximum, 1,000 by default). */
+            items: components["schemas"]["PredictionRequest"][];
+        };
+        /**
+         * @description A campaign.
+         * @example {
+         *       "collaborators": [
+         *         {
+         *           "email": "sales.one@bank.example",
+         *           "fullName": "Sam Sales",
+         *           "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"
+         *         }
+         *       ],
+         *       "createdAt": "2026-11-22T08:00:00Z",
+         *       "criteria": {
+         *         "job": [
+         *           "retired"
+         *         ]
+         *       },
+         *       "description": null,
+         *       "endDate": "2026-12-31",
+         *       "id": "019a5b00-0000-7000-8000-000000000001",
+         *       "lastRun": {
+         *         "at": "2026-11-22T09:00:00Z",
+         *         "leads": 500,
+         *         "matched": 2264,
+         *         "modelVersion": "2026.11.1-mlp-distilled"
+         *       },
+         *       "name": "Spring term deposits",
+         *       "owner": {
+         *         "email": "manager@bank.example",
+         *         "fullName": "Maria Manager",
+         *         "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70"
+         *       },
+         *       "startDate": "2026-12-01",
+         *       "status": "Active",
+         *       "targetLeads": 500,
+         *       "updatedAt": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        CampaignDto: {
+            /**
+             * Format: uuid
+             * @description Campaign id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /** @description Description. */
+            description?: string | null;
+            /**
+             * Format: u-int32
+             * @description Most leads a run keeps.
+             */
+            targetLeads: number;
+            /**
+             * Format: date
+             * @description First day.
+             */
+            startDate?: string | null;
+            /**
+             * Format: date
+             * @description Last day.
+             */
+            endDate?: string | null;
+            /** @description Status. */
+            status: components["schemas"]["CampaignStatusDto"];
+            /** @description Which customers. */
+            criteria: components["schemas"]["CustomerCriteriaDto"];
+            /** @description Who created it. */
+            owner: components["schemas"]["MemberDto"];
+            /** @description Who works its leads. */
+            collaborators: components["schemas"]["MemberDto"][];
+            lastRun?: components["schemas"]["LastRunDto"] | null;
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updatedAt: string;
+        };
+        /** @description A campaign for a dropdown. */
+        CampaignOptionDto: {
+            /**
+             * Format: uuid
+             * @description Campaign id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+        };
+        /**
+         * @description Campaign counts by status, within the caller's visibility.
+         * @example {
+         *       "active": 4,
+         *       "completed": 2,
+         *       "paused": 1,
+         *       "total": 7
+         *     }
+         */
+        CampaignStatsDto: {
+            /**
+             * Format: u-int64
+             * @description All.
+             */
+            total: number;
+            /**
+             * Format: u-int64
+             * @description Active.
+             */
+            active: number;
+            /**
+             * Format: u-int64
+             * @description Paused.
+             */
+            paused: number;
+            /**
+             * Format: u-int64
+             * @description Completed.
+             */
+            completed: number;
+        };
+        /**
+         * @description Whether a campaign is being worked.
+         * @enum {string}
+         */
+        CampaignStatusDto: "Active" | "Paused" | "Completed";
         /**
          * @description A centroid in the standardised space: z-scores of the capped, log1p-transformed R, F and M.
          * @example {
@@ -778,6 +1310,53 @@ export interface components {
              *     the last invoice's date.
              */
             snapshotDate?: string | null;
+        };
+        /**
+         * @description A new campaign.
+         * @example {
+         *       "collaboratorEmails": [
+         *         "sales.one@bank.example"
+         *       ],
+         *       "criteria": {
+         *         "ageMin": 30,
+         *         "job": [
+         *           "retired",
+         *           "management"
+         *         ]
+         *       },
+         *       "description": "Retired and management customers",
+         *       "endDate": "2026-12-31",
+         *       "name": "Spring term deposits",
+         *       "startDate": "2026-12-01",
+         *       "status": "Active",
+         *       "targetLeads": 500
+         *     }
+         */
+        CreateCampaignRequest: {
+            /** @description Name (1–200 characters). */
+            name: string;
+            /** @description Description (up to 5,000 characters). */
+            description?: string | null;
+            /**
+             * Format: u-int32
+             * @description Most leads a run keeps (1–100,000).
+             */
+            targetLeads: number;
+            /**
+             * Format: date
+             * @description First day (YYYY-MM-DD).
+             */
+            startDate?: string | null;
+            /**
+             * Format: date
+             * @description Last day (not before startDate).
+             */
+            endDate?: string | null;
+            status?: components["schemas"]["CampaignStatusDto"] | null;
+            /** @description Which customers: the customer filter (`{}` or absent = everyone). */
+            criteria?: components["schemas"]["CustomerCriteriaDto"];
+            /** @description Collaborators by e-mail; each must be an active user (at most 100). */
+            collaboratorEmails?: string[];
         };
         /**
          * @description A new customer. Scores are computed, never sent.
@@ -870,6 +1449,19 @@ export interface components {
             y?: components["schemas"]["OutcomeDto"] | null;
         };
         /**
+         * @description A new note.
+         * @example {
+         *       "text": "Interested; call back after payday with the 12-month rate.",
+         *       "type": "Feedback"
+         *     }
+         */
+        CreateNoteRequest: {
+            /** @description `Feedback` or `Internal` (`System` is refused). */
+            type: components["schemas"]["NoteTypeDto"];
+            /** @description Text, 1–5,000 characters. */
+            text: string;
+        };
+        /**
          * @description An account created by an Admin.
          * @example {
          *       "email": "budi@bank.example",
@@ -892,6 +1484,85 @@ export interface components {
             /** @description Address. */
             address?: string | null;
             role?: components["schemas"]["RoleDto"] | null;
+        };
+        /**
+         * @description Which customers: every set field narrows the selection; lists mean "any of"; an empty object means everyone.
+         * @example {
+         *       "ageMax": 65,
+         *       "ageMin": 30,
+         *       "housing": false,
+         *       "job": [
+         *         "management",
+         *         "retired"
+         *       ],
+         *       "poutcome": [
+         *         "success"
+         *       ]
+         *     }
+         */
+        CustomerCriteriaDto: {
+            /** @description Any of these jobs. */
+            job?: components["schemas"]["JobDto"][];
+            /** @description Any of these marital statuses. */
+            marital?: components["schemas"]["MaritalDto"][];
+            /** @description Any of these education levels. */
+            education?: components["schemas"]["EducationDto"][];
+            /** @description Any of these contact types. */
+            contact?: components["schemas"]["ContactDto"][];
+            /** @description Any of these months of last contact. */
+            month?: components["schemas"]["MonthDto"][];
+            /** @description Any of these previous outcomes. */
+            poutcome?: components["schemas"]["PoutcomeDto"][];
+            /** @description Any of these tiers (scored customers only). */
+            tier?: components["schemas"]["TierDto"][];
+            /**
+             * Format: int64
+             * @description Age at least.
+             */
+            ageMin?: number | null;
+            /**
+             * Format: int64
+             * @description Age at most.
+             */
+            ageMax?: number | null;
+            /**
+             * Format: int64
+             * @description Balance at least.
+             */
+            balanceMin?: number | null;
+            /**
+             * Format: int64
+             * @description Balance at most.
+             */
+            balanceMax?: number | null;
+            /** @description Has a housing loan. */
+            housing?: boolean | null;
+            /** @description Has a personal loan. */
+            loan?: boolean | null;
+            /** @description Has credit in default. */
+            default?: boolean | null;
+            /**
+             * Format: int64
+             * @description Score at least (0–100).
+             */
+            scoreMin?: number | null;
+            /**
+             * Format: int64
+             * @description Score at most (0–100).
+             */
+            scoreMax?: number | null;
+            /** @description Case-insensitive search in name, e-mail, phone, city and external id. */
+            q?: string | null;
+            /**
+             * Format: date-time
+             * @description Created at or after (RFC 3339).
+             */
+            from?: string | null;
+            /**
+             * Format: date-time
+             * @description Created at or before (RFC 3339).
+             */
+            to?: string | null;
         };
         /**
          * @description A customer.
@@ -1308,6 +1979,158 @@ export interface components {
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_BatchPredictionDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description The answer to a batch: predictions in request order. */
+            data: {
+                /** @description Number of predictions. */
+                count: number;
+                /** @description Model version used. */
+                modelVersion: string;
+                /** @description Predictions, in request order. */
+                items: components["schemas"]["PredictionDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_CampaignDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description A campaign.
+             * @example {
+             *       "collaborators": [
+             *         {
+             *           "email": "sales.one@bank.example",
+             *           "fullName": "Sam Sales",
+             *           "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"
+             *         }
+             *       ],
+             *       "createdAt": "2026-11-22T08:00:00Z",
+             *       "criteria": {
+             *         "job": [
+             *           "retired"
+             *         ]
+             *       },
+             *       "description": null,
+             *       "endDate": "2026-12-31",
+             *       "id": "019a5b00-0000-7000-8000-000000000001",
+             *       "lastRun": {
+             *         "at": "2026-11-22T09:00:00Z",
+             *         "leads": 500,
+             *         "matched": 2264,
+             *         "modelVersion": "2026.11.1-mlp-distilled"
+             *       },
+             *       "name": "Spring term deposits",
+             *       "owner": {
+             *         "email": "manager@bank.example",
+             *         "fullName": "Maria Manager",
+             *         "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70"
+             *       },
+             *       "startDate": "2026-12-01",
+             *       "status": "Active",
+             *       "targetLeads": 500,
+             *       "updatedAt": "2026-11-22T08:00:00Z"
+             *     }
+             */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Campaign id.
+                 */
+                id: string;
+                /** @description Name. */
+                name: string;
+                /** @description Description. */
+                description?: string | null;
+                /**
+                 * Format: u-int32
+                 * @description Most leads a run keeps.
+                 */
+                targetLeads: number;
+                /**
+                 * Format: date
+                 * @description First day.
+                 */
+                startDate?: string | null;
+                /**
+                 * Format: date
+                 * @description Last day.
+                 */
+                endDate?: string | null;
+                /** @description Status. */
+                status: components["schemas"]["CampaignStatusDto"];
+                /** @description Which customers. */
+                criteria: components["schemas"]["CustomerCriteriaDto"];
+                /** @description Who created it. */
+                owner: components["schemas"]["MemberDto"];
+                /** @description Who works its leads. */
+                collaborators: components["schemas"]["MemberDto"][];
+                lastRun?: components["schemas"]["LastRunDto"] | null;
+                /**
+                 * Format: date-time
+                 * @description Creation time.
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description Last change.
+                 */
+                updatedAt: string;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_CampaignStatsDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description Campaign counts by status, within the caller's visibility.
+             * @example {
+             *       "active": 4,
+             *       "completed": 2,
+             *       "paused": 1,
+             *       "total": 7
+             *     }
+             */
+            data: {
+                /**
+                 * Format: u-int64
+                 * @description All.
+                 */
+                total: number;
+                /**
+                 * Format: u-int64
+                 * @description Active.
+                 */
+                active: number;
+                /**
+                 * Format: u-int64
+                 * @description Paused.
+                 */
+                paused: number;
+                /**
+                 * Format: u-int64
+                 * @description Completed.
+                 */
+                completed: number;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_CustomerDto: {
             /**
              * @description Always `success`.
@@ -1648,6 +2471,242 @@ export interface components {
                 totalErrors: number;
                 /** @description Columns that were not recognised (and ignored). */
                 unknownColumns: string[];
+                scoring?: components["schemas"]["ImportScoringDto"] | null;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_LeadDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A lead: a customer on a campaign's call list. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Lead id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The campaign.
+                 */
+                campaignId: string;
+                /**
+                 * Format: u-int32
+                 * @description Call order (1 = first).
+                 */
+                rank: number;
+                /** @description Workflow status. */
+                status: components["schemas"]["LeadStatusDto"];
+                assignee?: components["schemas"]["MemberDto"] | null;
+                /**
+                 * Format: double
+                 * @description P(subscribes) at the last run.
+                 */
+                probability: number;
+                /**
+                 * Format: u-int8
+                 * @description round(100 × probability).
+                 */
+                score: number;
+                /** @description Tier. */
+                tier: components["schemas"]["TierDto"];
+                /** @description Model version of the last run. */
+                modelVersion: string;
+                /**
+                 * Format: u-int64
+                 * @description Notes on the lead.
+                 */
+                notesCount: number;
+                /**
+                 * Format: date-time
+                 * @description Latest activity about the lead.
+                 */
+                lastActivityAt?: string | null;
+                /** @description The customer with every attribute. */
+                customer: components["schemas"]["CustomerDto"];
+                factors?: components["schemas"]["FactorsDto"] | null;
+                /**
+                 * Format: uuid
+                 * @description That prediction's id (single-lead reads only).
+                 */
+                predictionId?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Joined the list.
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description Last change.
+                 */
+                updatedAt: string;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_LeadStatsDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description Lead counts of a campaign.
+             * @example {
+             *       "contacted": 95,
+             *       "conversionRate": 0.631579,
+             *       "converted": 60,
+             *       "failed": 35,
+             *       "highProbability": 180,
+             *       "pending": 310,
+             *       "totalLeads": 500
+             *     }
+             */
+            data: {
+                /**
+                 * Format: u-int64
+                 * @description All leads.
+                 */
+                totalLeads: number;
+                /**
+                 * Format: u-int64
+                 * @description Tier Hot.
+                 */
+                highProbability: number;
+                /**
+                 * Format: u-int64
+                 * @description Pending.
+                 */
+                pending: number;
+                /**
+                 * Format: u-int64
+                 * @description Contacted.
+                 */
+                contacted: number;
+                /**
+                 * Format: u-int64
+                 * @description Converted.
+                 */
+                converted: number;
+                /**
+                 * Format: u-int64
+                 * @description Failed.
+                 */
+                failed: number;
+                /**
+                 * Format: double
+                 * @description converted / (converted + failed): the share of closed leads that subscribed; `null` before any is closed.
+                 */
+                conversionRate?: number | null;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_ModelDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description The model in service.
+             * @example {
+             *       "card": {
+             *         "holdoutMetrics": {
+             *           "rocAuc": 0.7866
+             *         },
+             *         "modelVersion": "2026.11.1-mlp-distilled"
+             *       },
+             *       "decisionThreshold": 0.193185,
+             *       "features": [
+             *         "age",
+             *         "job",
+             *         "marital",
+             *         "education",
+             *         "default",
+             *         "balance",
+             *         "housing",
+             *         "loan",
+             *         "contact",
+             *         "month",
+             *         "campaign",
+             *         "pdays",
+             *         "previous",
+             *         "poutcome"
+             *       ],
+             *       "modelVersion": "2026.11.1-mlp-distilled",
+             *       "tierThresholds": {
+             *         "hot": 0.271343,
+             *         "warm": 0.097927
+             *       },
+             *       "trainedAt": "2026-11-22T00:00:00Z"
+             *     }
+             */
+            data: {
+                /** @description Version stored with every prediction. */
+                modelVersion: string;
+                /** @description When it was trained. */
+                trainedAt?: string | null;
+                /**
+                 * Format: double
+                 * @description Class threshold.
+                 */
+                decisionThreshold: number;
+                /** @description Tier thresholds. */
+                tierThresholds: components["schemas"]["TierThresholdsDto"];
+                /** @description Inputs, in tensor order. */
+                features: string[];
+                /** @description The full model card (`model/model.json`): encoding, metrics, deciles, tiers, limitations, libraries. */
+                card: Record<string, never>;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_NoteDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A note on a lead. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Note id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The campaign.
+                 */
+                campaignId: string;
+                /**
+                 * Format: uuid
+                 * @description The lead.
+                 */
+                leadId: string;
+                /**
+                 * Format: uuid
+                 * @description The author (absent for System notes).
+                 */
+                authorId?: string | null;
+                /** @description Kind. */
+                type: components["schemas"]["NoteTypeDto"];
+                /** @description Text. */
+                text: string;
+                /**
+                 * Format: date-time
+                 * @description When.
+                 */
+                createdAt: string;
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
@@ -1701,6 +2760,67 @@ export interface components {
                      * @description When.
                      */
                     createdAt: string;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_CampaignDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /**
+                     * Format: uuid
+                     * @description Campaign id.
+                     */
+                    id: string;
+                    /** @description Name. */
+                    name: string;
+                    /** @description Description. */
+                    description?: string | null;
+                    /**
+                     * Format: u-int32
+                     * @description Most leads a run keeps.
+                     */
+                    targetLeads: number;
+                    /**
+                     * Format: date
+                     * @description First day.
+                     */
+                    startDate?: string | null;
+                    /**
+                     * Format: date
+                     * @description Last day.
+                     */
+                    endDate?: string | null;
+                    /** @description Status. */
+                    status: components["schemas"]["CampaignStatusDto"];
+                    /** @description Which customers. */
+                    criteria: components["schemas"]["CustomerCriteriaDto"];
+                    /** @description Who created it. */
+                    owner: components["schemas"]["MemberDto"];
+                    /** @description Who works its leads. */
+                    collaborators: components["schemas"]["MemberDto"][];
+                    lastRun?: components["schemas"]["LastRunDto"] | null;
+                    /**
+                     * Format: date-time
+                     * @description Creation time.
+                     */
+                    createdAt: string;
+                    /**
+                     * Format: date-time
+                     * @description Last change.
+                     */
+                    updatedAt: string;
                 }[];
                 /** @description Paging data. */
                 pagination: components["schemas"]["Pagination"];
@@ -1896,6 +3016,197 @@ export interface components {
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_LeadDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /**
+                     * Format: uuid
+                     * @description Lead id.
+                     */
+                    id: string;
+                    /**
+                     * Format: uuid
+                     * @description The campaign.
+                     */
+                    campaignId: string;
+                    /**
+                     * Format: u-int32
+                     * @description Call order (1 = first).
+                     */
+                    rank: number;
+                    /** @description Workflow status. */
+                    status: components["schemas"]["LeadStatusDto"];
+                    assignee?: components["schemas"]["MemberDto"] | null;
+                    /**
+                     * Format: double
+                     * @description P(subscribes) at the last run.
+                     */
+                    probability: number;
+                    /**
+                     * Format: u-int8
+                     * @description round(100 × probability).
+                     */
+                    score: number;
+                    /** @description Tier. */
+                    tier: components["schemas"]["TierDto"];
+                    /** @description Model version of the last run. */
+                    modelVersion: string;
+                    /**
+                     * Format: u-int64
+                     * @description Notes on the lead.
+                     */
+                    notesCount: number;
+                    /**
+                     * Format: date-time
+                     * @description Latest activity about the lead.
+                     */
+                    lastActivityAt?: string | null;
+                    /** @description The customer with every attribute. */
+                    customer: components["schemas"]["CustomerDto"];
+                    factors?: components["schemas"]["FactorsDto"] | null;
+                    /**
+                     * Format: uuid
+                     * @description That prediction's id (single-lead reads only).
+                     */
+                    predictionId?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description Joined the list.
+                     */
+                    createdAt: string;
+                    /**
+                     * Format: date-time
+                     * @description Last change.
+                     */
+                    updatedAt: string;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_NoteDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /**
+                     * Format: uuid
+                     * @description Note id.
+                     */
+                    id: string;
+                    /**
+                     * Format: uuid
+                     * @description The campaign.
+                     */
+                    campaignId: string;
+                    /**
+                     * Format: uuid
+                     * @description The lead.
+                     */
+                    leadId: string;
+                    /**
+                     * Format: uuid
+                     * @description The author (absent for System notes).
+                     */
+                    authorId?: string | null;
+                    /** @description Kind. */
+                    type: components["schemas"]["NoteTypeDto"];
+                    /** @description Text. */
+                    text: string;
+                    /**
+                     * Format: date-time
+                     * @description When.
+                     */
+                    createdAt: string;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Paginated_PredictionDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description A page of items with its paging data. */
+            data: {
+                /** @description The rows. */
+                items: {
+                    /**
+                     * Format: uuid
+                     * @description Prediction id.
+                     */
+                    id: string;
+                    /**
+                     * Format: uuid
+                     * @description The customer scored (absent for raw features, or once the customer is deleted).
+                     */
+                    customerId?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The campaign whose run produced it.
+                     */
+                    campaignId?: string | null;
+                    /** @description Which path produced it. */
+                    source: components["schemas"]["PredictionSourceDto"];
+                    /** @description The inputs as received. */
+                    features: Record<string, never>;
+                    /**
+                     * Format: double
+                     * @description P(subscribes), 0–1 (the override's, when overridden).
+                     */
+                    probability: number;
+                    /** @description Class at the decision threshold (or the override's). */
+                    predictedClass: components["schemas"]["PredictedClassDto"];
+                    /**
+                     * Format: u-int8
+                     * @description round(100 × probability).
+                     */
+                    score: number;
+                    /** @description Tier from the model card's thresholds. */
+                    tier: components["schemas"]["TierDto"];
+                    /** @description Why: the strongest factors each way (empty for campaign runs). */
+                    factors: components["schemas"]["FactorsDto"];
+                    /** @description Model version. */
+                    modelVersion: string;
+                    /**
+                     * Format: uuid
+                     * @description Who asked.
+                     */
+                    requestedBy?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When.
+                     */
+                    createdAt: string;
+                    override?: components["schemas"]["OverrideDto"] | null;
+                }[];
+                /** @description Paging data. */
+                pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_SegmentCustomerDto: {
             /**
              * @description Always `success`.
@@ -2009,6 +3320,123 @@ export interface components {
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_PredictionDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description A stored prediction.
+             * @example {
+             *       "campaignId": null,
+             *       "createdAt": "2026-11-22T09:00:00Z",
+             *       "customerId": null,
+             *       "factors": {
+             *         "lowered": [
+             *           {
+             *             "feature": "previous",
+             *             "impact": -3.1,
+             *             "reference": 0,
+             *             "value": 2
+             *           }
+             *         ],
+             *         "raised": [
+             *           {
+             *             "feature": "poutcome",
+             *             "impact": 31.42,
+             *             "reference": "unknown",
+             *             "value": "success"
+             *           },
+             *           {
+             *             "feature": "month",
+             *             "impact": 9.8,
+             *             "reference": "may",
+             *             "value": "apr"
+             *           }
+             *         ]
+             *       },
+             *       "features": {
+             *         "age": 41,
+             *         "balance": 1850,
+             *         "campaign": 1,
+             *         "contact": "cellular",
+             *         "default": "no",
+             *         "education": "tertiary",
+             *         "housing": "no",
+             *         "job": "management",
+             *         "loan": "no",
+             *         "marital": "married",
+             *         "month": "apr",
+             *         "pdays": 92,
+             *         "poutcome": "success",
+             *         "previous": 2
+             *       },
+             *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
+             *       "modelVersion": "2026.11.1-mlp-distilled",
+             *       "override": null,
+             *       "predictedClass": "yes",
+             *       "probability": 0.6712,
+             *       "requestedBy": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+             *       "score": 67,
+             *       "source": "single",
+             *       "tier": "Hot"
+             *     }
+             */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Prediction id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The customer scored (absent for raw features, or once the customer is deleted).
+                 */
+                customerId?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The campaign whose run produced it.
+                 */
+                campaignId?: string | null;
+                /** @description Which path produced it. */
+                source: components["schemas"]["PredictionSourceDto"];
+                /** @description The inputs as received. */
+                features: Record<string, never>;
+                /**
+                 * Format: double
+                 * @description P(subscribes), 0–1 (the override's, when overridden).
+                 */
+                probability: number;
+                /** @description Class at the decision threshold (or the override's). */
+                predictedClass: components["schemas"]["PredictedClassDto"];
+                /**
+                 * Format: u-int8
+                 * @description round(100 × probability).
+                 */
+                score: number;
+                /** @description Tier from the model card's thresholds. */
+                tier: components["schemas"]["TierDto"];
+                /** @description Why: the strongest factors each way (empty for campaign runs). */
+                factors: components["schemas"]["FactorsDto"];
+                /** @description Model version. */
+                modelVersion: string;
+                /**
+                 * Format: uuid
+                 * @description Who asked.
+                 */
+                requestedBy?: string | null;
+                /**
+                 * Format: date-time
+                 * @description When.
+                 */
+                createdAt: string;
+                override?: components["schemas"]["OverrideDto"] | null;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ReadyDto: {
             /**
              * @description Always `success`.
@@ -2023,6 +3451,135 @@ export interface components {
                 ready: boolean;
                 /** @description Each dependency. */
                 checks: components["schemas"]["CheckDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_ReloadDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /** @description The result of a reload. */
+            data: {
+                /** @description The version in service before. */
+                previousVersion: string;
+                /** @description The model now in service. */
+                model: components["schemas"]["ModelDto"];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_RescoreReportDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description What a re-scoring did.
+             * @example {
+             *       "durationMs": 912,
+             *       "failed": 0,
+             *       "matched": 45211,
+             *       "modelVersion": "2026.11.1-mlp-distilled",
+             *       "scored": 45211
+             *     }
+             */
+            data: {
+                /**
+                 * Format: u-int64
+                 * @description Customers matching the filter.
+                 */
+                matched: number;
+                /**
+                 * Format: u-int64
+                 * @description Customers whose latest score was written.
+                 */
+                scored: number;
+                /**
+                 * Format: u-int64
+                 * @description Customers the model could not encode (left unchanged).
+                 */
+                failed: number;
+                /** @description Model version used. */
+                modelVersion: string;
+                /**
+                 * Format: u-int64
+                 * @description Wall time.
+                 */
+                durationMs: number;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_RunReportDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description What a run did.
+             * @example {
+             *       "added": 120,
+             *       "durationMs": 842,
+             *       "failed": 0,
+             *       "kept": 380,
+             *       "leads": 500,
+             *       "matched": 45211,
+             *       "modelVersion": "2026.11.1-mlp-distilled",
+             *       "removed": 120,
+             *       "scored": 45211
+             *     }
+             */
+            data: {
+                /**
+                 * Format: u-int64
+                 * @description Customers matching the criteria.
+                 */
+                matched: number;
+                /**
+                 * Format: u-int64
+                 * @description Customers scored.
+                 */
+                scored: number;
+                /**
+                 * Format: u-int64
+                 * @description Customers the model could not encode.
+                 */
+                failed: number;
+                /**
+                 * Format: u-int64
+                 * @description Leads on the list now.
+                 */
+                leads: number;
+                /**
+                 * Format: u-int64
+                 * @description New leads (Pending).
+                 */
+                added: number;
+                /**
+                 * Format: u-int64
+                 * @description Leads still listed (status, assignee, notes kept).
+                 */
+                kept: number;
+                /**
+                 * Format: u-int64
+                 * @description Leads dropped from the list (deleted with their notes).
+                 */
+                removed: number;
+                /** @description Model version used. */
+                modelVersion: string;
+                /**
+                 * Format: u-int64
+                 * @description Wall time.
+                 */
+                durationMs: number;
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
@@ -2206,6 +3763,25 @@ export interface components {
                 activeAccounts: number;
             };
         };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Vec_CampaignOptionDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Campaign id.
+                 */
+                id: string;
+                /** @description Name. */
+                name: string;
+            }[];
+        };
         /**
          * @description `{"status": "fail"|"error", "message": "...", "errors": [...]}`.
          * @example {
@@ -2259,6 +3835,102 @@ export interface components {
          * @enum {string}
          */
         ExportFormatParam: "csv" | "xlsx";
+        /**
+         * @description One feature's effect on a probability.
+         * @example {
+         *       "feature": "poutcome",
+         *       "impact": 31.42,
+         *       "reference": "unknown",
+         *       "value": "success"
+         *     }
+         */
+        FactorDto: {
+            /** @description Feature name. */
+            feature: string;
+            /** @description The customer's value. */
+            value: Record<string, never>;
+            /** @description The reference value it was compared with (from the model card). */
+            reference: Record<string, never>;
+            /**
+             * Format: double
+             * @description Probability with the customer's value minus probability with the reference value, in percentage points.
+             */
+            impact: number;
+        };
+        /** @description The features that moved the probability most, each direction strongest first. */
+        FactorsDto: {
+            /** @description Raised it. */
+            raised: components["schemas"]["FactorDto"][];
+            /** @description Lowered it. */
+            lowered: components["schemas"]["FactorDto"][];
+        };
+        /**
+         * @description A customer's attributes as in the UCI Bank Marketing data. Categories are matched exactly (case-sensitive, as
+         *     in the data) against the model card; an unknown value is a 400 naming the field and the allowed values. `day` and
+         *     `duration` are accepted and ignored by the model (`duration` is only known after the call).
+         * @example {
+         *       "age": 41,
+         *       "balance": 1850,
+         *       "campaign": 1,
+         *       "contact": "cellular",
+         *       "default": "no",
+         *       "education": "tertiary",
+         *       "housing": "no",
+         *       "job": "management",
+         *       "loan": "no",
+         *       "marital": "married",
+         *       "month": "apr",
+         *       "pdays": 92,
+         *       "poutcome": "success",
+         *       "previous": 2
+         *     }
+         */
+        FeaturesDto: {
+            /**
+             * Format: int64
+             * @description Age in years (18–100).
+             */
+            age?: number | null;
+            job?: components["schemas"]["JobDto"] | null;
+            marital?: components["schemas"]["MaritalDto"] | null;
+            education?: components["schemas"]["EducationDto"] | null;
+            default?: components["schemas"]["YesNoDto"] | null;
+            /**
+             * Format: int64
+             * @description Average yearly balance in euros.
+             */
+            balance?: number | null;
+            housing?: components["schemas"]["YesNoDto"] | null;
+            loan?: components["schemas"]["YesNoDto"] | null;
+            contact?: components["schemas"]["ContactDto"] | null;
+            /**
+             * Format: int64
+             * @description Day of month of the last contact (ignored by the model).
+             */
+            day?: number | null;
+            month?: components["schemas"]["MonthDto"] | null;
+            /**
+             * Format: int64
+             * @description Length of the last call in seconds (ignored by the model).
+             */
+            duration?: number | null;
+            /**
+             * Format: int64
+             * @description Contacts during this campaign (≥ 0).
+             */
+            campaign?: number | null;
+            /**
+             * Format: int64
+             * @description Days since a previous campaign's contact; -1 = never.
+             */
+            pdays?: number | null;
+            /**
+             * Format: int64
+             * @description Contacts before this campaign (≥ 0).
+             */
+            previous?: number | null;
+            poutcome?: components["schemas"]["PoutcomeDto"] | null;
+        };
         /** @description A multipart form with one file field named `file`. Exists only to describe the body in the OpenAPI spec. */
         FileUpload: {
             /**
@@ -2342,6 +4014,17 @@ export interface components {
             totalErrors: number;
             /** @description Columns that were not recognised (and ignored). */
             unknownColumns: string[];
+            scoring?: components["schemas"]["ImportScoringDto"] | null;
+        };
+        /** @description Scoring done during an import (`score=true`). */
+        ImportScoringDto: {
+            /**
+             * Format: u-int64
+             * @description Rows given a score.
+             */
+            scored: number;
+            /** @description Model version used. */
+            modelVersion: string;
         };
         /**
          * @description Type of job (UCI Bank Marketing values; note the dot in `admin.`).
@@ -2374,6 +4057,153 @@ export interface components {
         KModeDto: "fixed" | "auto";
         /** @description `k`: an integer from 2 to 10, or `"auto"` */
         KParam: number | "auto";
+        /** @description What the last run did. */
+        LastRunDto: {
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /** @description Model version. */
+            modelVersion: string;
+            /**
+             * Format: u-int64
+             * @description Customers matching the criteria.
+             */
+            matched: number;
+            /**
+             * Format: u-int64
+             * @description Leads on the list.
+             */
+            leads: number;
+        };
+        /** @description A lead: a customer on a campaign's call list. */
+        LeadDto: {
+            /**
+             * Format: uuid
+             * @description Lead id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The campaign.
+             */
+            campaignId: string;
+            /**
+             * Format: u-int32
+             * @description Call order (1 = first).
+             */
+            rank: number;
+            /** @description Workflow status. */
+            status: components["schemas"]["LeadStatusDto"];
+            assignee?: components["schemas"]["MemberDto"] | null;
+            /**
+             * Format: double
+             * @description P(subscribes) at the last run.
+             */
+            probability: number;
+            /**
+             * Format: u-int8
+             * @description round(100 × probability).
+             */
+            score: number;
+            /** @description Tier. */
+            tier: components["schemas"]["TierDto"];
+            /** @description Model version of the last run. */
+            modelVersion: string;
+            /**
+             * Format: u-int64
+             * @description Notes on the lead.
+             */
+            notesCount: number;
+            /**
+             * Format: date-time
+             * @description Latest activity about the lead.
+             */
+            lastActivityAt?: string | null;
+            /** @description The customer with every attribute. */
+            customer: components["schemas"]["CustomerDto"];
+            factors?: components["schemas"]["FactorsDto"] | null;
+            /**
+             * Format: uuid
+             * @description That prediction's id (single-lead reads only).
+             */
+            predictionId?: string | null;
+            /**
+             * Format: date-time
+             * @description Joined the list.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description Call-list file format.
+         * @enum {string}
+         */
+        LeadExportFormat: "csv" | "xlsx";
+        /**
+         * @description Sort fields of a lead list.
+         * @enum {string}
+         */
+        LeadSortBy: "probability" | "updatedAt";
+        /**
+         * @description Lead counts of a campaign.
+         * @example {
+         *       "contacted": 95,
+         *       "conversionRate": 0.631579,
+         *       "converted": 60,
+         *       "failed": 35,
+         *       "highProbability": 180,
+         *       "pending": 310,
+         *       "totalLeads": 500
+         *     }
+         */
+        LeadStatsDto: {
+            /**
+             * Format: u-int64
+             * @description All leads.
+             */
+            totalLeads: number;
+            /**
+             * Format: u-int64
+             * @description Tier Hot.
+             */
+            highProbability: number;
+            /**
+             * Format: u-int64
+             * @description Pending.
+             */
+            pending: number;
+            /**
+             * Format: u-int64
+             * @description Contacted.
+             */
+            contacted: number;
+            /**
+             * Format: u-int64
+             * @description Converted.
+             */
+            converted: number;
+            /**
+             * Format: u-int64
+             * @description Failed.
+             */
+            failed: number;
+            /**
+             * Format: double
+             * @description converted / (converted + failed): the share of closed leads that subscribed; `null` before any is closed.
+             */
+            conversionRate?: number | null;
+        };
+        /**
+         * @description Where a lead is in the workflow: `Pending` → `Contacted` → `Converted` | `Failed`, or `Pending` → `Failed`.
+         * @enum {string}
+         */
+        LeadStatusDto: "Pending" | "Contacted" | "Converted" | "Failed";
         /**
          * @description Credentials.
          * @example {
@@ -2392,6 +4222,18 @@ export interface components {
          * @enum {string}
          */
         MaritalDto: "married" | "divorced" | "single";
+        /** @description A user taking part in a campaign. */
+        MemberDto: {
+            /**
+             * Format: uuid
+             * @description User id.
+             */
+            id: string;
+            /** @description E-mail. */
+            email: string;
+            /** @description Display name. */
+            fullName?: string | null;
+        };
         /** @description `{"status": "success", "message": "..."}` for answers that carry no data. */
         MessageEnvelope: {
             /**
@@ -2406,10 +4248,98 @@ export interface components {
             message: string;
         };
         /**
+         * @description The model in service.
+         * @example {
+         *       "card": {
+         *         "holdoutMetrics": {
+         *           "rocAuc": 0.7866
+         *         },
+         *         "modelVersion": "2026.11.1-mlp-distilled"
+         *       },
+         *       "decisionThreshold": 0.193185,
+         *       "features": [
+         *         "age",
+         *         "job",
+         *         "marital",
+         *         "education",
+         *         "default",
+         *         "balance",
+         *         "housing",
+         *         "loan",
+         *         "contact",
+         *         "month",
+         *         "campaign",
+         *         "pdays",
+         *         "previous",
+         *         "poutcome"
+         *       ],
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "tierThresholds": {
+         *         "hot": 0.271343,
+         *         "warm": 0.097927
+         *       },
+         *       "trainedAt": "2026-11-22T00:00:00Z"
+         *     }
+         */
+        ModelDto: {
+            /** @description Version stored with every prediction. */
+            modelVersion: string;
+            /** @description When it was trained. */
+            trainedAt?: string | null;
+            /**
+             * Format: double
+             * @description Class threshold.
+             */
+            decisionThreshold: number;
+            /** @description Tier thresholds. */
+            tierThresholds: components["schemas"]["TierThresholdsDto"];
+            /** @description Inputs, in tensor order. */
+            features: string[];
+            /** @description The full model card (`model/model.json`): encoding, metrics, deciles, tiers, limitations, libraries. */
+            card: Record<string, never>;
+        };
+        /**
          * @description Month of the last contact.
          * @enum {string}
          */
         MonthDto: "jan" | "feb" | "mar" | "apr" | "may" | "jun" | "jul" | "aug" | "sep" | "oct" | "nov" | "dec";
+        /** @description A note on a lead. */
+        NoteDto: {
+            /**
+             * Format: uuid
+             * @description Note id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The campaign.
+             */
+            campaignId: string;
+            /**
+             * Format: uuid
+             * @description The lead.
+             */
+            leadId: string;
+            /**
+             * Format: uuid
+             * @description The author (absent for System notes).
+             */
+            authorId?: string | null;
+            /** @description Kind. */
+            type: components["schemas"]["NoteTypeDto"];
+            /** @description Text. */
+            text: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            createdAt: string;
+        };
+        /**
+         * @description Kind of note. `System` notes are written by the server on every lead change.
+         * @enum {string}
+         */
+        NoteTypeDto: "System" | "Feedback" | "Internal";
         /**
          * @description What to do with rows matching an existing customer (by externalId, then email).
          * @enum {string}
@@ -2420,6 +4350,46 @@ export interface components {
          * @enum {string}
          */
         OutcomeDto: "yes" | "no";
+        /** @description A person's correction of a prediction, with the model's values. */
+        OverrideDto: {
+            /**
+             * Format: double
+             * @description The model's probability.
+             */
+            originalProbability: number;
+            /** @description The model's class. */
+            originalClass: components["schemas"]["PredictedClassDto"];
+            /** @description Why. */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Who (absent once that user is deleted).
+             */
+            overriddenBy?: string | null;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            overriddenAt: string;
+        };
+        /**
+         * @description A correction of a prediction. Give a class, a probability or both, and always a reason.
+         * @example {
+         *       "predictedClass": "yes",
+         *       "probability": 0.8,
+         *       "reason": "Customer called back asking for the term-deposit rates"
+         *     }
+         */
+        OverridePredictionRequest: {
+            predictedClass?: components["schemas"]["PredictedClassDto"] | null;
+            /**
+             * Format: double
+             * @description The corrected probability, 0–1 (score and tier follow it).
+             */
+            probability?: number | null;
+            /** @description Why (1–1,000 characters; required). */
+            reason: string;
+        };
         /** @description Paging data of a list answer. */
         Pagination: {
             /**
@@ -2452,6 +4422,157 @@ export interface components {
          * @enum {string}
          */
         PoutcomeDto: "success" | "failure" | "other" | "unknown";
+        /**
+         * @description Class at the model card's decision threshold.
+         * @enum {string}
+         */
+        PredictedClassDto: "yes" | "no";
+        /**
+         * @description A stored prediction.
+         * @example {
+         *       "campaignId": null,
+         *       "createdAt": "2026-11-22T09:00:00Z",
+         *       "customerId": null,
+         *       "factors": {
+         *         "lowered": [
+         *           {
+         *             "feature": "previous",
+         *             "impact": -3.1,
+         *             "reference": 0,
+         *             "value": 2
+         *           }
+         *         ],
+         *         "raised": [
+         *           {
+         *             "feature": "poutcome",
+         *             "impact": 31.42,
+         *             "reference": "unknown",
+         *             "value": "success"
+         *           },
+         *           {
+         *             "feature": "month",
+         *             "impact": 9.8,
+         *             "reference": "may",
+         *             "value": "apr"
+         *           }
+         *         ]
+         *       },
+         *       "features": {
+         *         "age": 41,
+         *         "balance": 1850,
+         *         "campaign": 1,
+         *         "contact": "cellular",
+         *         "default": "no",
+         *         "education": "tertiary",
+         *         "housing": "no",
+         *         "job": "management",
+         *         "loan": "no",
+         *         "marital": "married",
+         *         "month": "apr",
+         *         "pdays": 92,
+         *         "poutcome": "success",
+         *         "previous": 2
+         *       },
+         *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "override": null,
+         *       "predictedClass": "yes",
+         *       "probability": 0.6712,
+         *       "requestedBy": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "score": 67,
+         *       "source": "single",
+         *       "tier": "Hot"
+         *     }
+         */
+        PredictionDto: {
+            /**
+             * Format: uuid
+             * @description Prediction id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The customer scored (absent for raw features, or once the customer is deleted).
+             */
+            customerId?: string | null;
+            /**
+             * Format: uuid
+             * @description The campaign whose run produced it.
+             */
+            campaignId?: string | null;
+            /** @description Which path produced it. */
+            source: components["schemas"]["PredictionSourceDto"];
+            /** @description The inputs as received. */
+            features: Record<string, never>;
+            /**
+             * Format: double
+             * @description P(subscribes), 0–1 (the override's, when overridden).
+             */
+            probability: number;
+            /** @description Class at the decision threshold (or the override's). */
+            predictedClass: components["schemas"]["PredictedClassDto"];
+            /**
+             * Format: u-int8
+             * @description round(100 × probability).
+             */
+            score: number;
+            /** @description Tier from the model card's thresholds. */
+            tier: components["schemas"]["TierDto"];
+            /** @description Why: the strongest factors each way (empty for campaign runs). */
+            factors: components["schemas"]["FactorsDto"];
+            /** @description Model version. */
+            modelVersion: string;
+            /**
+             * Format: uuid
+             * @description Who asked.
+             */
+            requestedBy?: string | null;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            createdAt: string;
+            override?: components["schemas"]["OverrideDto"] | null;
+        };
+        /**
+         * @description What to score: a stored customer or raw features (exactly one).
+         * @example {
+         *       "features": {
+         *         "age": 41,
+         *         "balance": 1850,
+         *         "campaign": 1,
+         *         "contact": "cellular",
+         *         "default": "no",
+         *         "education": "tertiary",
+         *         "housing": "no",
+         *         "job": "management",
+         *         "loan": "no",
+         *         "marital": "married",
+         *         "month": "apr",
+         *         "pdays": 92,
+         *         "poutcome": "success",
+         *         "previous": 2
+         *       }
+         *     }
+         */
+        PredictionRequest: {
+            /**
+             * Format: uuid
+             * @description A stored customer; its latest score is updated (Admin, Manager).
+             */
+            customerId?: string | null;
+            features?: components["schemas"]["FeaturesDto"] | null;
+        };
+        /**
+         * @description Sort fields of the prediction list.
+         * @enum {string}
+         */
+        PredictionSortBy: "createdAt" | "probability";
+        /**
+         * @description Which path produced a prediction.
+         * @enum {string}
+         */
+        PredictionSourceDto: "single" | "batch" | "campaign";
         /** @description Readiness of every dependency. */
         ReadyDto: {
             /** @description Whether every dependency is ready. */
@@ -2483,6 +4604,47 @@ export interface components {
             /** @description Display name. */
             fullName?: string | null;
         };
+        /** @description The result of a reload. */
+        ReloadDto: {
+            /** @description The version in service before. */
+            previousVersion: string;
+            /** @description The model now in service. */
+            model: components["schemas"]["ModelDto"];
+        };
+        /**
+         * @description What a re-scoring did.
+         * @example {
+         *       "durationMs": 912,
+         *       "failed": 0,
+         *       "matched": 45211,
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "scored": 45211
+         *     }
+         */
+        RescoreReportDto: {
+            /**
+             * Format: u-int64
+             * @description Customers matching the filter.
+             */
+            matched: number;
+            /**
+             * Format: u-int64
+             * @description Customers whose latest score was written.
+             */
+            scored: number;
+            /**
+             * Format: u-int64
+             * @description Customers the model could not encode (left unchanged).
+             */
+            failed: number;
+            /** @description Model version used. */
+            modelVersion: string;
+            /**
+             * Format: u-int64
+             * @description Wall time.
+             */
+            durationMs: number;
+        };
         /**
          * @description A role.
          * @enum {string}
@@ -2506,6 +4668,78 @@ export interface components {
             field: string;
             /** @description What is wrong. */
             message: string;
+        };
+        /**
+         * @description What a run did.
+         * @example {
+         *       "added": 120,
+         *       "durationMs": 842,
+         *       "failed": 0,
+         *       "kept": 380,
+         *       "leads": 500,
+         *       "matched": 45211,
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "removed": 120,
+         *       "scored": 45211
+         *     }
+         */
+        RunReportDto: {
+            /**
+             * Format: u-int64
+             * @description Customers matching the criteria.
+             */
+            matched: number;
+            /**
+             * Format: u-int64
+             * @description Customers scored.
+             */
+            scored: number;
+            /**
+             * Format: u-int64
+             * @description Customers the model could not encode.
+             */
+            failed: number;
+            /**
+             * Format: u-int64
+             * @description Leads on the list now.
+             */
+            leads: number;
+            /**
+             * Format: u-int64
+             * @description New leads (Pending).
+             */
+            added: number;
+            /**
+             * Format: u-int64
+             * @description Leads still listed (status, assignee, notes kept).
+             */
+            kept: number;
+            /**
+             * Format: u-int64
+             * @description Leads dropped from the list (deleted with their notes).
+             */
+            removed: number;
+            /** @description Model version used. */
+            modelVersion: string;
+            /**
+             * Format: u-int64
+             * @description Wall time.
+             */
+            durationMs: number;
+        };
+        /**
+         * @description `POST /customers/score`: which customers to re-score.
+         * @example {
+         *       "filter": {
+         *         "ageMin": 60,
+         *         "job": [
+         *           "retired"
+         *         ]
+         *       }
+         *     }
+         */
+        ScoreCustomersRequest: {
+            filter?: components["schemas"]["CustomerCriteriaDto"] | null;
         };
         /**
          * @description One customer's result in an analysis.
@@ -2672,6 +4906,19 @@ export interface components {
          * @enum {string}
          */
         TierDto: "Hot" | "Warm" | "Cold";
+        /** @description Tier cut-offs. */
+        TierThresholdsDto: {
+            /**
+             * Format: double
+             * @description Hot at or above.
+             */
+            hot: number;
+            /**
+             * Format: double
+             * @description Warm at or above (below hot); Cold below.
+             */
+            warm: number;
+        };
         /** @description Tokens and the signed-in account. */
         TokenResponse: {
             /** @description The JWT to send as `Authorization: Bearer <accessToken>`. */
@@ -2701,6 +4948,38 @@ export interface components {
             refreshTokenExpiresAt: string;
             /** @description The account. */
             user: components["schemas"]["UserDto"];
+        };
+        /**
+         * @description A partial change of a campaign; absent fields stay, `null` clears description and dates.
+         * @example {
+         *       "status": "Paused",
+         *       "targetLeads": 800
+         *     }
+         */
+        UpdateCampaignRequest: {
+            /** @description Name. */
+            name?: string | null;
+            /** @description Description (`null` clears). */
+            description?: string | null;
+            /**
+             * Format: u-int32
+             * @description Target leads.
+             */
+            targetLeads?: number | null;
+            /**
+             * Format: date
+             * @description Start date (`null` clears).
+             */
+            startDate?: string | null;
+            /**
+             * Format: date
+             * @description End date (`null` clears).
+             */
+            endDate?: string | null;
+            status?: components["schemas"]["CampaignStatusDto"] | null;
+            criteria?: components["schemas"]["CustomerCriteriaDto"] | null;
+            /** @description New collaborator set (replaces the old one). */
+            collaboratorEmails?: string[] | null;
         };
         /**
          * @description Changes to a customer: omitted fields stay; `null` (or "") clears an optional field.
@@ -2769,6 +5048,21 @@ export interface components {
             previous?: number | null;
             poutcome?: components["schemas"]["PoutcomeDto"] | null;
             y?: components["schemas"]["OutcomeDto"] | null;
+        };
+        /**
+         * @description A change of a lead: status and/or assignee.
+         * @example {
+         *       "assignee": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71",
+         *       "status": "Contacted"
+         *     }
+         */
+        UpdateLeadRequest: {
+            status?: components["schemas"]["LeadStatusDto"] | null;
+            /**
+             * Format: uuid
+             * @description New assignee: the owner or a collaborator (`null` unassigns).
+             */
+            assignee?: string | null;
         };
         /**
          * @description Changes to one's own profile. Omitted fields stay as they are; an empty string clears an optional field.
@@ -2906,6 +5200,8 @@ export interface components {
              */
             activeAccounts: number;
         };
+        /** @description `yes`/`no` as in the UCI data; JSON booleans are accepted too. */
+        YesNoDto: boolean | string;
     };
     responses: never;
     parameters: never;
@@ -4320,6 +6616,8 @@ export interface operations {
                 onConflict?: components["schemas"]["OnConflictParam"];
                 /** @description Validate and report without writing. */
                 dryRun?: boolean;
+                /** @description Score every valid row with the model in service before writing it (one batch). */
+                score?: boolean;
             };
             header?: never;
             path?: never;
@@ -4499,6 +6797,1530 @@ export interface operations {
             };
             /** @description Not Admin or Manager */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model and its card */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ModelDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reload_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new model is in service */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReloadDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an Admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The model on disk failed a check; the old one stays */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "message": "model/model.onnx: sha256 is 3f2a…, the card says 8dbe…",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_predictions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 10
+                 */
+                limit?: number;
+                /** @description Effective class. */
+                predictedClass?: components["schemas"]["PredictedClassDto"];
+                /** @description Which path produced it. */
+                source?: components["schemas"]["PredictionSourceDto"];
+                /** @description About this customer. */
+                customerId?: string;
+                /** @description From this campaign's runs. */
+                campaignId?: string;
+                /** @description Effective tier. */
+                tier?: components["schemas"]["TierDto"];
+                /**
+                 * @description Probability at least (0–1).
+                 * @example 0.2
+                 */
+                probMin?: number;
+                /**
+                 * @description Probability at most (0–1).
+                 * @example 0.9
+                 */
+                probMax?: number;
+                /** @description Made by this model version. */
+                modelVersion?: string;
+                /** @description Only overridden (`true`) or only untouched (`false`) predictions. */
+                overridden?: boolean;
+                /** @description Made at or after (RFC 3339). */
+                from?: string;
+                /** @description Made at or before (RFC 3339). */
+                to?: string;
+                /** @description Sort field. */
+                sortBy?: components["schemas"]["PredictionSortBy"];
+                /** @description Sort direction (default desc). */
+                sortDir?: components["schemas"]["SortDirParam"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of predictions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_PredictionDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    predict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PredictionRequest"];
+            };
+        };
+        responses: {
+            /** @description Scored and stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PredictionDto"];
+                };
+            };
+            /** @description Invalid features (each named, with the allowed values) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "features.job",
+                     *           "message": "unknown value 'astronaut'; allowed: admin., blue-collar, entrepreneur, housemaid, management, retired, self-employed, services, student, technician, unemployed, unknown"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Sales scoring a stored customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    predict_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchPredictionRequest"];
+            };
+        };
+        responses: {
+            /** @description Scored and stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BatchPredictionDto"];
+                };
+            };
+            /** @description Invalid items, or too many */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "items[1].features.pdays",
+                     *           "message": "must be -1 (never contacted) or 0 or more"
+                     *         },
+                     *         {
+                     *           "field": "items[3].customerId",
+                     *           "message": "no customer 019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Admin or Manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_prediction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prediction id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prediction */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PredictionDto"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such prediction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_prediction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prediction id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Admin or Manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such prediction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    override_prediction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Prediction id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverridePredictionRequest"];
+            };
+        };
+        responses: {
+            /** @description Overridden */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PredictionDto"];
+                };
+            };
+            /** @description Invalid body or no reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Admin or Manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such prediction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    score_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreCustomersRequest"];
+            };
+        };
+        responses: {
+            /** @description Counts of the re-scoring */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RescoreReportDto"];
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Admin or Manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 10
+                 */
+                limit?: number;
+                /** @description Case-insensitive part of the name (`name` is accepted as an alias). */
+                q?: string;
+                /** @description Only this status. */
+                status?: components["schemas"]["CampaignStatusDto"];
+                /** @description Campaigns starting on or after this day. */
+                startDate?: string;
+                /** @description Campaigns ending on or before this day. */
+                endDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of campaigns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_CampaignDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CampaignDto"];
+                };
+            };
+            /** @description Invalid fields, criteria or collaborator e-mails */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "collaboratorEmails",
+                     *           "message": "unknown or inactive users: ghost@bank.example (no such user)"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Sales cannot create campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaign options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_CampaignOptionDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CampaignStatsDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CampaignDto"];
+                };
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Visible but not the caller's (or a Sales user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCampaignRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CampaignDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Visible but not the caller's (or a Sales user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RunReportDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Visible but not the caller's (or a Sales user) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The campaign is Completed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_leads: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 10
+                 */
+                limit?: number;
+                /** @description Only this status. */
+                status?: components["schemas"]["LeadStatusDto"];
+                /** @description Only this tier. */
+                tier?: components["schemas"]["TierDto"];
+                /** @description Only leads assigned to this user. */
+                assignee?: string;
+                /** @description Case-insensitive search in the customer's name, e-mail, phone, city and external id. */
+                q?: string;
+                /** @description Sort field. */
+                sortBy?: components["schemas"]["LeadSortBy"];
+                /** @description Sort direction (default desc). */
+                sortDir?: components["schemas"]["SortDirParam"];
+            };
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of leads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_LeadDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lead_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LeadStatsDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_leads: {
+        parameters: {
+            query?: {
+                /** @description `csv` (default) or `xlsx`. */
+                format?: components["schemas"]["LeadExportFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+                /** @description Lead id */
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lead */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LeadDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign or lead, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+                /** @description Lead id */
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LeadDto"];
+                };
+            };
+            /** @description Invalid body, or an assignee who is not a member */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A lead assigned to someone else, or assigning another user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign or lead, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A transition the workflow does not allow */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [],
+                     *       "message": "a lead cannot go from Pending to Converted; allowed from Pending: Contacted, Failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100 (default 10).
+                 * @example 10
+                 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+                /** @description Lead id */
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_NoteDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign or lead, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+                /** @description Lead id */
+                leadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NoteDto"];
+                };
+            };
+            /** @description Empty or too long text, or type System */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign or lead, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Note id */
+                noteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the author or an Admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such note, or in a campaign the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A System note */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_activities: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 50
+                 */
+                limit?: number;
+                /** @description Only this actor. */
+                actorId?: string;
+                /** @description Only this action, e.g. `LEAD_STATUS_CHANGED`. */
+                action?: string;
+                /** @description Only this kind of entity, e.g. `Lead`. */
+                entityType?: string;
+                /** @description Only this campaign. */
+                campaignId?: string;
+                /** @description At or after (RFC 3339). */
+                from?: string;
+                /** @description At or before (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of activities */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_ActivityDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Sales */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_activities: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100.
+                 * @example 50
+                 */
+                limit?: number;
+                /** @description Only this action, e.g. `LOGIN`. */
+                action?: string;
+                /** @description At or after (RFC 3339). */
+                from?: string;
+                /** @description At or before (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of activities */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Paginated_ActivityDto"];
+                };
+            };
+            /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

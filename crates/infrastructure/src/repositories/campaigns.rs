@@ -316,7 +316,9 @@ async fn upsert_leads<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<(), 
     // re-run touches each of its pages once.
     let mut by_customer: Vec<&RankedLead> = plan.leads.iter().collect();
     by_customer.sort_unstable_by_key(|l| l.customer_id);
-    for chunk in by_customer.chunks(INSERT_CHUNK) {
+    for chunk in
+        by_customer.chunks(std::env::var("SCRATCH_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(INSERT_CHUNK))
+    {
         let rows = chunk.iter().map(|l| leads::ActiveModel {
             id: Set(Uuid::now_v7()),
             campaign_id: Set(plan.campaign_id),
@@ -419,7 +421,9 @@ async fn apply<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<RunCounts, 
     }
 
     let t0 = std::time::Instant::now();
-    for chunk in plan.leads.chunks(INSERT_CHUNK) {
+    for chunk in
+        plan.leads.chunks(std::env::var("SCRATCH_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(INSERT_CHUNK))
+    {
         let rows = chunk.iter().map(|l| prediction_row(&l.prediction)).collect::<Result<Vec<_>, _>>()?;
         predictions::Entity::insert_many(rows).exec_without_returning(db).await.map_err(missing_reference)?;
     }
