@@ -11,7 +11,6 @@ use leadscore_application::campaigns::{
 use leadscore_application::customers::CustomerFilter;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus};
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
-use leadscore_domain::scoring::Prediction;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
@@ -227,37 +226,6 @@ fn filtered(f: &CampaignFilter) -> Select<campaigns::Entity> {
 // -------------------------------------------------------------------------------------------------------------------
 // runs
 
-/// A prediction as a `predictions` row.
-///
-/// The same conversion exists (private) in `predictions.rs`; it is repeated here because the run must write inside
-/// its own transaction. Remove this copy once that one is `pub(crate)`.
-fn prediction_row(p: &Prediction) -> Result<predictions::ActiveModel, AppError> {
-    let json = |value: Result<String, serde_json::Error>, what: &str| {
-        value.map_err(|err| AppError::Internal(format!("prediction {what} as JSON: {err}")))
-    };
-    let o = p.overridden.as_ref();
-    Ok(predictions::ActiveModel {
-        id: Set(p.id),
-        customer_id: Set(p.customer_id),
-        campaign_id: Set(p.campaign_id),
-        source: Set(p.source.as_str().to_owned()),
-        features: Set(json(serde_json::to_string(&p.features), "features")?),
-        probability: Set(p.outcome.probability),
-        predicted_class: Set(p.outcome.predicted_class.as_str().to_owned()),
-        score: Set(i16::from(p.outcome.score)),
-        tier: Set(p.outcome.tier.as_str().to_owned()),
-        factors: Set(json(serde_json::to_string(&p.factors), "factors")?),
-        model_version: Set(p.model_version.clone()),
-        requested_by: Set(p.requested_by),
-        created_at: Set(p.created_at),
-        original_probability: Set(o.map(|o| o.original_probability)),
-        original_class: Set(o.map(|o| o.original_class.as_str().to_owned())),
-        override_reason: Set(o.map(|o| o.reason.clone())),
-        overridden_by: Set(o.and_then(|o| o.by)),
-        overridden_at: Set(o.map(|o| o.at)),
-    })
-}
-
 /// A foreign-key violation while applying a run: a listed customer (or the campaign) was deleted meanwhile.
 fn missing_reference(err: DbErr) -> AppError {
     if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
@@ -424,7 +392,7 @@ async fn apply<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<RunCounts, 
     for chunk in
         plan.leads.chunks(std::env::var("SCRATCH_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(INSERT_CHUNK))
     {
-        let rows = chunk.iter().map(|l| prediction_row(&l.prediction)).collect::<Result<Vec<_>, _>>()?;
+        let rows = chunk.iter().map(|l| super::predictions::to_active(&l.prediction)).collect::<Result<Vec<_>, _>>()?;
         predictions::Entity::insert_many(rows).exec_without_returning(db).await.map_err(missing_reference)?;
     }
 

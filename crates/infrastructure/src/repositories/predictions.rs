@@ -128,7 +128,7 @@ fn empty_active() -> ActiveModel {
     }
 }
 
-fn to_active(p: &Prediction) -> Result<ActiveModel, AppError> {
+pub(crate) fn to_active(p: &Prediction) -> Result<ActiveModel, AppError> {
     let mut model = empty_active();
     model.id = Set(p.id);
     model.customer_id = Set(p.customer_id);
