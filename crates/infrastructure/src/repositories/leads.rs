@@ -89,7 +89,7 @@ fn sorted(select: Select<leads::Entity>, sort: LeadSort) -> Select<leads::Entity
     select.order_by_asc(leads::Column::Rank).order_by_asc(leads::Column::Id)
 }
 
-/// Notes per lead, for the leads of `scope` (a subquery selecting lead ids), in one grouped query.
+/// Notes per lead, for the leads `scope` selects, in one grouped query.
 async fn notes_counts<C: ConnectionTrait>(db: &C, scope: Condition) -> Result<HashMap<Uuid, u64>, AppError> {
     let rows: Vec<(Uuid, i64)> = notes::Entity::find()
         .select_only()
