@@ -29,6 +29,7 @@ bench:
     tests/benchmarks/segmentation.sh
     cargo bench -p leadscore-application --bench kmeans
     cargo bench -p leadscore-infrastructure --bench scorer
+    cargo bench -p leadscore-infrastructure --bench analytics
     tests/benchmarks/api.sh
     BENCH_PG=1 tests/benchmarks/api.sh
 
@@ -36,3 +37,8 @@ bench:
 # newman — all against a fresh debug server. See docs/spec-consumers.md.
 consumers:
     bash tests/consumers/run.sh
+
+# Contract fuzzing (issue 8): schemathesis against a fresh debug server, as Admin, Manager and Sales.
+# See docs/fuzzing.md.
+fuzz:
+    bash tests/schemathesis/run.sh

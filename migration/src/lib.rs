@@ -9,6 +9,7 @@ mod m20261122_000002_customers;
 mod m20261122_000003_segmentation;
 mod m20261122_000004_predictions;
 mod m20261122_000005_campaigns;
+mod m20261122_000006_analytics;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_segmentation::Migration),
             Box::new(m20261122_000004_predictions::Migration),
             Box::new(m20261122_000005_campaigns::Migration),
+            Box::new(m20261122_000006_analytics::Migration),
         ]
     }
 }

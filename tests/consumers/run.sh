@@ -45,52 +45,10 @@ npm_tree "$TS"
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 CI="${CI:-1}"
 
 # ── The server: debug build, fresh SQLite file and storage dir, an Admin created before serving ─────────────
-log "cargo build (debug)"
-cargo build -q --bin leadscore
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-BIN="$TARGET_DIR/debug/leadscore"
-[ -x "$BIN" ] || { echo "consumers: $BIN not found after cargo build" >&2; exit 1; }
-
-TMP="$(mktemp -d /tmp/leadscore-consumers.XXXXXX)"
-SERVER_PID=""
-cleanup() {
-  local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  mkdir -p "$OUT" && cp "$TMP/server.log" "$OUT/server.log" 2>/dev/null || true
-  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "consumers: kept $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
-export BASE_URL="http://127.0.0.1:$PORT"
-export ADMIN_EMAIL="consumers.admin@bank.example"
-export ADMIN_PASSWORD="Consumers-Check-$RANDOM-pw1"
-export DATABASE_URL="sqlite://$TMP/db.sqlite?mode=rwc"
-export STORAGE_DIR="$TMP/storage"
-export BIND="127.0.0.1:$PORT"
-export JWT_SECRET="consumers-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export BCRYPT_COST=4 LOG_FORMAT=json RUST_LOG="${RUST_LOG:-warn}"
-mkdir -p "$STORAGE_DIR" "$OUT"
-
-log "server on $BASE_URL (database $TMP/db.sqlite)"
-"$BIN" --database-url "$DATABASE_URL" admin create --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" \
-  --name "Consumers Admin" >"$TMP/admin.log" 2>&1 || { cat "$TMP/admin.log" >&2; exit 1; }
-"$BIN" serve >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-ready=""
-for _ in $(seq 1 150); do # at most ~30 s
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "consumers: the server exited" >&2; cat "$TMP/server.log" >&2; exit 1; fi
-  if curl -fsS -o /dev/null --max-time 2 "$BASE_URL/ready"; then ready=1; break; fi
-  sleep 0.2
-done
-[ -n "$ready" ] || { echo "consumers: $BASE_URL/ready never answered 200" >&2; tail -50 "$TMP/server.log" >&2; exit 1; }
+SERVE_NAME=consumers
+# shellcheck source=../support/serve.sh
+. "$ROOT/tests/support/serve.sh"
+serve_start
 
 # ── The checks: each runs even if an earlier one failed ─────────────────────────────────────────────────────
 declare -a RESULTS=()

@@ -111,3 +111,38 @@ async fn the_demo_seed_scores_every_customer_and_a_missing_model_stops_start_up(
         .unwrap_err();
     assert!(format!("{err:#}").contains("model.json"), "{err:#}");
 }
+
+#[tokio::test]
+async fn the_demo_seed_can_record_the_known_outcomes_in_a_demo_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv");
+    let seed = |extra: &'static [&'static str]| {
+        let mut args = vec!["leadscore", "--database-url", &url, "--model-dir", MODEL_DIR, "--bcrypt-cost", "4"];
+        args.extend(extra);
+        args.extend(["seed", "--demo", demo, "--outcomes"]);
+        execute(args.into_iter().map(str::to_owned).collect::<Vec<_>>())
+    };
+    let err = seed(&[]).await.unwrap_err();
+    assert!(format!("{err:#}").contains("leadscore admin create"), "no Admin yet: {err:#}");
+    let admin =
+        ["leadscore", "--database-url", &url, "--bcrypt-cost", "4", "--model-dir", MODEL_DIR, "admin", "create"];
+    let mut args: Vec<&str> = admin.to_vec();
+    args.extend(["--email", "ops@bank.example", "--password", "Str0ng-pass"]);
+    execute(args).await.unwrap();
+    // The customers were imported by the failed attempt already; this run skips them and builds the campaign.
+    seed(&[]).await.unwrap();
+
+    let config = leadscore::Config::for_tests(url.clone(), dir.path().join("uploads"));
+    let services = leadscore::startup::Services::build(&config).await.unwrap();
+    let ops = services.users.operator(Some("ops@bank.example")).await.unwrap();
+    let caller = leadscore_application::Caller { id: ops.id, role: ops.role };
+    let page = leadscore_domain::pagination::PageRequest::new(1, 10).unwrap();
+    let campaigns = services.campaigns.list(&caller, Default::default(), page).await.unwrap();
+    assert_eq!(campaigns.total_items, 1);
+    let campaign = &campaigns.items[0];
+    assert_eq!(campaign.owner.id, ops.id);
+    let stats = services.campaigns.lead_stats(&caller, campaign.id).await.unwrap();
+    // bank.csv has 521 customers with y = yes and 4,000 with y = no.
+    assert_eq!((stats.total, stats.converted, stats.failed, stats.pending), (4521, 521, 4000, 0));
+}

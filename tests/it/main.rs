@@ -7,4 +7,5 @@ mod api;
 mod architecture;
 mod cli;
 mod contract;
+mod ops;
 mod scoring_model;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leadscore_application::AppError;
+use leadscore_application::customers::parse_customers;
 use leadscore_application::scoring::{ModelLoader, ScoringModel, score_records};
 use leadscore_domain::scoring::{FeatureRecord, FeatureSpec, FeatureValue, ModelCard, NumericTransform};
 use leadscore_infrastructure::scoring::{OnnxModelLoader, load_model};
@@ -501,6 +502,33 @@ async fn scoring_model_loader_refuses_missing_files_naming_them() {
 
     let missing = refusal(Path::new("/nonexistent/leadscore-model")).await;
     assert!(missing.contains("/nonexistent/leadscore-model/model.json"), "{missing}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stored profiles: the bulk path encodes them directly, and must give the record path's bits.
+
+#[tokio::test]
+async fn scoring_model_profile_encoder_gives_the_record_encoders_bits_on_every_uci_row() {
+    let model = real_model().await;
+    let card = model.card();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bank-marketing/bank-full.csv");
+    let parsed = parse_customers(&std::fs::read(&file).unwrap(), 100_000, |_, _| {}).unwrap();
+    assert_eq!((parsed.valid.len(), parsed.rejected), (45_211, 0));
+    let encoder = card.profile_encoder();
+    let (mut by_record, mut by_profile) = (Vec::new(), Vec::new());
+    for (line, row) in &parsed.valid {
+        card.encode(&FeatureRecord::from(&row.profile), &mut by_record).unwrap();
+        encoder.encode(&row.profile, &mut by_profile).unwrap_or_else(|e| panic!("line {line}: {e:?}"));
+    }
+    assert_eq!(by_record.len(), 45_211 * card.n_columns);
+    let differing = by_record.iter().zip(&by_profile).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+    assert_eq!(differing, 0, "floats that differ between the two encoders");
+    assert_eq!(by_record.len(), by_profile.len());
+    // Same tensor, same probabilities; spot-checked through the model on the first 2,000 rows.
+    let rows = 2_000;
+    let a = model.predict(by_record[..rows * card.n_columns].to_vec(), rows).await.unwrap();
+    let b = model.predict(by_profile[..rows * card.n_columns].to_vec(), rows).await.unwrap();
+    assert_eq!(a, b);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

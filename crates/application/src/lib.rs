@@ -5,6 +5,7 @@
 //! point that reaches a use case gets the same rules.
 
 pub mod activities;
+pub mod analytics;
 pub mod auth;
 pub mod caller;
 pub mod campaigns;

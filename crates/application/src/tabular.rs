@@ -22,13 +22,24 @@ impl Cell {
 
     fn into_csv(self) -> String {
         match self {
-            Cell::Text(t) => t,
+            Cell::Text(t) => neutralise_formula(t),
             // Integers print without a fraction; probabilities keep full precision.
             Cell::Number(n) if n.fract() == 0.0 => format!("{}", n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
     }
+}
+
+/// A spreadsheet opening a CSV runs a cell starting with `=`, `+`, `-`, `@`, tab or CR as a formula, and customer
+/// fields come from uploaded files (OWASP "CSV injection"). Such a cell gets a leading `'`, which spreadsheets show
+/// as text. Phone-like values (`+351 912 345 678`: digits, spaces and `+-().` only) are left alone: they cannot
+/// call anything, and phones must survive an export and re-import unchanged. XLSX needs none of this: its text cells
+/// are never evaluated.
+fn neutralise_formula(text: String) -> String {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let phone_like = text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if risky && !phone_like { format!("'{text}") } else { text }
 }
 
 fn csv_error(e: impl std::fmt::Display) -> AppError {
@@ -92,4 +103,26 @@ pub(crate) fn xlsx_sheet<R: IntoIterator<Item = Cell>>(
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     sheet.autofilter(0, 0, last_row, header.len() as u16 - 1).map_err(xlsx_error)?;
     workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise_formula;
+
+    #[test]
+    fn formula_like_text_is_neutralised_but_phones_are_not() {
+        for (raw, expected) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("\t=1", "'\t=1"),
+            ("+351 912 345 678", "+351 912 345 678"),
+            ("-", "-"),
+            ("Ana", "Ana"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralise_formula(raw.to_owned()), expected, "{raw}");
+        }
+    }
 }

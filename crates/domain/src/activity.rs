@@ -72,6 +72,8 @@ string_enum!(
         NoteDeleted => "NOTE_DELETED",
         /// A call list was exported.
         LeadsExported => "LEADS_EXPORTED",
+        /// A campaign's leads were closed from outcomes already known (e.g. the demo data's `y`).
+        OutcomesRecorded => "OUTCOMES_RECORDED",
     }
 );
 

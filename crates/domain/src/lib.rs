@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or knows a framework; every type that crosses a layer boundary starts here.
 
 pub mod activity;
+pub mod analytics;
 pub mod campaigns;
 pub mod customers;
 pub mod error;

@@ -15,5 +15,6 @@ mod state;
 
 pub use actix_web::dev::Server;
 pub use error::ApiError;
-pub use server::{HttpSettings, build_server};
+pub use middleware::{Metrics, PoolStats, PoolStatsSource};
+pub use server::{HttpSettings, build_server, build_server_with_metrics};
 pub use state::AppState;

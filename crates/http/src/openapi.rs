@@ -1,10 +1,16 @@
 //! The OpenAPI 3.1 document, generated from the handlers and DTOs. `docs/openapi.json` is this, pretty-printed;
 //! a test fails when the two differ.
 
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::activities::ActivityDto;
+use crate::dto::analytics::{
+    BreakdownDto, BreakdownGroupDto, CustomerFiguresDto, DecileDto, DimensionDto, GroupByDto, LeadCountsDto,
+    LeaderboardRowDto, LiftDto, MetricDto, OverviewDto, PredictionCountsDto, TierRowDto, TrendDto, TrendPointDto,
+};
 use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use crate::dto::campaigns::{
     CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, CreateNoteRequest,
@@ -36,9 +42,51 @@ use crate::dto::users::{
 use crate::error::{ErrorBody, ErrorItem};
 use crate::extract::FileUpload;
 use crate::response::MessageEnvelope;
-use crate::routes::{auth, campaigns, customers, health, me, media, scoring, segmentation, users};
+use crate::routes::{analytics, auth, campaigns, customers, health, me, media, scoring, segmentation, users};
 
 struct BearerAuth;
+
+/// Answers the extractors give every operation of a kind, documented once here instead of on each handler: a path
+/// parameter that does not parse is a 400 (field-level, like any validation error), and a body of the wrong media
+/// type a 415.
+struct ExtractorErrors;
+
+impl Modify for ExtractorErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let has_path_parameter = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(parameter) if parameter.parameter_in == ParameterIn::Path));
+                let responses = &mut operation.responses.responses;
+                if has_path_parameter {
+                    responses
+                        .entry("400".into())
+                        .or_insert_with(|| error("A path parameter is malformed (e.g. not a UUID)"));
+                }
+                if operation.request_body.is_some() {
+                    responses
+                        .entry("415".into())
+                        .or_insert_with(|| error("The body's Content-Type is not the documented one"));
+                }
+            }
+        }
+    }
+}
 
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -84,6 +132,8 @@ and answer `{items, pagination}`.",
         campaigns::list_leads, campaigns::lead_stats, campaigns::export_leads, campaigns::get_lead,
         campaigns::update_lead, campaigns::list_notes, campaigns::create_note, campaigns::delete_note,
         campaigns::list_activities, campaigns::campaign_activities,
+        analytics::overview, analytics::trend, analytics::breakdown, analytics::by_job, analytics::tiers,
+        analytics::lift, analytics::leaderboard,
         segmentation::upload_dataset, segmentation::list_datasets, segmentation::get_dataset,
         segmentation::delete_dataset, segmentation::create_analysis, segmentation::get_analysis,
         segmentation::delete_analysis, segmentation::list_analysis_customers, segmentation::export_analysis_customers,
@@ -103,11 +153,13 @@ and answer `{items, pagination}`.",
         CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, UpdateCampaignRequest,
         MemberDto, LastRunDto, RunReportDto, LeadDto, LeadSortBy, LeadStatsDto, LeadStatusDto, UpdateLeadRequest,
         LeadExportFormat, NoteDto, NoteTypeDto, CreateNoteRequest,
+        OverviewDto, CustomerFiguresDto, PredictionCountsDto, LeadCountsDto, TrendDto, TrendPointDto, GroupByDto,
+        MetricDto, BreakdownDto, BreakdownGroupDto, DimensionDto, TierRowDto, LiftDto, DecileDto, LeaderboardRowDto,
         DatasetDto, DatasetDetailDto, DatasetFormatDto, DatasetSortBy, DroppedRowsDto, RowIssueDto, AnalysisDto,
         CreateAnalysisRequest, KParam, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
         SegmentCustomerDto, SegmentCustomerSortBy, SegmentExportFormat,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ExtractorErrors),
     tags(
         (name = "Auth", description = "Sign-up, sign-in, token refresh and sign-out"),
         (name = "Me", description = "The signed-in user's own account"),
@@ -117,6 +169,8 @@ and answer `{items, pagination}`.",
         (name = "Campaigns", description = "Campaigns: criteria, collaborators, runs into ranked call lists"),
         (name = "Leads", description = "A campaign's call list: lead workflow, notes, stats, export"),
         (name = "Activities", description = "The audit trail"),
+        (name = "Analytics", description = "Dashboard figures, trends, breakdowns, tiers, lift of the scores against \
+recorded outcomes, and the sales leaderboard, within the caller's visibility"),
         (name = "Uploads", description = "Images"),
         (name = "Segmentation", description = "RFM analysis of transaction files: datasets, analyses, segments, exports"),
         (name = "Operations", description = "Health, readiness and metrics"),

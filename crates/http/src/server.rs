@@ -6,13 +6,13 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::{Method, StatusCode, header};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::extract::path_error;
-use crate::middleware::{Metrics, envelope_framework_errors, observe};
+use crate::middleware::{Metrics, body_deadline, envelope_framework_errors, observe, security_headers};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -36,6 +36,15 @@ pub struct HttpSettings {
     pub shutdown_timeout: Duration,
     /// Worker threads (0 = one per core).
     pub workers: usize,
+    /// A connection's first request must deliver its headers within this time (actix answers 408 and closes).
+    pub head_timeout: Duration,
+    /// A request's body must have arrived this long after the request started (408 and closed otherwise; zero
+    /// disables the deadline).
+    pub body_timeout: Duration,
+    /// Idle keep-alive connections are closed after this long (zero disables keep-alive).
+    pub keep_alive: Duration,
+    /// How long a closing connection may wait for the client's acknowledgement.
+    pub disconnect_timeout: Duration,
 }
 
 impl Default for HttpSettings {
@@ -49,6 +58,10 @@ impl Default for HttpSettings {
             refresh_ttl: Duration::from_secs(7 * 24 * 3600),
             shutdown_timeout: Duration::from_secs(30),
             workers: 0,
+            head_timeout: Duration::from_secs(5),
+            body_timeout: Duration::from_secs(60),
+            keep_alive: Duration::from_secs(5),
+            disconnect_timeout: Duration::from_secs(1),
         }
     }
 }
@@ -69,9 +82,16 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-/// Starts serving on `listener` (bind to port 0 for tests). The returned server runs until stopped or signalled.
+/// Starts serving on `listener` (bind to port 0 for tests) with metrics of its own. The returned server runs until
+/// stopped or signalled.
 pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let metrics = Metrics::new().map_err(std::io::Error::other)?;
+    build_server_with_metrics(listener, state, metrics)
+}
+
+/// Like [`build_server`], exposing `metrics` at `/metrics`: the caller may feed it from outside the HTTP layer
+/// (database pool, model inference).
+pub fn build_server_with_metrics(listener: TcpListener, state: AppState, metrics: Metrics) -> std::io::Result<Server> {
     let settings = state.settings.clone();
     let state = web::Data::new(state);
     let metrics = web::Data::new(metrics);
@@ -82,6 +102,7 @@ pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<S
             .app_data(state.clone())
             .app_data(metrics.clone())
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(from_fn(body_deadline))
             .wrap(
                 ErrorHandlers::new()
                     .handler(StatusCode::NOT_FOUND, envelope_framework_errors)
@@ -90,12 +111,7 @@ pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<S
                     .default_handler_server(envelope_framework_errors),
             )
             .wrap(cors(&origins))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::X_FRAME_OPTIONS, "DENY"))
-                    .add((header::REFERRER_POLICY, "no-referrer")),
-            )
+            .wrap(from_fn(security_headers))
             .wrap(from_fn(observe))
             .service(web::redirect("/docs", "/docs/"))
             .service(
@@ -107,6 +123,9 @@ pub fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<S
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })
+    .client_request_timeout(settings.head_timeout)
+    .client_disconnect_timeout(settings.disconnect_timeout)
+    .keep_alive(settings.keep_alive)
     .listen(listener)?
     .shutdown_timeout(settings.shutdown_timeout.as_secs());
     if settings.workers > 0 {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use leadscore_application::activities::ActivityService;
+use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::AuthService;
 use leadscore_application::campaigns::CampaignService;
 use leadscore_application::customers::CustomerService;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub media: MediaService,
     /// Campaigns, leads, notes and the campaign audit trail.
     pub campaigns: CampaignService,
+    /// Dashboards, lift and the sales leaderboard.
+    pub analytics: AnalyticsService,
     /// The model, predictions and re-scoring.
     pub scoring: Arc<ScoringService>,
     /// RFM segmentation of transaction files.

@@ -1,6 +1,7 @@
 //! The tract scorer on the real model and the real rows of bank-full.csv: time and rows/s at batch 1, 64 and
-//! 45,211, for the network alone ("predict only", on pre-encoded rows) and for the application's scoring path
-//! ("encode + predict": `score_records` without explanations). Then the chunk size of large batches and the
+//! 45,211, for the network alone ("predict only", on pre-encoded rows), for the application's scoring path of API
+//! records ("encode + predict": `score_records` without explanations), and for the encoders alone: the record encoder
+//! (`ModelCard::encode`, API input) and the profile encoder of bulk scoring (`ProfileEncoder`, stored customers). Then the chunk size of large batches and the
 //! inline/blocking-pool split. Median of `RUNS` timed runs after warm-up.
 //!
 //!     cargo bench -p leadscore-infrastructure --bench scorer [-- FILE]
@@ -14,7 +15,9 @@
 
 use std::time::{Duration, Instant};
 
+use leadscore_application::customers::parse_customers;
 use leadscore_application::scoring::{ScoringModel, score_records};
+use leadscore_domain::customers::BankProfile;
 use leadscore_domain::scoring::{FeatureRecord, FeatureSpec, FeatureValue, ModelCard};
 use leadscore_infrastructure::scoring::{OnnxModel, OnnxModelLoader};
 
@@ -107,6 +110,13 @@ fn main() {
     let load = start.elapsed();
     let card = model.card().clone();
     let records = read_records(&file, &card);
+    let profiles: Vec<BankProfile> = parse_customers(&std::fs::read(&file).unwrap(), 1_000_000, |_, _| {})
+        .unwrap()
+        .valid
+        .into_iter()
+        .map(|(_, row)| row.profile)
+        .collect();
+    assert_eq!(profiles.len(), records.len());
     let mut encoded = Vec::with_capacity(records.len() * card.n_columns);
     for record in &records {
         card.encode(record, &mut encoded).unwrap();
@@ -161,6 +171,15 @@ fn main() {
             std::hint::black_box(out);
         });
         row("encode only (`ModelCard::encode`)", rows, d);
+        let encoder = card.profile_encoder();
+        let d = time(inner, || {
+            let mut out = Vec::with_capacity(rows * card.n_columns);
+            for profile in &profiles[..rows] {
+                encoder.encode(profile, &mut out).unwrap();
+            }
+            std::hint::black_box(out);
+        });
+        row("encode only, from stored profiles (`ProfileEncoder`)", rows, d);
     }
     let d = time(200, || {
         std::hint::black_box(runtime.block_on(score_records(&model, &records[..1], 5)).unwrap().unwrap());

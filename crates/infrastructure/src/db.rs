@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use leadscore_application::system::HealthProbe;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
 use crate::InfraError;
 
@@ -18,14 +18,64 @@ pub struct DbSettings {
     pub url: String,
     /// Largest number of pooled connections.
     pub max_connections: u32,
+    /// Connections kept open even when idle.
+    pub min_connections: u32,
     /// How long a request waits for a pooled connection before failing with 503.
     pub acquire_timeout: Duration,
+    /// An idle connection above `min_connections` is closed after this long.
+    pub idle_timeout: Duration,
+    /// PostgreSQL aborts a statement running longer than this; `None` (or zero) leaves the server's setting.
+    /// SQLite has no statement timeout: its only wait is the busy timeout on a locked database.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbSettings {
-    /// Defaults for a URL: 10 connections, 5 s acquire timeout.
+    /// Defaults for a URL: at most 10 connections, none kept idle, 5 s acquire timeout, idle connections closed
+    /// after 10 minutes, statements limited to 30 s (PostgreSQL).
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            url: url.into(),
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(600),
+            statement_timeout: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+/// How busy the pool is, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Open connections (in use + idle).
+    pub open: u32,
+    /// Open connections not lent out.
+    pub idle: u32,
+    /// The pool's ceiling.
+    pub max: u32,
+}
+
+/// The pool's current status. `None` for a connection that is not an sqlx pool (a mock).
+pub fn pool_status(db: &DatabaseConnection) -> Option<PoolStatus> {
+    // The accessors below panic on the wrong backend, hence the match on it first.
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            Some(PoolStatus {
+                open: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            })
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            Some(PoolStatus {
+                open: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -42,8 +92,10 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraE
     let mut options = ConnectOptions::new(settings.url.clone());
     options
         .max_connections(settings.max_connections)
+        .min_connections(settings.min_connections.min(settings.max_connections))
         .acquire_timeout(settings.acquire_timeout)
         .connect_timeout(settings.acquire_timeout)
+        .idle_timeout(settings.idle_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
@@ -51,6 +103,11 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraE
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
+    if let Some(timeout) = settings.statement_timeout.filter(|t| !t.is_zero()) {
+        // Sent as a start-up parameter of every PostgreSQL connection (no extra round trip); ignored by SQLite.
+        // A proxy in transaction-pooling mode (PgBouncer) may refuse start-up parameters: set it on the role there.
+        options.statement_timeout(timeout);
+    }
     if settings.url.contains(":memory:") {
         // Every connection to `:memory:` is a new, empty database: keep exactly one.
         options.max_connections(1).min_connections(1);

@@ -43,6 +43,23 @@ pub(crate) fn db_err(err: DbErr) -> AppError {
     }
 }
 
+/// Whether the statement broke a foreign key. sea-orm classifies PostgreSQL's violations but not all of SQLite's, so
+/// the driver's error is asked as well.
+pub(crate) fn is_foreign_key_violation(err: &DbErr) -> bool {
+    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+        return true;
+    }
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
+            matches!(inner.as_ref(), sqlx::Error::Database(e)
+                if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation
+                    // A RESTRICT action reports SQLITE_CONSTRAINT_TRIGGER (1811), with the same message.
+                    || e.message().contains("FOREIGN KEY constraint failed"))
+        }
+        _ => false,
+    }
+}
+
 fn conflict_message(detail: &str) -> String {
     let detail = detail.to_lowercase();
     for (needle, message) in [

@@ -9,10 +9,15 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use leadscore_application::customers::{DemoIdentity, ImportOptions, ImportReport, OnConflict, parse_customers};
+use leadscore_application::Caller;
+use leadscore_application::campaigns::CampaignDraft;
+use leadscore_application::customers::{
+    CustomerFilter, DemoIdentity, ImportOptions, ImportReport, OnConflict, parse_customers,
+};
 use leadscore_application::users::CreateUser;
+use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, MAX_TARGET_LEADS};
 use leadscore_domain::users::Role;
-use leadscore_infrastructure::db::{self, DbSettings};
+use leadscore_infrastructure::db;
 
 use crate::config::{ConfigArgs, redact_url};
 use crate::startup::{Application, Services};
@@ -72,6 +77,14 @@ enum Command {
         /// The file (defaults to the bundled 4,521-row UCI sample).
         #[arg(default_value = "model/data/bank.csv")]
         file: PathBuf,
+        /// Also create a demo campaign over the base, run it, and close its leads with the known `y` of the data
+        /// (yes → Converted, no → Failed), so analytics (lift, tiers, leaderboard) show real numbers.
+        #[arg(long)]
+        outcomes: bool,
+        /// Owner of the demo campaign (e-mail or username of a Manager or Admin); defaults to the oldest active
+        /// Admin.
+        #[arg(long, requires = "outcomes")]
+        owner: Option<String>,
     },
 }
 
@@ -162,8 +175,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let mut settings = DbSettings::new(config.database_url.clone());
+            let mut settings = config.db_settings();
             settings.max_connections = 1;
+            settings.min_connections = 0;
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;
             tracing::info!(database = %redact_url(&config.database_url), "migrations applied");
@@ -200,11 +214,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_report(&report);
             Ok(())
         }
-        Command::Seed { demo, file } => {
+        Command::Seed { demo, file, outcomes, owner } => {
             anyhow::ensure!(demo, "say --demo to load demo data");
             let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
             let report = import_file(&config, &file, options, true, true).await?;
             print_report(&report);
+            if outcomes {
+                demo_campaign(&config, owner.as_deref(), report.total_rows).await?;
+            }
             Ok(())
         }
         Command::Openapi => {
@@ -257,6 +274,39 @@ async fn import_file(
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     bar.finish_and_clear();
     Ok(report)
+}
+
+/// The demo campaign over the whole base, run, with its leads closed from the data's known outcomes.
+async fn demo_campaign(config: &crate::Config, owner: Option<&str>, rows: u64) -> anyhow::Result<()> {
+    let services = Services::build(config).await?;
+    let fail = |e: leadscore_application::AppError| anyhow::anyhow!(describe(&e));
+    let owner = services.users.operator(owner).await.map_err(fail)?;
+    let caller = Caller { id: owner.id, role: owner.role };
+    let target_leads = u32::try_from(rows).unwrap_or(MAX_TARGET_LEADS).clamp(1, MAX_TARGET_LEADS);
+    let draft = CampaignDraft {
+        info: CampaignInfo {
+            name: "Demo: term deposits with known outcomes".into(),
+            description: Some(
+                "Created by `leadscore seed --demo --outcomes`: every customer of the demo file, ranked by the model, \
+                 with each lead closed by the outcome the data recorded (y)."
+                    .into(),
+            ),
+            target_leads,
+            start_date: None,
+            end_date: None,
+            status: CampaignStatus::Active,
+        },
+        criteria: CustomerFilter::default(),
+        collaborator_emails: Vec::new(),
+    };
+    let campaign = services.campaigns.create(&caller, draft, None).await.map_err(fail)?;
+    let run = services.campaigns.run(&caller, campaign.id, None).await.map_err(fail)?;
+    let closed = services.campaigns.record_known_outcomes(&caller, campaign.id, None).await.map_err(fail)?;
+    println!(
+        "demo campaign {} (owner {}): {} leads, model {}; known outcomes recorded: {} converted, {} failed",
+        campaign.id, owner.email, run.leads, run.model_version, closed.converted, closed.failed
+    );
+    Ok(())
 }
 
 fn print_report(report: &ImportReport) {

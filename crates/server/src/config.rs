@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use leadscore_infrastructure::db::DbSettings;
 use secrecy::{ExposeSecret, SecretString};
 
 /// The JWT secret used when none is configured. Fine on a laptop; refused when `APP_ENV=production`.
@@ -42,6 +43,19 @@ pub struct ConfigArgs {
     /// Largest number of pooled database connections.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    /// Connections the pool keeps open even when idle.
+    #[arg(long, env = "DB_MIN_CONNECTIONS", default_value_t = 0)]
+    pub db_min_connections: u32,
+    /// How long a request waits for a pooled connection before failing with 503.
+    #[arg(long, env = "DB_ACQUIRE_TIMEOUT", default_value = "5s", value_parser = duration)]
+    pub db_acquire_timeout: Duration,
+    /// An idle connection above `DB_MIN_CONNECTIONS` is closed after this long.
+    #[arg(long, env = "DB_IDLE_TIMEOUT", default_value = "10m", value_parser = duration)]
+    pub db_idle_timeout: Duration,
+    /// PostgreSQL aborts any statement running longer than this (`statement_timeout`; `0s` = no limit). SQLite has
+    /// no equivalent.
+    #[arg(long, env = "DB_STATEMENT_TIMEOUT", default_value = "30s", value_parser = duration)]
+    pub db_statement_timeout: Duration,
     /// Address and port to listen on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -96,12 +110,24 @@ pub struct ConfigArgs {
     /// Largest transaction file for RFM segmentation, in bytes.
     #[arg(long, env = "MAX_DATASET_BYTES", default_value_t = 100 * 1024 * 1024)]
     pub max_dataset_bytes: usize,
-    /// How long in-flight requests may finish after SIGTERM/Ctrl-C.
+    /// How long in-flight requests may finish after SIGTERM (SIGINT/Ctrl-C and SIGQUIT stop at once).
     #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = duration)]
     pub shutdown_timeout: Duration,
     /// HTTP worker threads (0 = one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0)]
     pub http_workers: usize,
+    /// A new connection must deliver its first request's headers within this time (else 408 and closed).
+    #[arg(long, env = "HTTP_HEAD_TIMEOUT", default_value = "5s", value_parser = duration)]
+    pub http_head_timeout: Duration,
+    /// A request's body must have fully arrived this long after the request started (else 408 and closed).
+    #[arg(long, env = "HTTP_BODY_TIMEOUT", default_value = "60s", value_parser = duration)]
+    pub http_body_timeout: Duration,
+    /// An idle keep-alive connection is closed after this long (`0s` disables keep-alive).
+    #[arg(long, env = "HTTP_KEEP_ALIVE", default_value = "5s", value_parser = duration)]
+    pub http_keep_alive: Duration,
+    /// Time given to a client to acknowledge the close of its connection before it is dropped.
+    #[arg(long, env = "HTTP_DISCONNECT_TIMEOUT", default_value = "1s", value_parser = duration)]
+    pub http_disconnect_timeout: Duration,
     /// Directory holding `model.onnx`, `model.json` (the card) and `fixtures/parity.json`.
     #[arg(long, env = "MODEL_DIR", default_value = "model")]
     pub model_dir: PathBuf,
@@ -120,6 +146,14 @@ pub struct Config {
     pub database_url: String,
     /// Pool size.
     pub db_max_connections: u32,
+    /// Connections kept open.
+    pub db_min_connections: u32,
+    /// Wait for a pooled connection.
+    pub db_acquire_timeout: Duration,
+    /// Idle connection lifetime.
+    pub db_idle_timeout: Duration,
+    /// PostgreSQL `statement_timeout` (zero = none).
+    pub db_statement_timeout: Duration,
     /// Listen address (port 0 picks a free port).
     pub bind: SocketAddr,
     /// Environment.
@@ -160,6 +194,14 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Worker threads.
     pub http_workers: usize,
+    /// Deadline for the first request's headers on a connection.
+    pub http_head_timeout: Duration,
+    /// Deadline for a request's body, from the start of the request.
+    pub http_body_timeout: Duration,
+    /// Keep-alive idle time (zero = off).
+    pub http_keep_alive: Duration,
+    /// Time a closing connection may linger.
+    pub http_disconnect_timeout: Duration,
     /// Model directory.
     pub model_dir: PathBuf,
     /// Batch prediction limit.
@@ -208,12 +250,19 @@ impl ConfigArgs {
         if self.app_env == AppEnv::Production && (using_default || secret == DEV_JWT_SECRET) {
             anyhow::bail!("JWT_SECRET must be set to a private value when APP_ENV=production");
         }
+        if self.db_min_connections > self.db_max_connections {
+            anyhow::bail!("DB_MIN_CONNECTIONS must not exceed DB_MAX_CONNECTIONS");
+        }
         if using_default {
             tracing::warn!("JWT_SECRET is not set: using the development secret; never do this in production");
         }
         Ok(Config {
             database_url: self.database_url,
             db_max_connections: self.db_max_connections,
+            db_min_connections: self.db_min_connections,
+            db_acquire_timeout: self.db_acquire_timeout,
+            db_idle_timeout: self.db_idle_timeout,
+            db_statement_timeout: self.db_statement_timeout,
             bind: self.bind,
             app_env: self.app_env,
             jwt_secret: SecretString::from(secret),
@@ -239,6 +288,10 @@ impl ConfigArgs {
             max_dataset_bytes: self.max_dataset_bytes,
             shutdown_timeout: self.shutdown_timeout,
             http_workers: self.http_workers,
+            http_head_timeout: self.http_head_timeout,
+            http_body_timeout: self.http_body_timeout,
+            http_keep_alive: self.http_keep_alive,
+            http_disconnect_timeout: self.http_disconnect_timeout,
             model_dir: self.model_dir,
             max_batch_predictions: usize::try_from(self.max_batch_predictions)?,
             explain_top_factors: usize::try_from(self.explain_top_factors)?,
@@ -247,11 +300,26 @@ impl ConfigArgs {
 }
 
 impl Config {
+    /// The database pool settings (`DB_*`), used by the server and by every command that opens the database.
+    pub fn db_settings(&self) -> DbSettings {
+        let mut settings = DbSettings::new(self.database_url.clone());
+        settings.max_connections = self.db_max_connections;
+        settings.min_connections = self.db_min_connections;
+        settings.acquire_timeout = self.db_acquire_timeout;
+        settings.idle_timeout = self.db_idle_timeout;
+        settings.statement_timeout = Some(self.db_statement_timeout);
+        settings
+    }
+
     /// Defaults for a given database and storage directory (tests, tools): port 0, a test secret, bcrypt cost 4.
     pub fn for_tests(database_url: impl Into<String>, storage_dir: impl Into<PathBuf>) -> Self {
         Self {
             database_url: database_url.into(),
             db_max_connections: 5,
+            db_min_connections: 0,
+            db_acquire_timeout: Duration::from_secs(5),
+            db_idle_timeout: Duration::from_secs(600),
+            db_statement_timeout: Duration::from_secs(30),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             app_env: AppEnv::Development,
             jwt_secret: SecretString::from("test-secret-test-secret-test-secret-0123".to_owned()),
@@ -272,6 +340,10 @@ impl Config {
             max_dataset_bytes: 100 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(5),
             http_workers: 2,
+            http_head_timeout: Duration::from_secs(5),
+            http_body_timeout: Duration::from_secs(60),
+            http_keep_alive: Duration::from_secs(5),
+            http_disconnect_timeout: Duration::from_secs(1),
             model_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model")),
             max_batch_predictions: 1_000,
             explain_top_factors: 5,

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod observability;
 pub mod startup;
 pub mod telemetry;
 

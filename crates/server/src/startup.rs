@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
+use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
 use leadscore_application::campaigns::{CampaignPorts, CampaignService, CampaignSettings};
 use leadscore_application::customers::{CustomerService, ImportLimits};
@@ -15,13 +16,13 @@ use leadscore_application::segmentation::{SegmentationService, SegmentationSetti
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
 use leadscore_http::Server;
-use leadscore_http::{AppState, HttpSettings, build_server};
+use leadscore_http::{AppState, HttpSettings, Metrics, build_server_with_metrics};
 use leadscore_infrastructure::clock::SystemClock;
-use leadscore_infrastructure::db::{self, DatabaseProbe, DbSettings};
+use leadscore_infrastructure::db::{self, DatabaseProbe};
 use leadscore_infrastructure::repositories::{
-    SqlActivityRepository, SqlCampaignRepository, SqlCustomerRepository, SqlLeadRepository, SqlLoginAttemptRepository,
-    SqlNoteRepository, SqlPredictionRepository, SqlRefreshTokenRepository, SqlSegmentationRepository,
-    SqlUserRepository,
+    SqlActivityRepository, SqlAnalyticsRepository, SqlCampaignRepository, SqlCustomerRepository, SqlLeadRepository,
+    SqlLoginAttemptRepository, SqlNoteRepository, SqlPredictionRepository, SqlRefreshTokenRepository,
+    SqlSegmentationRepository, SqlUserRepository,
 };
 use leadscore_infrastructure::scoring::OnnxModelLoader;
 use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
@@ -29,6 +30,7 @@ use leadscore_infrastructure::storage::LocalDiskStorage;
 use sea_orm::DatabaseConnection;
 
 use crate::config::{AppEnv, Config};
+use crate::observability::{TimedModelLoader, pool_stats_source};
 
 /// The application services, wired to their adapters. Used by the server and by CLI commands alike.
 #[derive(Clone)]
@@ -53,6 +55,10 @@ pub struct Services {
     pub scoring: Arc<ScoringService>,
     /// Campaigns, leads and notes.
     pub campaigns: CampaignService,
+    /// Dashboards, lift and the leaderboard.
+    pub analytics: AnalyticsService,
+    /// Metrics fed from outside the HTTP layer (model inference, database pool), served at `/metrics`.
+    pub metrics: Metrics,
 }
 
 fn chrono(duration: std::time::Duration) -> anyhow::Result<chrono::Duration> {
@@ -62,9 +68,7 @@ fn chrono(duration: std::time::Duration) -> anyhow::Result<chrono::Duration> {
 impl Services {
     /// Connects to the database, applies migrations and builds every service.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let mut db_settings = DbSettings::new(config.database_url.clone());
-        db_settings.max_connections = config.db_max_connections;
-        let db = db::connect(&db_settings).await.context("connecting to the database")?;
+        let db = db::connect(&config.db_settings()).await.context("connecting to the database")?;
         db::migrate(&db).await.context("applying migrations")?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -97,7 +101,9 @@ impl Services {
             activity_log.clone(),
             policy,
         );
-        let loader: Arc<dyn ModelLoader> = Arc::new(OnnxModelLoader::new(config.model_dir.clone()));
+        let metrics = Metrics::new().context("creating metrics")?.with_pool_stats(pool_stats_source(db.clone()));
+        let loader: Arc<dyn ModelLoader> =
+            Arc::new(TimedModelLoader::new(Arc::new(OnnxModelLoader::new(config.model_dir.clone())), metrics.clone()));
         let model = loader.load().await.map_err(|e| {
             anyhow::anyhow!("cannot start without a valid model (MODEL_DIR={}): {e}", config.model_dir.display())
         })?;
@@ -146,6 +152,12 @@ impl Services {
             activity_log.clone(),
             SegmentationSettings { max_dataset_bytes: config.max_dataset_bytes, ..SegmentationSettings::default() },
         );
+        let analytics = AnalyticsService::new(
+            Arc::new(SqlAnalyticsRepository::new(db.clone())),
+            campaigns.clone(),
+            models.clone(),
+            clock.clone(),
+        );
         let user_service = UserService::new(users, tokens, hasher, clock, activity_log, media.clone());
         Ok(Self {
             db,
@@ -158,6 +170,8 @@ impl Services {
             models,
             scoring,
             campaigns,
+            analytics,
+            metrics,
         })
     }
 }
@@ -185,6 +199,7 @@ impl Application {
             segmentation: services.segmentation,
             scoring: services.scoring,
             campaigns: services.campaigns,
+            analytics: services.analytics,
             probes,
             settings: HttpSettings {
                 cors_origins: config.cors_origins.clone(),
@@ -195,9 +210,13 @@ impl Application {
                 refresh_ttl: config.jwt_refresh_ttl,
                 shutdown_timeout: config.shutdown_timeout,
                 workers: config.http_workers,
+                head_timeout: config.http_head_timeout,
+                body_timeout: config.http_body_timeout,
+                keep_alive: config.http_keep_alive,
+                disconnect_timeout: config.http_disconnect_timeout,
             },
         };
-        let server = build_server(listener, state)?;
+        let server = build_server_with_metrics(listener, state, services.metrics)?;
         Ok(Self { port, server })
     }
 
@@ -206,7 +225,8 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is signalled (SIGINT/SIGTERM: stop accepting, drain, exit).
+    /// Serves until the process is signalled: SIGTERM stops accepting, drains in-flight requests (up to
+    /// `SHUTDOWN_TIMEOUT`) and exits; SIGINT stops at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }

@@ -356,6 +356,13 @@ async fn notes_exports_activities_and_cascade_delete() {
         .await;
     assert_eq!(filtered["data"]["pagination"]["totalItems"], 1);
 
+    // An owner's account cannot be deleted while the campaign exists: 409, and nothing changes.
+    let owner_path = format!("/api/v1/users/{}", w.owner.id);
+    let (status, body) = w.app.call(Method::DELETE, &owner_path, Some(&w.app.admin.token), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("owns campaigns"), "{body}");
+    assert_eq!(w.app.call(Method::GET, &owner_path, Some(&w.app.admin.token), None).await.0, StatusCode::OK);
+
     // Cascade delete.
     let campaign_path = format!("/api/v1/campaigns/{}", w.campaign);
     assert_eq!(call(&w.app, Method::DELETE, &campaign_path, &w.member, None).await.0, StatusCode::FORBIDDEN);
@@ -368,6 +375,8 @@ async fn notes_exports_activities_and_cascade_delete() {
     assert_eq!(preds["data"]["pagination"]["totalItems"], 0);
     let (_, customers) = w.app.call(Method::GET, "/api/v1/customers", Some(&w.app.admin.token), None).await;
     assert_eq!(customers["data"]["pagination"]["totalItems"], 40, "customers stay");
+    let (status, body) = w.app.call(Method::DELETE, &owner_path, Some(&w.app.admin.token), None).await;
+    assert_eq!(status, StatusCode::OK, "without campaigns the account can go: {body}");
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Black-box tests: the real server on port 0, driven over HTTP.
 
+mod analytics;
 mod auth;
 mod campaigns;
 pub mod customers;
@@ -7,5 +8,6 @@ mod errors;
 mod openapi;
 mod rbac;
 pub mod scoring;
+mod security;
 mod segmentation;
 mod users;

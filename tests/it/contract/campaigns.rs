@@ -277,7 +277,8 @@ pub(super) async fn changed(
     assignee: Option<&User>,
     at: DateTime<Utc>,
 ) -> Lead {
-    let lead = Lead { status, assignee_id: assignee.map(|u| u.id), updated_at: at, ..lead.clone() };
+    let closed_at = status.is_closed().then_some(at);
+    let lead = Lead { status, assignee_id: assignee.map(|u| u.id), updated_at: at, closed_at, ..lead.clone() };
     let system = note(&lead, None, &format!("status set to {status}"), at);
     SqlLeadRepository::new(db.clone()).change(&lead, &system, None).await.unwrap();
     lead
@@ -674,7 +675,8 @@ async fn people_leaving_campaigns(db: &DatabaseConnection) {
     let by_zoe = noted(db, &lead, Some(&zoe), now()).await;
 
     // A user who owns campaigns cannot be deleted (the owner's foreign key is RESTRICT).
-    assert!(users.delete(owner.id).await.is_err(), "deleting an owner is refused");
+    let refused = users.delete(owner.id).await;
+    assert!(matches!(&refused, Err(AppError::Conflict(m)) if m.contains("owns campaigns")), "{refused:?}");
     assert!(users.find_by_id(owner.id).await.unwrap().is_some());
     assert_eq!(repo.find(id).await.unwrap().unwrap().owner, as_member(&owner));
 
@@ -740,6 +742,7 @@ async fn first_run_adds_every_listed_customer(db: &DatabaseConnection) {
                 assignee_id: None,
                 created_at: at,
                 updated_at: at,
+                closed_at: None,
             }
         );
         assert_eq!(lead.id.get_version_num(), 7, "lead ids are UUID v7");

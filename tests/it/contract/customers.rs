@@ -12,7 +12,8 @@ use leadscore_application::customers::{
     CustomerFilter, CustomerRepository, CustomerSort, CustomerSortField, ImportCounts, ImportProgress, OnConflict,
 };
 use leadscore_domain::customers::{
-    Contact, Customer, CustomerDraft, Education, Job, LatestScore, Marital, Month, NewCustomer, Outcome, Poutcome,
+    BankProfile, Contact, Customer, CustomerDraft, Education, Job, LatestScore, Marital, Month, NewCustomer, Outcome,
+    Poutcome,
 };
 use leadscore_domain::pagination::{PageRequest, SortDir};
 use leadscore_domain::scoring::Tier;
@@ -232,6 +233,12 @@ async fn assert_filter(repo: &SqlCustomerRepository, all: &[Customer], filter: C
     assert_eq!(listed.total_items, expected.len() as u64, "{what}: list total");
     assert_eq!(repo.count(&filter).await.unwrap(), expected.len() as u64, "{what}: count");
     assert_eq!(walk(repo, &filter, 4).await, expected, "{what}: list_after");
+    let profiles = walk_profiles(repo, &filter, 4).await;
+    assert_eq!(profiles.iter().map(|(id, _)| *id).collect::<Vec<_>>(), expected, "{what}: list_profiles_after");
+    for (id, profile) in &profiles {
+        let stored = all.iter().find(|c| c.id == *id).map(|c| &c.profile);
+        assert_eq!(stored, Some(profile), "{what}: the profile of {id}");
+    }
 }
 
 /// The keyset walk in batches of `batch`, checking each batch is in id order and continues the previous one.
@@ -247,6 +254,24 @@ async fn walk(repo: &SqlCustomerRepository, filter: &CustomerFilter, batch: u64)
         if (next.len() as u64) < batch {
             // A short batch is the end; asking again must give nothing.
             assert!(repo.list_after(filter, seen.last().copied(), batch).await.unwrap().is_empty());
+            return seen;
+        }
+    }
+}
+
+/// The profile walk in batches of `batch`, with the same checks as `walk`.
+async fn walk_profiles(repo: &SqlCustomerRepository, filter: &CustomerFilter, batch: u64) -> Vec<(Uuid, BankProfile)> {
+    let mut seen: Vec<(Uuid, BankProfile)> = Vec::new();
+    loop {
+        let next = repo.list_profiles_after(filter, seen.last().map(|(id, _)| *id), batch).await.unwrap();
+        assert!(next.len() as u64 <= batch, "a batch holds at most `limit` customers");
+        for (id, profile) in next.iter().cloned() {
+            assert!(seen.last().is_none_or(|(last, _)| *last < id), "the walk goes by increasing id");
+            seen.push((id, profile));
+        }
+        if (next.len() as u64) < batch {
+            let after = seen.last().map(|(id, _)| *id);
+            assert!(repo.list_profiles_after(filter, after, batch).await.unwrap().is_empty());
             return seen;
         }
     }
@@ -722,6 +747,44 @@ super::contract!(
     list_after_walks_every_matching_customer_once_by_id
 );
 
+async fn list_profiles_after_walks_like_list_after_with_the_bank_attributes_only(db: &DatabaseConnection) {
+    let repo = SqlCustomerRepository::new(db.clone());
+    let mut all = seed(&repo).await;
+    // The extremes each column must carry: the oldest age, the largest balance and counts, the last day.
+    let mut extreme = customer(48);
+    extreme.profile.age = leadscore_domain::customers::Age::new(100).unwrap();
+    extreme.profile.balance = 102_127;
+    extreme.profile.day = 31;
+    extreme.profile.duration = Some(4_918);
+    (extreme.profile.campaign, extreme.profile.pdays, extreme.profile.previous) = (63, 871, 275);
+    repo.insert(&extreme).await.unwrap();
+    all.push(extreme);
+    assert!(all.iter().any(|c| c.profile.duration.is_none()) && all.iter().any(|c| c.profile.pdays == -1));
+    let mut every: Vec<&Customer> = all.iter().collect();
+    every.sort_by_key(|c| c.id);
+    let expected: Vec<(Uuid, BankProfile)> = every.iter().map(|c| (c.id, c.profile.clone())).collect();
+    for batch in [1, 5, 49, 1_000] {
+        assert_eq!(walk_profiles(&repo, &CustomerFilter::default(), batch).await, expected, "batch {batch}");
+    }
+    // Filters that need columns the read does not return (search text, score, creation time) still apply.
+    let f = CustomerFilter::default;
+    let q = CustomerFilter { q: Some("customer 1".into()), ..f() };
+    assert_filter(&repo, &all, q, "q").await;
+    let combined =
+        CustomerFilter { loan: Some(false), score_min: Some(20), to: Some(base_time() + Duration::minutes(18)), ..f() };
+    assert_filter(&repo, &all, combined, "score and creation time").await;
+    // The walk may start after an id that does not match, or does not exist.
+    let rest = repo.list_profiles_after(&f(), Some(expected[10].0), 1_000).await.unwrap();
+    assert_eq!(rest, expected[11..].to_vec());
+    assert!(repo.list_profiles_after(&f(), Some(Uuid::max()), 10).await.unwrap().is_empty());
+    assert_eq!(repo.list_profiles_after(&f(), Some(Uuid::nil()), 3).await.unwrap(), expected[..3].to_vec());
+    assert!(repo.list_profiles_after(&f(), None, 0).await.unwrap().is_empty(), "a limit of 0 reads nothing");
+}
+super::contract!(
+    list_profiles_after_walks_like_list_after_with_the_bank_attributes_only,
+    list_profiles_after_walks_like_list_after_with_the_bank_attributes_only
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 // import
 
@@ -1078,3 +1141,53 @@ super::contract!(
     import_with_a_score_writes_it_and_an_update_with_a_score_overwrites_it,
     import_with_a_score_writes_it_and_an_update_with_a_score_overwrites_it
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// speed
+
+/// The two keyset reads over a base the size of the UCI file (45,211 customers, 5,000 per query), best of three:
+/// `cargo test --release -p leadscore-tests --test it -- --ignored --nocapture contract::customers::reading_the_uci_base`.
+async fn time_reads(db: &DatabaseConnection) {
+    const N: u32 = 45_211;
+    const CHUNK: u64 = 5_000;
+    let repo = SqlCustomerRepository::new(db.clone());
+    let rows: Vec<NewCustomer> = (0..N).map(new_customer).collect();
+    repo.import(rows, OnConflict::Skip, false, base_time(), None).await.unwrap();
+    let filter = CustomerFilter::default();
+    let (mut whole, mut narrow) = (std::time::Duration::MAX, std::time::Duration::MAX);
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (mut after, mut count) = (None, 0);
+        while let Some(last) = repo.list_after(&filter, after, CHUNK).await.unwrap().last() {
+            (after, count) = (Some(last.id), count + CHUNK);
+        }
+        whole = whole.min(started.elapsed());
+        assert!(count >= u64::from(N));
+        let started = std::time::Instant::now();
+        let (mut after, mut count) = (None, 0);
+        while let Some((last, _)) = repo.list_profiles_after(&filter, after, CHUNK).await.unwrap().last() {
+            (after, count) = (Some(*last), count + CHUNK);
+        }
+        narrow = narrow.min(started.elapsed());
+        assert!(count >= u64::from(N));
+    }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!(
+        "{:?}, {N} customers, best of 3: list_after {whole:?}, list_profiles_after {narrow:?} (load {})",
+        db.get_database_backend(),
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+}
+
+#[tokio::test]
+#[ignore = "timing, run by hand"]
+async fn reading_the_uci_base_on_sqlite() {
+    time_reads(leadscore_tests::TestDb::sqlite().await.conn()).await;
+}
+
+#[tokio::test]
+#[ignore = "timing, run by hand"]
+async fn reading_the_uci_base_on_postgres() {
+    let Some(db) = leadscore_tests::TestDb::postgres().await else { return };
+    time_reads(db.conn()).await;
+}

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use leadscore_application::AppError;
 use leadscore_application::activities::ActivityRepository;
 use leadscore_application::campaigns::{
-    LeadFilter, LeadRepository, LeadSort, LeadStats, LeadView, NoteRepository, OutcomeChange,
+    KnownOutcomes, LeadFilter, LeadRepository, LeadSort, LeadStats, LeadView, NoteRepository, OutcomeChange,
 };
 use leadscore_application::customers::CustomerRepository;
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
@@ -263,7 +263,7 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
 
     // Contacted → Converted records the outcome.
     let t2 = t1 + Duration::hours(1);
-    let converted = Lead { status: LeadStatus::Converted, updated_at: t2, ..contacted.clone() };
+    let converted = Lead { status: LeadStatus::Converted, updated_at: t2, closed_at: Some(t2), ..contacted.clone() };
     let outcome = OutcomeChange { customer_id: customer.id, outcome: Some(Outcome::Yes), at: Some(t2) };
     repo.change(&converted, &note(&converted, None, "converted", t2), Some(outcome)).await.unwrap();
     let view = repo.find(w.campaign, lead.id).await.unwrap().unwrap();
@@ -276,7 +276,8 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
 
     // Reopened and unassigned: the outcome recorded by the call is cleared.
     let t3 = t2 + Duration::hours(1);
-    let reopened = Lead { status: LeadStatus::Contacted, assignee_id: None, updated_at: t3, ..converted.clone() };
+    let reopened =
+        Lead { status: LeadStatus::Contacted, assignee_id: None, updated_at: t3, closed_at: None, ..converted.clone() };
     let clear = OutcomeChange { customer_id: customer.id, outcome: None, at: None };
     repo.change(&reopened, &note(&reopened, Some(&w.owner), "reopened", t3), Some(clear)).await.unwrap();
     let view = repo.find(w.campaign, lead.id).await.unwrap().unwrap();
@@ -327,3 +328,57 @@ async fn stats_count_a_campaigns_leads(db: &DatabaseConnection) {
     assert_eq!(repo.stats(Uuid::now_v7()).await.unwrap(), LeadStats::default());
 }
 super::contract!(stats_count_a_campaigns_leads, stats_count_a_campaigns_leads);
+
+async fn known_outcomes_close_pending_leads_only(db: &DatabaseConnection) {
+    let repo = SqlLeadRepository::new(db.clone());
+    let customers = SqlCustomerRepository::new(db.clone());
+    let w = world(db).await;
+    // c1's lead is already Failed and c3's Contacted: worked leads keep their status. c4 has no known outcome.
+    let known = [
+        (0, Outcome::Yes),
+        (1, Outcome::Yes),
+        (2, Outcome::No),
+        (3, Outcome::Yes),
+        (6, Outcome::Yes),
+        (7, Outcome::No),
+    ];
+    for (i, outcome) in known {
+        let customer = Customer { outcome: Some(outcome), ..w.customers[i].clone() };
+        customers.update(&customer).await.unwrap();
+    }
+    let notes_before: Vec<u64> = leads_of(db, w.campaign).await.iter().map(|v| v.notes_count).collect();
+    let at = w.t + Duration::days(2);
+
+    let counts = repo.close_with_known_outcomes(w.campaign, at, "from the data").await.unwrap();
+    assert_eq!(counts, KnownOutcomes { converted: 2, failed: 2 });
+    let views = leads_of(db, w.campaign).await;
+    let expected = [
+        (LeadStatus::Converted, Some(at)),
+        (LeadStatus::Failed, Some(w.t + Duration::hours(2))),
+        (LeadStatus::Failed, Some(at)),
+        (LeadStatus::Contacted, None),
+        (LeadStatus::Pending, None),
+        (LeadStatus::Contacted, None),
+        (LeadStatus::Converted, Some(at)),
+        (LeadStatus::Failed, Some(at)),
+    ];
+    for (i, (view, (status, closed_at))) in views.iter().zip(expected).enumerate() {
+        assert_eq!((view.lead.status, view.lead.closed_at), (status, closed_at), "r{}", i + 1);
+        let closed_now = closed_at == Some(at);
+        assert_eq!(view.notes_count, notes_before[i] + u64::from(closed_now), "r{}: one System note", i + 1);
+        let outcome_at = customers.find_by_id(view.lead.customer_id).await.unwrap().unwrap().outcome_at;
+        assert_eq!(outcome_at, closed_now.then_some(at), "r{}: the outcome is dated when recorded", i + 1);
+        if closed_now {
+            let newest = SqlNoteRepository::new(db.clone()).list(view.lead.id, page(1, 1)).await.unwrap().items;
+            assert_eq!(newest[0].note_type, leadscore_domain::campaigns::NoteType::System);
+            assert_eq!(newest[0].text, format!("status Pending → {status}: from the data"));
+        }
+    }
+    let other: Vec<LeadStatus> = leads_of(db, w.other).await.iter().map(|v| v.lead.status).collect();
+    assert_eq!(other, [LeadStatus::Pending, LeadStatus::Pending], "another campaign's leads are left alone");
+
+    // Nothing left to close; an unknown campaign has nothing either.
+    assert_eq!(repo.close_with_known_outcomes(w.campaign, at, "again").await.unwrap(), KnownOutcomes::default());
+    assert_eq!(repo.close_with_known_outcomes(Uuid::now_v7(), at, "x").await.unwrap(), KnownOutcomes::default());
+}
+super::contract!(known_outcomes_close_pending_leads_only, known_outcomes_close_pending_leads_only);

@@ -24,6 +24,7 @@ macro_rules! contract {
 pub(crate) use contract;
 
 mod activities;
+mod analytics;
 mod campaigns;
 mod customers;
 mod leads;

@@ -195,6 +195,15 @@ pub struct LeadStats {
     pub failed: u64,
 }
 
+/// Leads closed from outcomes that were already known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KnownOutcomes {
+    /// Closed as `Converted` (the customer subscribed).
+    pub converted: u64,
+    /// Closed as `Failed`.
+    pub failed: u64,
+}
+
 /// The customer outcome a status change records or clears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutcomeChange {

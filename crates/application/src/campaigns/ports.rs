@@ -1,13 +1,14 @@
 //! What the campaign use cases need from storage. Authorisation is the services' job; these answer for any id.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use leadscore_domain::campaigns::{Lead, Note};
 use leadscore_domain::pagination::{Page, PageRequest};
 use uuid::Uuid;
 
 use super::model::{
-    Campaign, CampaignFilter, CampaignStats, LeadFilter, LeadSort, LeadStats, LeadView, NewCampaign, OutcomeChange,
-    RunCounts, RunPlan,
+    Campaign, CampaignFilter, CampaignStats, KnownOutcomes, LeadFilter, LeadSort, LeadStats, LeadView, NewCampaign,
+    OutcomeChange, RunCounts, RunPlan,
 };
 use crate::AppError;
 
@@ -65,6 +66,16 @@ pub trait LeadRepository: Send + Sync {
     /// Stores a lead's new status and assignee, the System note describing the change, and the customer outcome it
     /// records or clears, in ONE transaction.
     async fn change(&self, lead: &Lead, note: &Note, outcome: Option<OutcomeChange>) -> Result<(), AppError>;
+
+    /// Closes the campaign's `Pending` leads whose customer has a known outcome (`yes` → `Converted`, `no` →
+    /// `Failed`) at `at`, each with a System note of text `note`, and dates those customers' outcomes `at`, in ONE
+    /// transaction. Leads already worked (not `Pending`) are left alone.
+    async fn close_with_known_outcomes(
+        &self,
+        campaign_id: Uuid,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<KnownOutcomes, AppError>;
 
     /// Counts of a campaign's leads.
     async fn stats(&self, campaign_id: Uuid) -> Result<LeadStats, AppError>;

@@ -13,7 +13,6 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus, LeadTransition, Note, NoteType};
-use leadscore_domain::customers::Customer;
 use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::scoring::{FeatureRecord, Prediction, PredictionSource};
 use leadscore_domain::users::{Email, Role};
@@ -26,10 +25,12 @@ use super::model::{
 use super::ports::{CampaignRepository, LeadRepository, NoteRepository};
 use crate::activities::{ActivityLog, ActivityQuery, ActivityRepository, NewActivity};
 use crate::customers::{CustomerFilter, CustomerRepository};
-use crate::scoring::{ModelRegistry, PredictionRepository, score_each, score_records};
+use crate::scoring::{CustomerWalk, ModelRegistry, PredictionRepository, ScoredProfile, score_records};
 use crate::system::Clock;
 use crate::users::UserRepository;
 use crate::{AppError, Caller};
+
+mod outcomes;
 
 const CREATORS: [Role; 2] = [Role::Admin, Role::Manager];
 
@@ -354,34 +355,24 @@ impl CampaignService {
         let model = self.models.current();
         let card = model.card();
         let target = campaign.info.target_leads as usize;
-        let (mut matched, mut failed) = (0u64, 0u64);
         // The best `target` so far; trimmed whenever it doubles, so memory stays bounded by the target.
-        let mut best: Vec<(f64, Customer)> = Vec::new();
-        let mut after = None;
-        loop {
-            let chunk = self.ports.customers.list_after(&campaign.criteria, after, self.settings.run_chunk).await?;
-            let Some(last) = chunk.last() else { break };
-            after = Some(last.id);
-            matched += chunk.len() as u64;
-            let full = (chunk.len() as u64) == self.settings.run_chunk;
-            let records: Vec<FeatureRecord> = chunk.iter().map(|c| FeatureRecord::from(&c.profile)).collect();
-            let outcomes = score_each(model.as_ref(), &records).await?;
-            for (customer, outcome) in chunk.into_iter().zip(outcomes) {
-                match outcome {
-                    Some(o) => best.push((o.probability, customer)),
-                    None => failed += 1,
-                }
-            }
+        let mut best: Vec<ScoredProfile> = Vec::new();
+        let mut walk = CustomerWalk::new(
+            self.ports.customers.as_ref(),
+            model.as_ref(),
+            &campaign.criteria,
+            self.settings.run_chunk,
+        );
+        while let Some(chunk) = walk.next_chunk().await? {
+            best.extend(chunk);
             if best.len() > target.saturating_mul(2).max(1) {
                 keep_best(&mut best, target);
             }
-            if !full {
-                break;
-            }
         }
         keep_best(&mut best, target);
+        let (matched, failed) = (walk.matched(), walk.failed());
         // One more pass over the selected few, with explanations, for the leads' stored predictions.
-        let records: Vec<FeatureRecord> = best.iter().map(|(_, c)| FeatureRecord::from(&c.profile)).collect();
+        let records: Vec<FeatureRecord> = best.iter().map(|s| FeatureRecord::from(&s.profile)).collect();
         let explained = match score_records(model.as_ref(), &records, self.settings.explain_top).await? {
             Ok(explained) => explained,
             Err(_) => return Err(AppError::Internal("selected customers failed to encode".into())),
@@ -392,7 +383,7 @@ impl CampaignService {
             .zip(records)
             .zip(explained)
             .enumerate()
-            .map(|(i, (((_, customer), features), scored))| RankedLead {
+            .map(|(i, ((customer, features), scored))| RankedLead {
                 customer_id: customer.id,
                 rank: i as u32 + 1,
                 prediction: Prediction {
@@ -496,6 +487,7 @@ impl CampaignService {
                 outcome = Some(OutcomeChange { customer_id: lead.customer_id, outcome: None, at: None });
             }
             lead.status = status;
+            lead.closed_at = status.is_closed().then_some(now);
             action = ActivityAction::LeadStatusChanged;
         }
         if let Some(assignee) = patch.assignee.filter(|a| *a != lead.assignee_id) {
@@ -709,7 +701,7 @@ fn caller_label(caller: &Caller, campaign: &Campaign) -> String {
 }
 
 /// Keeps the `n` most probable, best first; ties by customer id so runs are deterministic.
-fn keep_best(best: &mut Vec<(f64, Customer)>, n: usize) {
-    best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+fn keep_best(best: &mut Vec<ScoredProfile>, n: usize) {
+    best.sort_unstable_by(|a, b| b.outcome.probability.total_cmp(&a.outcome.probability).then_with(|| a.id.cmp(&b.id)));
     best.truncate(n);
 }

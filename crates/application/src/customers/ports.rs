@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use leadscore_domain::customers::{Customer, NewCustomer};
+use leadscore_domain::customers::{BankProfile, Customer, NewCustomer};
 use leadscore_domain::pagination::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -61,6 +61,16 @@ pub trait CustomerRepository: Send + Sync {
         after: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<Customer>, AppError>;
+
+    /// The same keyset walk as `list_after` (same filter, same order, same `after` and `limit` rules), but each customer
+    /// comes back as its id and bank attributes only: the read of bulk scoring, which needs neither contact details nor
+    /// scores, and reads the whole base.
+    async fn list_profiles_after(
+        &self,
+        filter: &CustomerFilter,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<(Uuid, BankProfile)>, AppError>;
 
     /// Number of customers matching the filter.
     async fn count(&self, filter: &CustomerFilter) -> Result<u64, AppError>;

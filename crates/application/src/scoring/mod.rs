@@ -1,12 +1,14 @@
 //! Scoring: the loaded model (swappable at run time), batch scoring with explanations, stored predictions and
 //! bulk re-scoring of the customer base.
 
+mod bulk;
 mod engine;
 mod filter;
 mod ports;
 mod registry;
 mod service;
 
+pub use bulk::{CustomerWalk, ScoredProfile};
 pub use engine::{RecordErrors, Scored, score_each, score_records};
 pub use filter::{PredictionFilter, PredictionSort, PredictionSortField};
 pub use ports::{CustomerScore, ModelLoader, PredictionRepository, ScoringModel};

@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use leadscore_domain::FieldError;
 use leadscore_domain::activity::{ActivityAction, EntityType};
-use leadscore_domain::customers::{Customer, LatestScore, NewCustomer};
+use leadscore_domain::customers::{LatestScore, NewCustomer};
 use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::scoring::{FeatureRecord, PredictedClass, Prediction, PredictionSource, ScoreOutcome};
 use leadscore_domain::users::Role;
 use uuid::Uuid;
 
+use super::bulk::{CustomerWalk, both};
 use super::engine::{RecordErrors, Scored, score_each, score_records};
 use super::filter::{PredictionFilter, PredictionSort};
 use super::ports::{CustomerScore, ModelLoader, PredictionRepository, ScoringModel};
@@ -302,20 +303,24 @@ impl ScoringService {
         let started = Instant::now();
         let model = self.registry.current();
         let version = model.card().model_version.clone();
-        let (mut matched, mut scored, mut failed) = (0u64, 0u64, 0u64);
-        let mut after = None;
+        let mut walk = CustomerWalk::new(self.customers.as_ref(), model.as_ref(), filter, self.settings.rescore_chunk);
+        let mut scored = 0u64;
+        // Each chunk's scores are written (in their own transaction) while the next chunk is read and scored.
+        let mut pending: Vec<CustomerScore> = Vec::new();
         loop {
-            let chunk = self.customers.list_after(filter, after, self.settings.rescore_chunk).await?;
-            let Some(last) = chunk.last() else { break };
-            after = Some(last.id);
-            matched += chunk.len() as u64;
-            let (scores, skipped) = self.score_chunk(model.as_ref(), &chunk).await?;
-            failed += skipped;
-            scored += self.predictions.update_latest_scores(&scores).await?;
-            if (chunk.len() as u64) < self.settings.rescore_chunk {
-                break;
-            }
+            let write = async {
+                if pending.is_empty() { Ok(0) } else { self.predictions.update_latest_scores(&pending).await }
+            };
+            let (next, written) = both(walk.next_chunk(), write).await;
+            scored += written?;
+            let Some(chunk) = next? else { break };
+            let now = self.clock.now();
+            pending = chunk
+                .iter()
+                .map(|s| CustomerScore { customer_id: s.id, score: latest_score(&s.outcome, &version, now) })
+                .collect();
         }
+        let (matched, failed) = (walk.matched(), walk.failed());
         let report =
             RescoreReport { matched, scored, failed, model_version: version, duration_ms: elapsed_ms(started) };
         let description = format!(
@@ -335,24 +340,6 @@ impl ScoringService {
             )
             .await?;
         Ok(report)
-    }
-
-    async fn score_chunk(
-        &self,
-        model: &dyn ScoringModel,
-        chunk: &[Customer],
-    ) -> Result<(Vec<CustomerScore>, u64), AppError> {
-        let records: Vec<FeatureRecord> = chunk.iter().map(|c| FeatureRecord::from(&c.profile)).collect();
-        let now = self.clock.now();
-        let version = &model.card().model_version;
-        let outcomes = score_each(model, &records).await?;
-        let failed = outcomes.iter().filter(|o| o.is_none()).count() as u64;
-        let scores = chunk
-            .iter()
-            .zip(outcomes)
-            .filter_map(|(c, o)| o.map(|o| CustomerScore { customer_id: c.id, score: latest_score(&o, version, now) }))
-            .collect();
-        Ok((scores, failed))
     }
 
     /// Gives the rows of an import their score before they are written (import with `score=true`). Rows the model

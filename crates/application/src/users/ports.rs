@@ -61,7 +61,9 @@ pub trait UserRepository: Send + Sync {
     /// `AppError::Conflict` when the new e-mail or username is taken.
     async fn update(&self, user: &User) -> Result<(), AppError>;
 
-    /// Deletes the account and its refresh tokens. Returns `false` when there was none.
+    /// Deletes the account and its refresh tokens. Returns `false` when there was none. MUST return
+    /// `AppError::Conflict` (and delete nothing) while the account owns campaigns: their call lists would otherwise be
+    /// lost or left without an owner.
     async fn delete(&self, id: Uuid) -> Result<bool, AppError>;
 
     /// One page of accounts matching the query.

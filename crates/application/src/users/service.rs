@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leadscore_domain::activity::{ActivityAction, EntityType};
-use leadscore_domain::pagination::Page;
+use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use leadscore_domain::users::{Email, NewUser, Password, Role, User, UserStats, Username, profile_text};
 use uuid::Uuid;
 
@@ -146,6 +146,28 @@ impl UserService {
     /// Creates an account for a trusted operator (the `leadscore admin create` command): no caller, no role check.
     pub async fn provision(&self, input: CreateUser) -> Result<User, AppError> {
         self.insert_account(None, input).await
+    }
+
+    /// The account a shell command acts as (trusted operator, no caller): the active account with this e-mail or
+    /// username, or else the longest-standing active Admin.
+    pub async fn operator(&self, login: Option<&str>) -> Result<User, AppError> {
+        if let Some(login) = login {
+            return match self.users.find_by_login(login).await? {
+                Some(user) if user.is_active => Ok(user),
+                Some(_) => Err(AppError::field("owner", "the account is deactivated")),
+                None => Err(AppError::field("owner", "no account has this e-mail or username")),
+            };
+        }
+        let query = UserQuery {
+            role: Some(Role::Admin),
+            is_active: Some(true),
+            sort_dir: SortDir::Asc,
+            page: PageRequest::new(1, 1)?,
+            ..UserQuery::default()
+        };
+        self.users.list(&query).await?.items.into_iter().next().ok_or_else(|| {
+            AppError::field("owner", "there is no active Admin yet; create one with `leadscore admin create`")
+        })
     }
 
     async fn insert_account(&self, actor: Option<Uuid>, input: CreateUser) -> Result<User, AppError> {

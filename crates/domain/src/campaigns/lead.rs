@@ -113,6 +113,8 @@ pub struct Lead {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// When the lead was closed (`Converted` or `Failed`); `None` while it is open. Analytics date conversions by it.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

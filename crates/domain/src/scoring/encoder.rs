@@ -1,8 +1,10 @@
-//! Turning a feature record into the model's float input row, following the card exactly.
+//! Turning a feature record, or a stored customer's profile, into the model's float input row, following the card
+//! exactly.
 
 use super::card::{CategoricalFeature, FeatureSpec, ModelCard, NumericFeature, NumericTransform};
-use super::features::{FeatureRecord, FeatureValue};
+use super::features::{Attribute, FeatureRecord, FeatureValue};
 use crate::FieldError;
+use crate::customers::BankProfile;
 
 fn signed_log1p(x: f64) -> f64 {
     // f64::signum(0.0) is 1.0; the training script uses sign(0) = 0.
@@ -19,6 +21,19 @@ fn numeric_columns(f: &NumericFeature, x: f64) -> [f64; 2] {
             let never = f.never_contacted_value == Some(x);
             [if never { 1.0 } else { 0.0 }, standardise(if never { 0.0 } else { x.ln_1p() })]
         }
+    }
+}
+
+/// Both encoders write through these two functions, so a record and a profile with the same values give the same bits.
+fn write_number(f: &NumericFeature, x: f64, row: &mut [f32]) {
+    for (column, v) in f.columns.iter().zip(numeric_columns(f, x)) {
+        row[*column] = v as f32;
+    }
+}
+
+fn write_category(f: &CategoricalFeature, hit: Option<usize>, row: &mut [f32]) {
+    for (i, column) in f.columns.iter().enumerate() {
+        row[*column] = if hit == Some(i) { 1.0 } else { 0.0 };
     }
 }
 
@@ -61,17 +76,9 @@ impl ModelCard {
     /// Writes the encoding of one (already checked) value into the feature's columns of `row`.
     fn write_value(spec: &FeatureSpec, value: &FeatureValue, row: &mut [f32]) {
         match (spec, value) {
-            (FeatureSpec::Numeric(f), FeatureValue::Number(x)) => {
-                let encoded = numeric_columns(f, *x);
-                for (column, v) in f.columns.iter().zip(encoded) {
-                    row[*column] = v as f32;
-                }
-            }
+            (FeatureSpec::Numeric(f), FeatureValue::Number(x)) => write_number(f, *x, row),
             (FeatureSpec::Categorical(f), FeatureValue::Text(s)) => {
-                let hit = f.categories.iter().position(|c| c == s);
-                for (i, column) in f.columns.iter().enumerate() {
-                    row[*column] = if hit == Some(i) { 1.0 } else { 0.0 };
-                }
+                write_category(f, f.categories.iter().position(|c| c == s), row)
             }
             // Unreachable after check_value; leaving the columns untouched is the safe reading.
             _ => {}
@@ -110,11 +117,98 @@ impl ModelCard {
     /// Appends, for each feature in card order, a copy of `row` with that feature set to its reference value: the
     /// rows an explanation scores next to the original.
     pub fn append_reference_rows(&self, row: &[f32], out: &mut Vec<f32>) {
+        out.reserve(self.features.len() * row.len());
         for spec in &self.features {
             let start = out.len();
             out.extend_from_slice(row);
-            Self::write_value(spec, &spec.reference(), &mut out[start..]);
+            let copy = &mut out[start..];
+            // Written from the spec directly: `spec.reference()` would allocate a value per feature per record.
+            match spec {
+                FeatureSpec::Numeric(f) => write_number(f, f.reference, copy),
+                FeatureSpec::Categorical(f) => {
+                    write_category(f, f.categories.iter().position(|c| *c == f.reference), copy)
+                }
+            }
         }
+    }
+}
+
+/// How one card feature is read from a `BankProfile`.
+enum Step<'a> {
+    Number(&'a NumericFeature, Attribute),
+    /// `positions[code]`: the category position of the attribute's value with that code, if the card knows it.
+    Category(&'a CategoricalFeature, Attribute, Vec<Option<usize>>),
+    /// The card wants something no profile gives (an unknown name, or a number where a profile holds text).
+    Unusable,
+}
+
+/// Encodes stored customers' profiles straight into tensor rows, without building a `FeatureRecord` per customer:
+/// the bulk scoring path. Each card feature is resolved to a profile attribute once, and each category to its column
+/// once, so encoding a row does no lookups by name and no allocation.
+///
+/// Contract: for every profile it writes exactly the bits `ModelCard::encode` writes for
+/// `FeatureRecord::from(profile)`, and refuses exactly the profiles that refuses, with the same errors.
+pub struct ProfileEncoder<'a> {
+    card: &'a ModelCard,
+    steps: Vec<Step<'a>>,
+}
+
+impl ModelCard {
+    /// The encoder of stored profiles under this card.
+    pub fn profile_encoder(&self) -> ProfileEncoder<'_> {
+        let steps = self
+            .features
+            .iter()
+            .map(|spec| match (spec, Attribute::named(spec.name())) {
+                (FeatureSpec::Numeric(f), Some(a)) if a.is_numeric() => Step::Number(f, a),
+                (FeatureSpec::Categorical(f), Some(a)) if !a.is_numeric() => {
+                    let positions = a.vocabulary().iter().map(|v| f.categories.iter().position(|c| c == v)).collect();
+                    Step::Category(f, a, positions)
+                }
+                _ => Step::Unusable,
+            })
+            .collect();
+        ProfileEncoder { card: self, steps }
+    }
+}
+
+impl ProfileEncoder<'_> {
+    /// Appends the encoded row of `profile` to `out` (`n_columns` floats), or appends nothing and says why not.
+    pub fn encode(&self, profile: &BankProfile, out: &mut Vec<f32>) -> Result<(), Vec<FieldError>> {
+        let start = out.len();
+        out.resize(start + self.card.n_columns, 0.0);
+        let row = &mut out[start..];
+        for step in &self.steps {
+            let written = match step {
+                Step::Number(f, a) => match a.number(profile) {
+                    Some(x) if check_numeric(f, x).is_ok() => {
+                        write_number(f, x, row);
+                        true
+                    }
+                    _ => false,
+                },
+                Step::Category(f, a, positions) => {
+                    match a.code(profile).and_then(|code| positions.get(code).copied().flatten()) {
+                        Some(hit) => {
+                            write_category(f, Some(hit), row);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Step::Unusable => false,
+            };
+            if !written {
+                out.truncate(start);
+                // The rare refusal takes the record path, so its messages are the record encoder's word for word.
+                return Err(self
+                    .card
+                    .check_record(&FeatureRecord::from(profile))
+                    .err()
+                    .unwrap_or_else(|| vec![FieldError::new("features", "the card and the stored profile disagree")]));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -309,5 +403,135 @@ mod tests {
             (15, crate::scoring::Tier::Warm, super::super::PredictedClass::No)
         );
         assert_eq!(card.outcome(0.05).tier, crate::scoring::Tier::Cold);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // The profile encoder against the record encoder.
+
+    use crate::customers::{Age, BankProfile, Contact, Education, Job, Marital, Month, Poutcome};
+
+    /// Profiles covering every category of every attribute and the numeric edge cases of the card's transforms
+    /// (zero and negative balances, never contacted, zero counts, an unknown duration).
+    fn profiles() -> Vec<BankProfile> {
+        let balances = [0, 1, -1, -4_057, 102_127];
+        let pdays = [-1, 0, 1, 871];
+        (0..600usize)
+            .map(|i| BankProfile {
+                age: Age::new(18 + (i as i64 * 7) % 83).unwrap(),
+                job: Job::ALL[i % Job::ALL.len()],
+                marital: Marital::ALL[i / 2 % Marital::ALL.len()],
+                education: Education::ALL[i / 3 % Education::ALL.len()],
+                default: i % 5 == 0,
+                balance: balances[i % balances.len()] * (1 + (i as i64 / 5) % 3),
+                housing: i % 2 == 0,
+                loan: i % 3 == 0,
+                contact: Contact::ALL[i / 4 % Contact::ALL.len()],
+                day: 1 + (i % 31) as u8,
+                month: Month::ALL[i / 7 % Month::ALL.len()],
+                duration: (i % 4 != 0).then_some(i as u32 * 13),
+                campaign: (i % 9) as u32,
+                pdays: pdays[i / 2 % pdays.len()],
+                previous: (i % 6) as u32 * 11,
+                poutcome: Poutcome::ALL[i / 5 % Poutcome::ALL.len()],
+            })
+            .collect()
+    }
+
+    fn bits(row: &[f32]) -> Vec<u32> {
+        row.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// Both encoders give the same bits for every profile, and refuse the same profiles with the same errors.
+    fn assert_same_encoding(card: &ModelCard) -> (usize, usize) {
+        let encoder = card.profile_encoder();
+        let (mut encoded, mut refused) = (0, 0);
+        let (mut by_record, mut by_profile) = (vec![9.0], vec![9.0]);
+        for (i, p) in profiles().iter().enumerate() {
+            let a = card.encode(&FeatureRecord::from(p), &mut by_record);
+            let b = encoder.encode(p, &mut by_profile);
+            assert_eq!(a, b, "profile {i}: {p:?}");
+            if a.is_ok() { encoded += 1 } else { refused += 1 }
+        }
+        assert_eq!(bits(&by_record), bits(&by_profile));
+        (encoded, refused)
+    }
+
+    #[test]
+    fn a_profile_encodes_to_the_bits_of_its_record() {
+        let mut card = small_card();
+        card.features[1] = FeatureSpec::Categorical(CategoricalFeature {
+            name: "job".into(),
+            categories: Job::ALL.iter().map(|j| j.as_str().to_owned()).collect(),
+            columns: (1..=12).collect(),
+            reference: "admin.".into(),
+        });
+        for (k, spec) in card.features.iter_mut().enumerate() {
+            if k != 1 {
+                let FeatureSpec::Numeric(f) = spec else { unreachable!() };
+                f.columns = f.columns.iter().map(|c| if *c == 0 { 0 } else { c + 10 }).collect();
+            }
+        }
+        card.n_columns = 17;
+        card.validate().unwrap();
+        assert_eq!(assert_same_encoding(&card), (600, 0));
+    }
+
+    #[test]
+    fn a_profile_the_card_cannot_encode_is_refused_as_its_record_is() {
+        // The small card knows two jobs only: the other ten are unknown categories.
+        let (encoded, refused) = assert_same_encoding(&small_card());
+        assert!(encoded > 0 && refused > 0, "{encoded} encoded, {refused} refused");
+        // A campaign of 0 is fine for log1p; a duration feature is missing for unknown durations; a feature no
+        // profile has, and a kind a profile cannot give, refuse every profile.
+        let mut card = small_card();
+        card.features.push(FeatureSpec::Numeric(NumericFeature {
+            name: "duration".into(),
+            transform: NumericTransform::Log1p,
+            mean: 0.0,
+            std: 1.0,
+            columns: vec![7],
+            reference: 0.0,
+            never_contacted_value: None,
+        }));
+        card.n_columns = 8;
+        let (_, refused_with_duration) = assert_same_encoding(&card);
+        assert!(refused_with_duration > refused);
+        for (name, numeric) in [("income", true), ("month", true), ("age", false)] {
+            let mut card = small_card();
+            card.features.push(if numeric {
+                FeatureSpec::Numeric(NumericFeature {
+                    name: name.into(),
+                    transform: NumericTransform::Identity,
+                    mean: 0.0,
+                    std: 1.0,
+                    columns: vec![7],
+                    reference: 0.0,
+                    never_contacted_value: None,
+                })
+            } else {
+                FeatureSpec::Categorical(CategoricalFeature {
+                    name: name.into(),
+                    categories: vec!["old".into()],
+                    columns: vec![7],
+                    reference: "old".into(),
+                })
+            });
+            card.n_columns = 8;
+            assert_eq!(assert_same_encoding(&card), (0, 600), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_attribute_text_is_its_vocabulary_entry() {
+        for p in profiles() {
+            for a in Attribute::ALL {
+                match (a.code(&p), a.text(&p), a.number(&p)) {
+                    (Some(code), Some(text), None) => assert_eq!(a.vocabulary()[code], text, "{a:?}"),
+                    (None, None, _) => assert!(a.is_numeric(), "{a:?}"),
+                    other => panic!("{a:?}: {other:?}"),
+                }
+                assert_eq!(Attribute::named(a.name()), Some(a));
+            }
+        }
     }
 }

@@ -42,28 +42,42 @@ impl Factors {
         reference_probabilities: &[f64],
         top: usize,
     ) -> Self {
-        let mut factors: Vec<Factor> = card
-            .features
+        // Impacts first, rounded to the stored precision, which is what ranks and signs them; factors (and their
+        // allocations) only for the few that are kept.
+        let mut ranked: Vec<(usize, f64)> = reference_probabilities
             .iter()
-            .zip(reference_probabilities)
-            .filter_map(|(spec, reference_probability)| {
-                let impact = (probability - reference_probability) * 100.0;
-                let value = record.get(spec.name())?;
-                // Same input row, same output: a value at its reference has no effect. The margin only absorbs
-                // float noise should the runtime ever compute a row differently by its position in the batch.
-                (impact.abs() > 1e-6 && impact.is_finite()).then(|| Factor {
+            .take(card.features.len())
+            .map(|reference_probability| (probability - reference_probability) * 100.0)
+            .enumerate()
+            // Same input row, same output: a value at its reference has no effect. The margin only absorbs float
+            // noise should the runtime ever compute a row differently by its position in the batch.
+            .filter(|(_, impact)| impact.abs() > 1e-6 && impact.is_finite())
+            .map(|(i, impact)| (i, (impact * 10_000.0).round() / 10_000.0))
+            .collect();
+        // Stable, so equal impacts keep card order.
+        ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let mut factors = Self::default();
+        for (i, impact) in ranked {
+            let side = if impact > 0.0 {
+                &mut factors.raised
+            } else if impact < 0.0 {
+                &mut factors.lowered
+            } else {
+                continue;
+            };
+            if side.len() >= top {
+                continue;
+            }
+            let spec = &card.features[i];
+            if let Some(value) = record.get(spec.name()) {
+                side.push(Factor {
                     feature: spec.name().to_owned(),
                     value: value.clone(),
                     reference: spec.reference(),
-                    impact: (impact * 10_000.0).round() / 10_000.0,
-                })
-            })
-            .collect();
-        factors.sort_by(|a, b| b.impact.abs().total_cmp(&a.impact.abs()));
-        let (raised, lowered): (Vec<Factor>, Vec<Factor>) = factors.into_iter().partition(|f| f.impact > 0.0);
-        Self {
-            raised: raised.into_iter().take(top).collect(),
-            lowered: lowered.into_iter().filter(|f| f.impact < 0.0).take(top).collect(),
+                    impact,
+                });
+            }
         }
+        factors
     }
 }

@@ -11,6 +11,7 @@ mod prediction;
 mod tier;
 
 pub use card::{CategoricalFeature, FeatureSpec, ModelCard, NumericFeature, NumericTransform, TierThresholds};
+pub use encoder::ProfileEncoder;
 pub use explanation::{Factor, Factors};
 pub use features::{FeatureRecord, FeatureValue};
 pub use prediction::{PredictedClass, Prediction, PredictionOverride, PredictionSource, ScoreOutcome};

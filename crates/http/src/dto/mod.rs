@@ -2,6 +2,7 @@
 //! never set a field the API does not list (every request body denies unknown fields).
 
 pub mod activities;
+pub mod analytics;
 pub mod auth;
 pub mod campaigns;
 pub mod common;

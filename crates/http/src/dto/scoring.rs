@@ -11,6 +11,7 @@ use leadscore_domain::scoring::{
     Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -232,6 +233,16 @@ pub struct BatchPredictionRequest {
     pub items: Vec<PredictionRequest>,
 }
 
+/// A feature's value: a number (age, balance, …) or a category (job, month, …).
+fn number_or_category() -> Schema {
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .build(),
+    )
+}
+
 /// One feature's effect on a probability.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -240,10 +251,10 @@ pub struct FactorDto {
     /// Feature name.
     pub feature: String,
     /// The customer's value.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = number_or_category)]
     pub value: FeatureValue,
     /// The reference value it was compared with (from the model card).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = number_or_category)]
     pub reference: FeatureValue,
     /// Probability with the customer's value minus probability with the reference value, in percentage points.
     pub impact: f64,

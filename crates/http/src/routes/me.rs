@@ -68,7 +68,7 @@ pub async fn change_password(
         (status = 200, description = "Account deleted", body = MessageEnvelope),
         (status = 400, description = "Wrong password", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 409, description = "Last active Admin", body = ErrorBody),
+        (status = 409, description = "Last active Admin, or the account owns campaigns", body = ErrorBody),
     ))]
 pub async fn delete_me(state: web::Data<AppState>, user: AuthUser, body: ValidJson<DeleteAccountRequest>) -> ApiResult {
     state.users.delete_me(&user.0, &body.0.password).await?;

@@ -1,6 +1,7 @@
 //! Route table: which handler serves which method and path. Resources are registered with `web::resource` so a wrong
 //! method on a known path is a 405, not a 404.
 
+pub mod analytics;
 pub mod auth;
 pub mod campaigns;
 pub mod customers;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(customers::configure)
             .configure(scoring::configure)
             .configure(campaigns::configure)
+            .configure(analytics::configure)
             .configure(me::configure)
             .configure(users::configure)
             .configure(media::configure_api)

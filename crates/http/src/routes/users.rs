@@ -99,7 +99,7 @@ pub async fn update_user(
     Ok(ok_with("User updated successfully", UserDto::from(updated)))
 }
 
-/// Delete an account (Admin). The last active Admin cannot be deleted.
+/// Delete an account (Admin). The last active Admin cannot be deleted, nor an account that owns campaigns.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "Users", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -107,7 +107,7 @@ pub async fn update_user(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an Admin", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
-        (status = 409, description = "Last active Admin", body = ErrorBody),
+        (status = 409, description = "Last active Admin, or the account owns campaigns", body = ErrorBody),
     ))]
 pub async fn delete_user(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult {
     state.users.delete(&user.0, id.into_inner()).await?;

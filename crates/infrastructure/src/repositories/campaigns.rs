@@ -315,6 +315,7 @@ async fn upsert_leads<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<(), 
             assignee_id: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
+            closed_at: Set(None),
         });
         leads::Entity::insert_many(rows)
             .on_conflict(

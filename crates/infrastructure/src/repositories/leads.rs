@@ -6,15 +6,17 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use leadscore_application::AppError;
-use leadscore_application::campaigns::{LeadFilter, LeadRepository, LeadSort, LeadStats, LeadView, OutcomeChange};
-use leadscore_domain::campaigns::{Lead, LeadStatus, Note};
-use leadscore_domain::customers::Customer;
+use leadscore_application::campaigns::{
+    KnownOutcomes, LeadFilter, LeadRepository, LeadSort, LeadStats, LeadView, OutcomeChange,
+};
+use leadscore_domain::campaigns::{Lead, LeadStatus, Note, NoteType};
+use leadscore_domain::customers::{Customer, Outcome};
 use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::scoring::Tier;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -23,7 +25,7 @@ use super::customers::to_domain as customer_to_domain;
 use super::notes::to_active as note_to_active;
 use super::query::{contains_ci, corrupt};
 use crate::entities::{activities, customers, leads, notes};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// `LeadRepository` over SeaORM.
 #[derive(Clone)]
@@ -37,6 +39,10 @@ impl SqlLeadRepository {
         Self { db }
     }
 }
+
+/// Ids per `IN (…)` list and rows per multi-row INSERT of notes (7 columns): within SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters.
+const IDS_PER_STATEMENT: usize = 4_000;
 
 fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
     value.parse().map_err(|_| corrupt(what, value))
@@ -57,6 +63,7 @@ fn to_domain(m: leads::Model) -> Result<Lead, AppError> {
         assignee_id: m.assignee_id,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        closed_at: m.closed_at,
     })
 }
 
@@ -177,7 +184,7 @@ async fn views<C: ConnectionTrait>(
 
 /// A foreign-key violation while changing a lead: the assignee, author or customer is gone.
 fn missing_reference(err: DbErr) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound("A user or lead of this change was not found".into());
     }
     db_err(err)
@@ -193,6 +200,7 @@ async fn write_change<C: ConnectionTrait>(
         .col_expr(leads::Column::Status, Expr::value(lead.status.as_str()))
         .col_expr(leads::Column::AssigneeId, Expr::value(lead.assignee_id))
         .col_expr(leads::Column::UpdatedAt, Expr::value(lead.updated_at))
+        .col_expr(leads::Column::ClosedAt, Expr::value(lead.closed_at))
         .filter(leads::Column::Id.eq(lead.id))
         .exec(db)
         .await
@@ -266,6 +274,77 @@ impl LeadRepository for SqlLeadRepository {
         // On error the transaction is dropped uncommitted, which rolls every statement back.
         write_change(&txn, lead, note, outcome).await?;
         txn.commit().await.map_err(db_err)
+    }
+
+    async fn close_with_known_outcomes(
+        &self,
+        campaign_id: Uuid,
+        at: DateTime<Utc>,
+        note: &str,
+    ) -> Result<KnownOutcomes, AppError> {
+        let txn = self.db.begin().await.map_err(db_err)?;
+        // On error the transaction is dropped uncommitted, which rolls every statement back.
+        let known: Vec<(Uuid, Uuid, String)> = leads::Entity::find()
+            .select_only()
+            .columns([leads::Column::Id, leads::Column::CustomerId])
+            .column(customers::Column::Outcome)
+            .join(JoinType::InnerJoin, leads::Relation::Customer.def())
+            .filter(leads::Column::CampaignId.eq(campaign_id))
+            .filter(leads::Column::Status.eq(LeadStatus::Pending.as_str()))
+            .filter(customers::Column::Outcome.is_not_null())
+            .into_tuple()
+            .all(&txn)
+            .await
+            .map_err(db_err)?;
+        if let Some((_, _, other)) = known.iter().find(|(_, _, o)| o.parse::<Outcome>().is_err()) {
+            return Err(corrupt("customer outcome", other));
+        }
+        let mut counts = KnownOutcomes::default();
+        let mut closed = Vec::with_capacity(known.len());
+        for (status, outcome) in [(LeadStatus::Converted, Outcome::Yes), (LeadStatus::Failed, Outcome::No)] {
+            let (leads_of, customers_of): (Vec<Uuid>, Vec<Uuid>) =
+                known.iter().filter(|(_, _, o)| *o == outcome.as_str()).map(|(l, c, _)| (*l, *c)).unzip();
+            for (lead_ids, customer_ids) in
+                leads_of.chunks(IDS_PER_STATEMENT).zip(customers_of.chunks(IDS_PER_STATEMENT))
+            {
+                leads::Entity::update_many()
+                    .col_expr(leads::Column::Status, Expr::value(status.as_str()))
+                    .col_expr(leads::Column::UpdatedAt, Expr::value(at))
+                    .col_expr(leads::Column::ClosedAt, Expr::value(Some(at)))
+                    .filter(leads::Column::Id.is_in(lead_ids.iter().copied()))
+                    .exec(&txn)
+                    .await
+                    .map_err(db_err)?;
+                customers::Entity::update_many()
+                    .col_expr(customers::Column::OutcomeAt, Expr::value(Some(at)))
+                    .filter(customers::Column::Id.is_in(customer_ids.iter().copied()))
+                    .exec(&txn)
+                    .await
+                    .map_err(db_err)?;
+            }
+            let n = leads_of.len() as u64;
+            match status {
+                LeadStatus::Converted => counts.converted = n,
+                _ => counts.failed = n,
+            }
+            closed.extend(leads_of.into_iter().map(|lead_id| Note {
+                id: Uuid::now_v7(),
+                campaign_id,
+                lead_id,
+                author_id: None,
+                note_type: NoteType::System,
+                text: format!("status Pending → {status}: {note}"),
+                created_at: at,
+            }));
+        }
+        for chunk in closed.chunks(IDS_PER_STATEMENT) {
+            notes::Entity::insert_many(chunk.iter().map(note_to_active))
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_err)?;
+        }
+        txn.commit().await.map_err(db_err)?;
+        Ok(counts)
     }
 
     async fn stats(&self, campaign_id: Uuid) -> Result<LeadStats, AppError> {

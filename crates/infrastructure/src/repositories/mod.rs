@@ -1,6 +1,7 @@
 //! SeaORM implementations of the repository ports. Each works unchanged on SQLite and PostgreSQL.
 
 mod activities;
+mod analytics;
 mod campaigns;
 mod customers;
 mod leads;
@@ -13,6 +14,7 @@ mod segmentation;
 mod users;
 
 pub use activities::SqlActivityRepository;
+pub use analytics::SqlAnalyticsRepository;
 pub use campaigns::SqlCampaignRepository;
 pub use customers::SqlCustomerRepository;
 pub use leads::SqlLeadRepository;

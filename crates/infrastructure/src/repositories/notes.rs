@@ -5,12 +5,12 @@ use leadscore_application::AppError;
 use leadscore_application::campaigns::NoteRepository;
 use leadscore_domain::campaigns::{Note, NoteType};
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::query::{corrupt, fetch_page};
 use crate::entities::notes::{ActiveModel, Column, Entity, Model};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// `NoteRepository` over SeaORM.
 #[derive(Clone)]
@@ -52,7 +52,7 @@ pub(crate) fn to_active(note: &Note) -> ActiveModel {
 
 /// A foreign-key violation: the lead, its campaign or the author is gone.
 fn missing_reference(err: DbErr) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound("The lead or author of this note was not found".into());
     }
     db_err(err)

@@ -15,14 +15,14 @@ use leadscore_domain::segmentation::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, SqlErr, TransactionTrait,
+    QuerySelect, Select, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::query::{corrupt, fetch_page, in_range, order};
 use crate::entities::segmentation::{analyses, customers, datasets, segments};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// Customer rows per INSERT: 10 columns each, well under the bind-parameter limits of SQLite (32,766) and
 /// PostgreSQL (65,535).
@@ -299,7 +299,7 @@ async fn segments_of(
 
 /// A dataset deleted between the check and the insert shows up as a foreign-key violation.
 fn insert_err(err: DbErr) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound("Dataset not found".into());
     }
     db_err(err)

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::query::{contains_ci, corrupt, fetch_page, in_range, search_text};
 use crate::entities::users::{self, ActiveModel, Column, Entity};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// `UserRepository` over SeaORM.
 #[derive(Clone)]
@@ -107,7 +107,15 @@ impl UserRepository for SqlUserRepository {
     }
 
     async fn delete(&self, id: Uuid) -> Result<bool, AppError> {
-        let result = Entity::delete_by_id(id).exec(&self.db).await.map_err(db_err)?;
+        let result = Entity::delete_by_id(id).exec(&self.db).await.map_err(|err| {
+            // The only foreign key that restricts deleting a user is a campaign's owner.
+            if is_foreign_key_violation(&err) {
+                return AppError::Conflict(
+                    "The user owns campaigns; delete those campaigns first, or deactivate the account instead".into(),
+                );
+            }
+            db_err(err)
+        })?;
         Ok(result.rows_affected > 0)
     }
 

@@ -1,0 +1,205 @@
+//! Operations: database statement timeouts and pool settings, logs without secrets, and the metrics an operator
+//! scrapes (see `docs/deployment.md`).
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use leadscore::config::LogFormat;
+use leadscore::startup::Services;
+use leadscore_tests::{TestApp, TestDb};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use serde_json::{Value, json};
+
+/// The smallest valid PNG (1×1, transparent).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+#[tokio::test]
+async fn postgres_statements_over_the_timeout_are_cancelled() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let storage = tempfile::tempdir().unwrap();
+    let mut config = leadscore::Config::for_tests(db.url(), storage.path());
+    config.db_statement_timeout = Duration::from_millis(200);
+    config.db_max_connections = 3;
+    let services = Services::build(&config).await.unwrap();
+    let pool = &services.db;
+    let backend = pool.get_database_backend();
+
+    // Every pooled connection carries the setting, not just the first one.
+    let mut connections = Vec::new();
+    for _ in 0..3 {
+        connections.push(pool.begin().await.unwrap());
+    }
+    for conn in &connections {
+        let row = conn.query_one_raw(Statement::from_string(backend, "SHOW statement_timeout")).await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "200ms");
+    }
+    drop(connections);
+
+    let err = pool
+        .execute_raw(Statement::from_string(backend, "SELECT pg_sleep(1)"))
+        .await
+        .expect_err("a one-second statement outlives a 200 ms timeout");
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    // The pool is still usable afterwards.
+    pool.execute_raw(Statement::from_string(backend, "SELECT 1")).await.unwrap();
+}
+
+#[tokio::test]
+async fn postgres_statement_timeout_zero_means_none() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let mut settings = leadscore_infrastructure::db::DbSettings::new(db.url());
+    settings.statement_timeout = Some(Duration::ZERO);
+    let pool = leadscore_infrastructure::db::connect(&settings).await.unwrap();
+    let backend = pool.get_database_backend();
+    let row = pool.query_one_raw(Statement::from_string(backend, "SHOW statement_timeout")).await.unwrap().unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "0");
+}
+
+/// A log destination the test can read back.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn json_logs_carry_no_password_token_or_secret() {
+    let captured = Captured::default();
+    // The subscriber is global to the process: nextest runs each test in its own, so this one sees only its server.
+    assert!(
+        leadscore::telemetry::init_with_writer(LogFormat::Json, captured.clone()),
+        "another subscriber is installed (TEST_LOG set, or not running under nextest)"
+    );
+    // Storage pointing at a regular file makes uploads fail with a logged 503; a missing table makes a logged 500.
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let blocker_path = blocker.path().to_path_buf();
+    let app = TestApp::spawn_with(|c| c.storage_dir = blocker_path.clone()).await;
+    let user = app.user("Sales").await;
+
+    let (status, refreshed) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": user.refresh_token}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let rotated = refreshed["data"]["refreshToken"].as_str().unwrap().to_owned();
+    let new_access = refreshed["data"]["accessToken"].as_str().unwrap().to_owned();
+    let wrong_password = "Wrong-pass-987";
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": user.email, "password": wrong_password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let response = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", format!("rt={rotated}"))
+        .header("x-request-id", "ops-log-test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let png = Part::bytes(PNG.to_vec()).file_name("me.png").mime_str("image/png").unwrap();
+    let response = app
+        .authed(Method::PUT, "/api/v1/me/avatar", &new_access)
+        .multipart(Form::new().part("file", png))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    app.db.execute("ALTER TABLE customers RENAME TO customers_gone").await;
+    let (status, _) = app.call(Method::GET, "/api/v1/customers", Some(&app.admin.token), None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&new_access),
+            Some(json!({"currentPassword": user.password, "newPassword": "Changed-pass-456",
+                "confirmPassword": "Changed-pass-456"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = logs.lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect();
+    // The logs are there: access lines with request ids, and the 500's cause.
+    assert!(lines.iter().any(|l| l["span"]["request_id"] == "ops-log-test" && l["status"] == 200), "{logs}");
+    for cause in ["internal error", "dependency unavailable", "file storage failed"] {
+        let logged = lines.iter().any(|l| l["message"] == cause && l["span"]["request_id"].is_string());
+        assert!(logged, "{cause} is logged with its request id: {logs}");
+    }
+    let secrets = [
+        ("the user's password", user.password.clone()),
+        ("the wrong password", wrong_password.to_owned()),
+        ("the new password", "Changed-pass-456".to_owned()),
+        ("the Admin's password", app.admin.password.clone()),
+        ("an access token", user.token.clone()),
+        ("an access token's signature", user.token.rsplit('.').next().unwrap().to_owned()),
+        ("the refreshed access token", new_access.clone()),
+        ("a refresh token", user.refresh_token.clone()),
+        ("a rotated refresh token", rotated.clone()),
+        ("the JWT secret", String::from_utf8(app.config.jwt_secret_bytes().to_vec()).unwrap()),
+        ("an Authorization header", "Bearer ".to_owned()),
+    ];
+    for (what, secret) in secrets {
+        assert!(!logs.contains(&secret), "{what} appears in the logs");
+    }
+}
+
+#[tokio::test]
+async fn metrics_cover_the_database_pool_and_model_inference() {
+    let app = TestApp::spawn().await;
+    let features = json!({"age": 41, "job": "management", "marital": "married", "education": "tertiary",
+        "default": "no", "balance": 1850, "housing": "no", "loan": "no", "contact": "cellular", "month": "apr",
+        "campaign": 1, "pdays": 92, "previous": 2, "poutcome": "success"});
+    let (status, body) = app
+        .call(Method::POST, "/api/v1/predictions", Some(&app.admin.token), Some(json!({"features": features})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let items: Vec<Value> = (0..20).map(|_| json!({"features": features})).collect();
+    let (status, body) = app
+        .call(Method::POST, "/api/v1/predictions/batch", Some(&app.admin.token), Some(json!({"items": items})))
+        .await;
+    assert!(status.is_success(), "{body}");
+
+    let text = app.request(Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
+    let value = |prefix: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix} in {text}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("db_pool_max_connections "), f64::from(app.config.db_max_connections));
+    let open = value("db_pool_connections{state=\"idle\"}") + value("db_pool_connections{state=\"in_use\"}");
+    assert!(open >= 1.0 && open <= f64::from(app.config.db_max_connections), "{open}");
+    let calls: f64 = text
+        .lines()
+        .filter(|l| l.starts_with("scoring_inference_duration_seconds_count"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(calls >= 2.0, "a single and a batch prediction were timed: {text}");
+    assert!(text.contains("scoring_inference_duration_seconds_bucket{batch_rows="), "{text}");
+}
