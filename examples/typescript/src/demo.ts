@@ -5,8 +5,8 @@
 //   BANK_CSV=../../model/data/bank.csv npm run demo
 //
 // The script is a list of steps sharing one context: sign in, import the UCI sample, list the customers with the
-// highest balance, score one of them (with the factors that explain the score), then create a campaign, run it and
-// list its top leads.
+// highest balance, score one of them (with the factors that explain the score), create a campaign, run it and list
+// its top leads, then read the analytics: the overview and the conversion observed per score tier.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import createClient, { type Middleware } from 'openapi-fetch';
@@ -183,6 +183,30 @@ const steps: Array<[string, (ctx: Context) => Promise<void>]> = [
       const probabilities = leads.map((l) => l.probability);
       if (leads.length !== 5 || probabilities.some((p, i) => i > 0 && p > probabilities[i - 1]!)) {
         throw new Error(`expected 5 leads by descending probability, got ${JSON.stringify(probabilities)}`);
+      }
+    },
+  ],
+  [
+    'do high scores convert more? (analytics)',
+    async (ctx) => {
+      const overview = ok('overview', await client.GET('/api/v1/analytics/overview')).data;
+      const c = overview.customers;
+      console.log(
+        `overview: ${c.total} customers, ${c.scored} scored, ${overview.predictions.total} predictions ` +
+          `(model ${overview.modelVersion}, threshold ${overview.decisionThreshold})`,
+      );
+      const tiers = ok('tiers', await client.GET('/api/v1/analytics/tiers')).data;
+      console.table(
+        tiers.map((t) => ({
+          tier: t.tier ?? '(not scored)',
+          customers: t.customers,
+          withOutcome: t.customersWithOutcome,
+          conversionRate: t.customerConversionRate?.toFixed(3) ?? '—',
+        })),
+      );
+      // The imported sample carries its known outcome (y), so the tiers can be checked against it.
+      if (c.total < (ctx.imported ?? 0) || c.withOutcome === 0 || tiers.length !== 4) {
+        throw new Error(`unexpected analytics ${JSON.stringify({ overview, tiers })}`);
       }
     },
   ],

@@ -174,7 +174,7 @@ export interface paths {
         get: operations["get_user"];
         put?: never;
         post?: never;
-        /** Delete an account (Admin). The last active Admin cannot be deleted. */
+        /** Delete an account (Admin). The last active Admin cannot be deleted, nor an account that owns campaigns. */
         delete: operations["delete_user"];
         options?: never;
         head?: never;
@@ -697,6 +697,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Headline figures within the caller's visibility: customers (scored, predicted yes, known outcomes), predictions
+         *     (yes/no), campaigns by status, their leads by status with the conversion rate, mean probabilities.
+         */
+        get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A complete series of predictions, leads or conversions per UTC day, ISO week or month; empty buckets are 0 and
+         *     the period is widened to whole buckets.
+         */
+        get: operations["trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers by job, education, marital status, contact month, contact channel, previous outcome or age band:
+         *     count, mean probability, share predicted yes, observed conversion. Every value of the dimension is listed.
+         */
+        get: operations["breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/by-job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** S0's path, kept: the same answer and parameters as `GET /api/v1/analytics/by` (`by` defaults to `job`). */
+        get: operations["by_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers (by latest tier) and leads per tier, with the observed conversion of each: Hot, Warm, Cold, then the
+         *     never-scored customers (`tier: null`).
+         */
+        get: operations["tiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lift by score decile, ROC AUC and Brier score of the leads with a recorded outcome in the caller's campaigns (or
+         *     one campaign, or one model version). With fewer than 50 outcomes, or only one class, the answer is still 200
+         *     with `insufficientData: true` and the reason.
+         */
+        get: operations["lift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * S3's sales leaderboard: per Sales user in the caller's campaigns (Admin: all; others: the campaigns they own or
+         *     collaborate on), leads assigned by status, conversion rate and notes written, best first.
+         */
+        get: operations["leaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segmentation/datasets": {
         parameters: {
             query?: never;
@@ -1110,6 +1248,82 @@ export interface components {
         BatchPredictionRequest: {
             /** @description Items, answered in the same order (1 to the configured maximum, 1,000 by default). */
             items: components["schemas"]["PredictionRequest"][];
+        };
+        /**
+         * @description Customers broken down by one dimension; every value is listed, in its natural order.
+         * @example {
+         *       "by": "job",
+         *       "decisionThreshold": 0.2,
+         *       "groups": [
+         *         {
+         *           "averageProbability": 0.12,
+         *           "conversionRate": 0.122,
+         *           "customers": 5171,
+         *           "key": "admin.",
+         *           "predictedYesShare": 0.19,
+         *           "scored": 5171,
+         *           "withOutcome": 5171
+         *         },
+         *         {
+         *           "averageProbability": 0.27,
+         *           "conversionRate": 0.287,
+         *           "customers": 938,
+         *           "key": "student",
+         *           "predictedYesShare": 0.55,
+         *           "scored": 938,
+         *           "withOutcome": 938
+         *         }
+         *       ],
+         *       "modelVersion": "2026.11.1-mlp-distilled"
+         *     }
+         */
+        BreakdownDto: {
+            /** @description The dimension. */
+            by: components["schemas"]["DimensionDto"];
+            /** @description The model whose decision threshold defines "predicted yes". */
+            modelVersion: string;
+            /**
+             * Format: double
+             * @description That threshold.
+             */
+            decisionThreshold: number;
+            /** @description One group per value. */
+            groups: components["schemas"]["BreakdownGroupDto"][];
+        };
+        /** @description Customers of one value of the dimension. */
+        BreakdownGroupDto: {
+            /** @description The value (`management`, `25-34`, `may`, ...). */
+            key: string;
+            /**
+             * Format: u-int64
+             * @description Customers.
+             */
+            customers: number;
+            /**
+             * Format: u-int64
+             * @description With a latest score.
+             */
+            scored: number;
+            /**
+             * Format: double
+             * @description Mean latest probability of the scored.
+             */
+            averageProbability?: number | null;
+            /**
+             * Format: double
+             * @description Share of the scored at or above the decision threshold.
+             */
+            predictedYesShare?: number | null;
+            /**
+             * Format: u-int64
+             * @description With a known outcome.
+             */
+            withOutcome: number;
+            /**
+             * Format: double
+             * @description Observed conversion: subscribed over known outcomes.
+             */
+            conversionRate?: number | null;
         };
         /**
          * @description A campaign.
@@ -1704,6 +1918,49 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description Customer-base figures. */
+        CustomerFiguresDto: {
+            /**
+             * Format: u-int64
+             * @description Customers.
+             */
+            total: number;
+            /**
+             * Format: u-int64
+             * @description With a latest score.
+             */
+            scored: number;
+            /**
+             * Format: u-int64
+             * @description Scored at or above the decision threshold.
+             */
+            predictedYes: number;
+            /**
+             * Format: double
+             * @description `predictedYes / scored`.
+             */
+            predictedYesShare?: number | null;
+            /**
+             * Format: double
+             * @description Mean latest probability of the scored.
+             */
+            averageProbability?: number | null;
+            /**
+             * Format: u-int64
+             * @description With a known outcome (`y` of imported data, or recorded by a closed lead).
+             */
+            withOutcome: number;
+            /**
+             * Format: u-int64
+             * @description Of them, subscribed.
+             */
+            subscribed: number;
+            /**
+             * Format: double
+             * @description `subscribed / withOutcome`.
+             */
+            conversionRate?: number | null;
+        };
         /**
          * @description Fields a customer list can be sorted by.
          * @enum {string}
@@ -1801,11 +2058,69 @@ export interface components {
          * @enum {string}
          */
         DatasetSortBy: "createdAt" | "rows" | "customers" | "sizeBytes";
+        /** @description One score decile of the leads with a recorded outcome. */
+        DecileDto: {
+            /**
+             * Format: u-int8
+             * @description 1 (highest probabilities) to 10.
+             */
+            decile: number;
+            /**
+             * Format: u-int64
+             * @description Leads.
+             */
+            count: number;
+            /**
+             * Format: u-int64
+             * @description Of them, converted.
+             */
+            conversions: number;
+            /**
+             * Format: double
+             * @description Mean predicted probability.
+             */
+            meanProbability: number;
+            /**
+             * Format: double
+             * @description Lowest probability.
+             */
+            minProbability: number;
+            /**
+             * Format: double
+             * @description Highest probability.
+             */
+            maxProbability: number;
+            /**
+             * Format: double
+             * @description Observed conversion rate.
+             */
+            conversionRate: number;
+            /**
+             * Format: double
+             * @description Share of all conversions in this decile and the ones above it.
+             */
+            cumulativeCapture: number;
+            /**
+             * Format: double
+             * @description Conversion rate over the base rate.
+             */
+            lift: number;
+            /**
+             * Format: double
+             * @description Conversion rate of deciles 1 to this one, over the base rate.
+             */
+            cumulativeLift: number;
+        };
         /** @description Confirmation for deleting one's own account. */
         DeleteAccountRequest: {
             /** @description The current password. */
             password: string;
         };
+        /**
+         * @description A customer attribute to break the base down by.
+         * @enum {string}
+         */
+        DimensionDto: "job" | "education" | "marital" | "month" | "contact" | "poutcome" | "age-band";
         /**
          * @description Rows left out of analyses, by reason (each row counted once, for the first reason that applies).
          * @example {
@@ -1995,6 +2310,57 @@ export interface components {
                 modelVersion: string;
                 /** @description Predictions, in request order. */
                 items: components["schemas"]["PredictionDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_BreakdownDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description Customers broken down by one dimension; every value is listed, in its natural order.
+             * @example {
+             *       "by": "job",
+             *       "decisionThreshold": 0.2,
+             *       "groups": [
+             *         {
+             *           "averageProbability": 0.12,
+             *           "conversionRate": 0.122,
+             *           "customers": 5171,
+             *           "key": "admin.",
+             *           "predictedYesShare": 0.19,
+             *           "scored": 5171,
+             *           "withOutcome": 5171
+             *         },
+             *         {
+             *           "averageProbability": 0.27,
+             *           "conversionRate": 0.287,
+             *           "customers": 938,
+             *           "key": "student",
+             *           "predictedYesShare": 0.55,
+             *           "scored": 938,
+             *           "withOutcome": 938
+             *         }
+             *       ],
+             *       "modelVersion": "2026.11.1-mlp-distilled"
+             *     }
+             */
+            data: {
+                /** @description The dimension. */
+                by: components["schemas"]["DimensionDto"];
+                /** @description The model whose decision threshold defines "predicted yes". */
+                modelVersion: string;
+                /**
+                 * Format: double
+                 * @description That threshold.
+                 */
+                decisionThreshold: number;
+                /** @description One group per value. */
+                groups: components["schemas"]["BreakdownGroupDto"][];
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
@@ -2607,6 +2973,92 @@ export interface components {
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_LiftDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description Whether high scores convert more: lift by score decile, ROC AUC and Brier score of the leads with a recorded
+             *     outcome (Converted = 1, Failed = 0). Below `minOutcomes` outcomes, or without both classes, `insufficientData`
+             *     is true, `message` says why and there is no table.
+             * @example {
+             *       "auc": 0.781,
+             *       "baseRate": 0.1167,
+             *       "brier": 0.0912,
+             *       "campaignId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b",
+             *       "conversions": 140,
+             *       "deciles": [
+             *         {
+             *           "conversionRate": 0.4333,
+             *           "conversions": 52,
+             *           "count": 120,
+             *           "cumulativeCapture": 0.3714,
+             *           "cumulativeLift": 3.71,
+             *           "decile": 1,
+             *           "lift": 3.71,
+             *           "maxProbability": 0.91,
+             *           "meanProbability": 0.48,
+             *           "minProbability": 0.33
+             *         }
+             *       ],
+             *       "insufficientData": false,
+             *       "message": null,
+             *       "minOutcomes": 50,
+             *       "modelVersion": null,
+             *       "outcomes": 1200
+             *     }
+             */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The campaign it is limited to.
+                 */
+                campaignId?: string | null;
+                /** @description The model version it is limited to. */
+                modelVersion?: string | null;
+                /**
+                 * Format: u-int64
+                 * @description Leads with a recorded outcome.
+                 */
+                outcomes: number;
+                /**
+                 * Format: u-int64
+                 * @description Of them, converted.
+                 */
+                conversions: number;
+                /**
+                 * Format: double
+                 * @description `conversions / outcomes`.
+                 */
+                baseRate?: number | null;
+                /**
+                 * Format: u-int64
+                 * @description Outcomes needed for a table.
+                 */
+                minOutcomes: number;
+                /** @description True when there are too few outcomes, or only one class. */
+                insufficientData: boolean;
+                /** @description Why the data is insufficient. */
+                message?: string | null;
+                /**
+                 * Format: double
+                 * @description Area under the ROC curve (0.5 = random, 1 = perfect ranking).
+                 */
+                auc?: number | null;
+                /**
+                 * Format: double
+                 * @description Brier score: mean squared error of the probabilities (lower is better).
+                 */
+                brier?: number | null;
+                /** @description Deciles 1 to 10 (fewer with under ten outcomes). */
+                deciles: components["schemas"]["DecileDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ModelDto: {
             /**
              * @description Always `success`.
@@ -2707,6 +3159,70 @@ export interface components {
                  * @description When.
                  */
                 createdAt: string;
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_OverviewDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description The dashboard's headline figures, within the caller's visibility.
+             * @example {
+             *       "campaigns": {
+             *         "active": 2,
+             *         "completed": 1,
+             *         "paused": 0,
+             *         "total": 3
+             *       },
+             *       "customers": {
+             *         "averageProbability": 0.1173,
+             *         "conversionRate": 0.117,
+             *         "predictedYes": 9120,
+             *         "predictedYesShare": 0.2017,
+             *         "scored": 45211,
+             *         "subscribed": 5289,
+             *         "total": 45211,
+             *         "withOutcome": 45211
+             *       },
+             *       "decisionThreshold": 0.2,
+             *       "leads": {
+             *         "contacted": 300,
+             *         "conversionRate": 0.4,
+             *         "converted": 120,
+             *         "failed": 180,
+             *         "pending": 900,
+             *         "total": 1500
+             *       },
+             *       "modelVersion": "2026.11.1-mlp-distilled",
+             *       "predictions": {
+             *         "averageProbability": 0.1175,
+             *         "no": 36172,
+             *         "total": 45342,
+             *         "yes": 9170
+             *       }
+             *     }
+             */
+            data: {
+                /** @description Customers (Admin, Manager: the whole base; Sales: the customers on their campaigns' call lists). */
+                customers: components["schemas"]["CustomerFiguresDto"];
+                /** @description Predictions (Sales: the ones they asked for). */
+                predictions: components["schemas"]["PredictionCountsDto"];
+                /** @description Visible campaigns by status. */
+                campaigns: components["schemas"]["CampaignStatsDto"];
+                /** @description Their leads by status, with the conversion rate of the closed ones. */
+                leads: components["schemas"]["LeadCountsDto"];
+                /** @description The model whose decision threshold defines "predicted yes". */
+                modelVersion: string;
+                /**
+                 * Format: double
+                 * @description That threshold.
+                 */
+                decisionThreshold: number;
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
@@ -3623,6 +4139,75 @@ export interface components {
             };
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_TrendDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            /**
+             * @description A complete series: every bucket from `from` to `to`, empty ones as 0.
+             * @example {
+             *       "campaignId": null,
+             *       "from": "2025-12-22",
+             *       "groupBy": "week",
+             *       "metric": "conversions",
+             *       "points": [
+             *         {
+             *           "count": 2,
+             *           "end": "2025-12-28",
+             *           "period": "2025-W52",
+             *           "start": "2025-12-22"
+             *         },
+             *         {
+             *           "count": 0,
+             *           "end": "2026-01-04",
+             *           "period": "2026-W01",
+             *           "start": "2025-12-29"
+             *         },
+             *         {
+             *           "count": 5,
+             *           "end": "2026-01-11",
+             *           "period": "2026-W02",
+             *           "start": "2026-01-05"
+             *         }
+             *       ],
+             *       "to": "2026-01-11",
+             *       "total": 7
+             *     }
+             */
+            data: {
+                /** @description What was counted. */
+                metric: components["schemas"]["MetricDto"];
+                /** @description Bucket length. */
+                groupBy: components["schemas"]["GroupByDto"];
+                /**
+                 * Format: date
+                 * @description First day of the first bucket.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description Last day of the last bucket.
+                 */
+                to: string;
+                /**
+                 * Format: uuid
+                 * @description The campaign it is limited to.
+                 */
+                campaignId?: string | null;
+                /**
+                 * Format: u-int64
+                 * @description Sum of the buckets.
+                 */
+                total: number;
+                /** @description The buckets, oldest first. */
+                points: components["schemas"]["TrendPointDto"][];
+            };
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_UploadDto: {
             /**
              * @description Always `success`.
@@ -3782,6 +4367,115 @@ export interface components {
                 name: string;
             }[];
         };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Vec_LeaderboardRowDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            data: {
+                /**
+                 * Format: u-int32
+                 * @description Position, from 1: most conversions, then best conversion rate, then most leads.
+                 */
+                rank: number;
+                /**
+                 * Format: uuid
+                 * @description The user.
+                 */
+                userId: string;
+                /** @description E-mail. */
+                email: string;
+                /** @description Name. */
+                fullName?: string | null;
+                /**
+                 * Format: u-int64
+                 * @description Leads assigned to them.
+                 */
+                assigned: number;
+                /**
+                 * Format: u-int64
+                 * @description Of them, Pending.
+                 */
+                pending: number;
+                /**
+                 * Format: u-int64
+                 * @description Contacted.
+                 */
+                contacted: number;
+                /**
+                 * Format: u-int64
+                 * @description Converted.
+                 */
+                converted: number;
+                /**
+                 * Format: u-int64
+                 * @description Failed.
+                 */
+                failed: number;
+                /**
+                 * Format: double
+                 * @description `converted / (converted + failed)`.
+                 */
+                conversionRate?: number | null;
+                /**
+                 * Format: u-int64
+                 * @description Feedback and Internal notes they wrote.
+                 */
+                notes: number;
+            }[];
+        };
+        /** @description `{"status": "success", "message": "...", "data": ...}`. */
+        Envelope_Vec_TierRowDto: {
+            /**
+             * @description Always `success`.
+             * @example success
+             */
+            status: string;
+            /** @description A short sentence for people; may be absent on reads. */
+            message?: string | null;
+            data: {
+                tier?: components["schemas"]["TierDto"] | null;
+                /**
+                 * Format: u-int64
+                 * @description Customers whose latest score is in the tier.
+                 */
+                customers: number;
+                /**
+                 * Format: u-int64
+                 * @description Of them, with a known outcome.
+                 */
+                customersWithOutcome: number;
+                /**
+                 * Format: double
+                 * @description Of those, the share that subscribed.
+                 */
+                customerConversionRate?: number | null;
+                /**
+                 * Format: u-int64
+                 * @description Leads in the tier (in visible campaigns).
+                 */
+                leads: number;
+                /**
+                 * Format: u-int64
+                 * @description Of them, closed (Converted or Failed).
+                 */
+                leadsClosed: number;
+                /**
+                 * Format: u-int64
+                 * @description Of those, converted.
+                 */
+                leadsConverted: number;
+                /**
+                 * Format: double
+                 * @description `leadsConverted / leadsClosed`.
+                 */
+                leadConversionRate?: number | null;
+            }[];
+        };
         /**
          * @description `{"status": "fail"|"error", "message": "...", "errors": [...]}`.
          * @example {
@@ -3847,10 +4541,8 @@ export interface components {
         FactorDto: {
             /** @description Feature name. */
             feature: string;
-            /** @description The customer's value. */
-            value: Record<string, never>;
-            /** @description The reference value it was compared with (from the model card). */
-            reference: Record<string, never>;
+            value: number | string;
+            reference: number | string;
             /**
              * Format: double
              * @description Probability with the customer's value minus probability with the reference value, in percentage points.
@@ -3939,6 +4631,11 @@ export interface components {
              */
             file: Blob;
         };
+        /**
+         * @description Bucket length of a trend: UTC days, ISO weeks (Monday to Sunday) or calendar months.
+         * @enum {string}
+         */
+        GroupByDto: "day" | "week" | "month";
         /** @description Liveness. */
         HealthDto: {
             /**
@@ -4077,6 +4774,39 @@ export interface components {
              */
             leads: number;
         };
+        /** @description Lead counts by status. */
+        LeadCountsDto: {
+            /**
+             * Format: u-int64
+             * @description All.
+             */
+            total: number;
+            /**
+             * Format: u-int64
+             * @description Pending.
+             */
+            pending: number;
+            /**
+             * Format: u-int64
+             * @description Contacted.
+             */
+            contacted: number;
+            /**
+             * Format: u-int64
+             * @description Converted.
+             */
+            converted: number;
+            /**
+             * Format: u-int64
+             * @description Failed.
+             */
+            failed: number;
+            /**
+             * Format: double
+             * @description `converted / (converted + failed)`.
+             */
+            conversionRate?: number | null;
+        };
         /** @description A lead: a customer on a campaign's call list. */
         LeadDto: {
             /**
@@ -4205,6 +4935,149 @@ export interface components {
          */
         LeadStatusDto: "Pending" | "Contacted" | "Converted" | "Failed";
         /**
+         * @description One Sales user's lead work.
+         * @example {
+         *       "assigned": 40,
+         *       "contacted": 12,
+         *       "conversionRate": 0.4444,
+         *       "converted": 8,
+         *       "email": "sari@bank.example",
+         *       "failed": 10,
+         *       "fullName": "Sari Sales",
+         *       "notes": 31,
+         *       "pending": 10,
+         *       "rank": 1,
+         *       "userId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5c"
+         *     }
+         */
+        LeaderboardRowDto: {
+            /**
+             * Format: u-int32
+             * @description Position, from 1: most conversions, then best conversion rate, then most leads.
+             */
+            rank: number;
+            /**
+             * Format: uuid
+             * @description The user.
+             */
+            userId: string;
+            /** @description E-mail. */
+            email: string;
+            /** @description Name. */
+            fullName?: string | null;
+            /**
+             * Format: u-int64
+             * @description Leads assigned to them.
+             */
+            assigned: number;
+            /**
+             * Format: u-int64
+             * @description Of them, Pending.
+             */
+            pending: number;
+            /**
+             * Format: u-int64
+             * @description Contacted.
+             */
+            contacted: number;
+            /**
+             * Format: u-int64
+             * @description Converted.
+             */
+            converted: number;
+            /**
+             * Format: u-int64
+             * @description Failed.
+             */
+            failed: number;
+            /**
+             * Format: double
+             * @description `converted / (converted + failed)`.
+             */
+            conversionRate?: number | null;
+            /**
+             * Format: u-int64
+             * @description Feedback and Internal notes they wrote.
+             */
+            notes: number;
+        };
+        /**
+         * @description Whether high scores convert more: lift by score decile, ROC AUC and Brier score of the leads with a recorded
+         *     outcome (Converted = 1, Failed = 0). Below `minOutcomes` outcomes, or without both classes, `insufficientData`
+         *     is true, `message` says why and there is no table.
+         * @example {
+         *       "auc": 0.781,
+         *       "baseRate": 0.1167,
+         *       "brier": 0.0912,
+         *       "campaignId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b",
+         *       "conversions": 140,
+         *       "deciles": [
+         *         {
+         *           "conversionRate": 0.4333,
+         *           "conversions": 52,
+         *           "count": 120,
+         *           "cumulativeCapture": 0.3714,
+         *           "cumulativeLift": 3.71,
+         *           "decile": 1,
+         *           "lift": 3.71,
+         *           "maxProbability": 0.91,
+         *           "meanProbability": 0.48,
+         *           "minProbability": 0.33
+         *         }
+         *       ],
+         *       "insufficientData": false,
+         *       "message": null,
+         *       "minOutcomes": 50,
+         *       "modelVersion": null,
+         *       "outcomes": 1200
+         *     }
+         */
+        LiftDto: {
+            /**
+             * Format: uuid
+             * @description The campaign it is limited to.
+             */
+            campaignId?: string | null;
+            /** @description The model version it is limited to. */
+            modelVersion?: string | null;
+            /**
+             * Format: u-int64
+             * @description Leads with a recorded outcome.
+             */
+            outcomes: number;
+            /**
+             * Format: u-int64
+             * @description Of them, converted.
+             */
+            conversions: number;
+            /**
+             * Format: double
+             * @description `conversions / outcomes`.
+             */
+            baseRate?: number | null;
+            /**
+             * Format: u-int64
+             * @description Outcomes needed for a table.
+             */
+            minOutcomes: number;
+            /** @description True when there are too few outcomes, or only one class. */
+            insufficientData: boolean;
+            /** @description Why the data is insufficient. */
+            message?: string | null;
+            /**
+             * Format: double
+             * @description Area under the ROC curve (0.5 = random, 1 = perfect ranking).
+             */
+            auc?: number | null;
+            /**
+             * Format: double
+             * @description Brier score: mean squared error of the probabilities (lower is better).
+             */
+            brier?: number | null;
+            /** @description Deciles 1 to 10 (fewer with under ten outcomes). */
+            deciles: components["schemas"]["DecileDto"][];
+        };
+        /**
          * @description Credentials.
          * @example {
          *       "identifier": "admin@leadscore.local",
@@ -4247,6 +5120,12 @@ export interface components {
              */
             message: string;
         };
+        /**
+         * @description What a trend counts: predictions by creation, leads by creation, conversions (leads now Converted) by
+         *     closing.
+         * @enum {string}
+         */
+        MetricDto: "predictions" | "conversions" | "leads";
         /**
          * @description The model in service.
          * @example {
@@ -4390,6 +5269,60 @@ export interface components {
             /** @description Why (1–1,000 characters; required). */
             reason: string;
         };
+        /**
+         * @description The dashboard's headline figures, within the caller's visibility.
+         * @example {
+         *       "campaigns": {
+         *         "active": 2,
+         *         "completed": 1,
+         *         "paused": 0,
+         *         "total": 3
+         *       },
+         *       "customers": {
+         *         "averageProbability": 0.1173,
+         *         "conversionRate": 0.117,
+         *         "predictedYes": 9120,
+         *         "predictedYesShare": 0.2017,
+         *         "scored": 45211,
+         *         "subscribed": 5289,
+         *         "total": 45211,
+         *         "withOutcome": 45211
+         *       },
+         *       "decisionThreshold": 0.2,
+         *       "leads": {
+         *         "contacted": 300,
+         *         "conversionRate": 0.4,
+         *         "converted": 120,
+         *         "failed": 180,
+         *         "pending": 900,
+         *         "total": 1500
+         *       },
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "predictions": {
+         *         "averageProbability": 0.1175,
+         *         "no": 36172,
+         *         "total": 45342,
+         *         "yes": 9170
+         *       }
+         *     }
+         */
+        OverviewDto: {
+            /** @description Customers (Admin, Manager: the whole base; Sales: the customers on their campaigns' call lists). */
+            customers: components["schemas"]["CustomerFiguresDto"];
+            /** @description Predictions (Sales: the ones they asked for). */
+            predictions: components["schemas"]["PredictionCountsDto"];
+            /** @description Visible campaigns by status. */
+            campaigns: components["schemas"]["CampaignStatsDto"];
+            /** @description Their leads by status, with the conversion rate of the closed ones. */
+            leads: components["schemas"]["LeadCountsDto"];
+            /** @description The model whose decision threshold defines "predicted yes". */
+            modelVersion: string;
+            /**
+             * Format: double
+             * @description That threshold.
+             */
+            decisionThreshold: number;
+        };
         /** @description Paging data of a list answer. */
         Pagination: {
             /**
@@ -4427,6 +5360,29 @@ export interface components {
          * @enum {string}
          */
         PredictedClassDto: "yes" | "no";
+        /** @description Prediction counts. */
+        PredictionCountsDto: {
+            /**
+             * Format: u-int64
+             * @description All.
+             */
+            total: number;
+            /**
+             * Format: u-int64
+             * @description Predicted class `yes` (after overrides).
+             */
+            yes: number;
+            /**
+             * Format: u-int64
+             * @description Predicted class `no`.
+             */
+            no: number;
+            /**
+             * Format: double
+             * @description Mean probability.
+             */
+            averageProbability?: number | null;
+        };
         /**
          * @description A stored prediction.
          * @example {
@@ -4906,6 +5862,57 @@ export interface components {
          * @enum {string}
          */
         TierDto: "Hot" | "Warm" | "Cold";
+        /**
+         * @description Customers and leads of one tier.
+         * @example {
+         *       "customerConversionRate": 0.41,
+         *       "customers": 4100,
+         *       "customersWithOutcome": 4100,
+         *       "leadConversionRate": 0.4167,
+         *       "leads": 500,
+         *       "leadsClosed": 120,
+         *       "leadsConverted": 50,
+         *       "tier": "Hot"
+         *     }
+         */
+        TierRowDto: {
+            tier?: components["schemas"]["TierDto"] | null;
+            /**
+             * Format: u-int64
+             * @description Customers whose latest score is in the tier.
+             */
+            customers: number;
+            /**
+             * Format: u-int64
+             * @description Of them, with a known outcome.
+             */
+            customersWithOutcome: number;
+            /**
+             * Format: double
+             * @description Of those, the share that subscribed.
+             */
+            customerConversionRate?: number | null;
+            /**
+             * Format: u-int64
+             * @description Leads in the tier (in visible campaigns).
+             */
+            leads: number;
+            /**
+             * Format: u-int64
+             * @description Of them, closed (Converted or Failed).
+             */
+            leadsClosed: number;
+            /**
+             * Format: u-int64
+             * @description Of those, converted.
+             */
+            leadsConverted: number;
+            /**
+             * Format: double
+             * @description `leadsConverted / leadsClosed`.
+             */
+            leadConversionRate?: number | null;
+        };
         /** @description Tier cut-offs. */
         TierThresholdsDto: {
             /**
@@ -4948,6 +5955,85 @@ export interface components {
             refreshTokenExpiresAt: string;
             /** @description The account. */
             user: components["schemas"]["UserDto"];
+        };
+        /**
+         * @description A complete series: every bucket from `from` to `to`, empty ones as 0.
+         * @example {
+         *       "campaignId": null,
+         *       "from": "2025-12-22",
+         *       "groupBy": "week",
+         *       "metric": "conversions",
+         *       "points": [
+         *         {
+         *           "count": 2,
+         *           "end": "2025-12-28",
+         *           "period": "2025-W52",
+         *           "start": "2025-12-22"
+         *         },
+         *         {
+         *           "count": 0,
+         *           "end": "2026-01-04",
+         *           "period": "2026-W01",
+         *           "start": "2025-12-29"
+         *         },
+         *         {
+         *           "count": 5,
+         *           "end": "2026-01-11",
+         *           "period": "2026-W02",
+         *           "start": "2026-01-05"
+         *         }
+         *       ],
+         *       "to": "2026-01-11",
+         *       "total": 7
+         *     }
+         */
+        TrendDto: {
+            /** @description What was counted. */
+            metric: components["schemas"]["MetricDto"];
+            /** @description Bucket length. */
+            groupBy: components["schemas"]["GroupByDto"];
+            /**
+             * Format: date
+             * @description First day of the first bucket.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day of the last bucket.
+             */
+            to: string;
+            /**
+             * Format: uuid
+             * @description The campaign it is limited to.
+             */
+            campaignId?: string | null;
+            /**
+             * Format: u-int64
+             * @description Sum of the buckets.
+             */
+            total: number;
+            /** @description The buckets, oldest first. */
+            points: components["schemas"]["TrendPointDto"][];
+        };
+        /** @description One bucket of a trend. */
+        TrendPointDto: {
+            /** @description `2026-01-15` (day), `2026-W03` (ISO week, with its ISO year), `2026-01` (month). */
+            period: string;
+            /**
+             * Format: date
+             * @description First day.
+             */
+            start: string;
+            /**
+             * Format: date
+             * @description Last day (inclusive).
+             */
+            end: string;
+            /**
+             * Format: u-int64
+             * @description What was counted in it (0 for an empty bucket).
+             */
+            count: number;
         };
         /**
          * @description A partial change of a campaign; absent fields stay, `null` clears description and dates.
@@ -5313,6 +6399,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many failed attempts */
             429: {
                 headers: {
@@ -5367,6 +6462,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logout: {
@@ -5394,6 +6498,15 @@ export interface operations {
             };
             /** @description Malformed body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5472,8 +6585,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Last active Admin */
+            /** @description Last active Admin, or the account owns campaigns */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5532,6 +6654,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     change_password: {
@@ -5567,6 +6698,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5775,6 +6915,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     user_stats: {
@@ -5895,6 +7044,15 @@ export interface operations {
                     "application/json": components["schemas"]["MessageEnvelope"];
                 };
             };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5922,7 +7080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Last active Admin */
+            /** @description Last active Admin, or the account owns campaigns */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5996,6 +7154,15 @@ export interface operations {
             };
             /** @description E-mail/username taken, or last active Admin */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6255,6 +7422,15 @@ export interface operations {
                     "image/webp": unknown;
                 };
             };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such image */
             404: {
                 headers: {
@@ -6424,6 +7600,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_customer: {
@@ -6504,6 +7689,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -6598,6 +7792,15 @@ export interface operations {
             };
             /** @description externalId or email already used */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7040,6 +8243,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     predict_batch: {
@@ -7100,6 +8312,15 @@ export interface operations {
             };
             /** @description Not Admin or Manager */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7178,6 +8399,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -7270,6 +8500,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     score_customers: {
@@ -7314,6 +8553,15 @@ export interface operations {
             };
             /** @description Not Admin or Manager */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7434,6 +8682,15 @@ export interface operations {
             };
             /** @description Sales cannot create campaigns */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7572,6 +8829,15 @@ export interface operations {
                     "application/json": components["schemas"]["MessageEnvelope"];
                 };
             };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -7662,6 +8928,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     run_campaign: {
@@ -7683,6 +8958,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_RunReportDto"];
+                };
+            };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -7817,6 +9101,15 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_LeadStatsDto"];
                 };
             };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -7912,6 +9205,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_LeadDto"];
+                };
+            };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -8010,6 +9312,15 @@ export interface operations {
                      *       "status": "fail"
                      *     }
                      */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8132,6 +9443,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body's Content-Type is not the documented one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     delete_note: {
@@ -8153,6 +9473,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            /** @description A path parameter is malformed (e.g. not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -8320,6 +9649,369 @@ export interface operations {
                 };
             };
             /** @description No such campaign, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_OverviewDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    trend: {
+        parameters: {
+            query?: {
+                /** @description Bucket length (default `day`). */
+                groupBy?: components["schemas"]["GroupByDto"];
+                /** @description What to count (default `predictions`). */
+                metric?: components["schemas"]["MetricDto"];
+                /**
+                 * @description First day, UTC, inclusive (default: 30 days, 12 weeks or 12 months before `to`). Widened to the start of
+                 *     its bucket.
+                 * @example 2026-01-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, UTC, inclusive (default: today). Widened to the end of its bucket. At most 366 buckets.
+                 * @example 2026-03-31
+                 */
+                to?: string;
+                /** @description Only this campaign's leads (or its runs' predictions); 404 unless visible to the caller. */
+                campaignId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TrendDto"];
+                };
+            };
+            /** @description Unknown groupBy or metric, a malformed date, from after to, or more than 366 buckets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "to",
+                     *           "message": "the period has more than 366 day buckets; shorten it or group by a longer unit"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "campaign 0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b not found",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    breakdown: {
+        parameters: {
+            query?: {
+                /** @description The dimension (default `job`). */
+                by?: components["schemas"]["DimensionDto"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One group per value */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BreakdownDto"];
+                };
+            };
+            /** @description Unknown dimension */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "by",
+                     *           "message": "unknown variant `balance`, expected one of `job`, `education`, `marital`, `month`, `contact`, `poutcome`, `age-band`"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    by_job: {
+        parameters: {
+            query?: {
+                /** @description The dimension (default `job`). */
+                by?: components["schemas"]["DimensionDto"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One group per value (per job by default) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_BreakdownDto"];
+                };
+            };
+            /** @description Unknown dimension */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Four rows, always */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_TierRowDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lift: {
+        parameters: {
+            query?: {
+                /** @description Only this campaign's leads; 404 unless visible to the caller. */
+                campaignId?: string;
+                /**
+                 * @description Only leads scored by this model version.
+                 * @example 2026.11.1-mlp-distilled
+                 */
+                modelVersion?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lift table, or why there is none */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LiftDto"];
+                };
+            };
+            /** @description Malformed campaignId or modelVersion */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    leaderboard: {
+        parameters: {
+            query?: {
+                /** @description Only this campaign; 404 unless visible to the caller. */
+                campaignId?: string;
+                /**
+                 * @description First day, UTC, inclusive: leads whose last change (their closing, for closed leads) and notes written on
+                 *     or after it.
+                 * @example 2026-01-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, UTC, inclusive.
+                 * @example 2026-03-31
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaderboard */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_LeaderboardRowDto"];
+                };
+            };
+            /** @description Malformed parameters, or from after to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "field": "from",
+                     *           "message": "must be on or before to"
+                     *         }
+                     *       ],
+                     *       "message": "Validation failed",
+                     *       "status": "fail"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such campaign, or not visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;
