@@ -14,30 +14,7 @@ use uuid::Uuid;
 use super::campaigns::CampaignStatsDto;
 use super::customers::TierDto;
 
-/// Declares an API enum for a domain enum whose wire strings are lower-case (and kebab-case).
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident => $domain:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] #[schema(rename = $text)] $variant),+
-        }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                match value { $($name::$variant => $domain::$variant),+ }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                match value { $($domain::$variant => $name::$variant),+ }
-            }
-        }
-    };
-}
-
-wire_enum!(
+api_enum!(
     /// Bucket length of a trend: UTC days, ISO weeks (Monday to Sunday) or calendar months.
     GroupByDto => Granularity {
         /// One UTC day.
@@ -49,7 +26,7 @@ wire_enum!(
     }
 );
 
-wire_enum!(
+api_enum!(
     /// What a trend counts: predictions by creation, leads by creation, conversions (leads now Converted) by
     /// closing.
     MetricDto => Metric {
@@ -62,7 +39,7 @@ wire_enum!(
     }
 );
 
-wire_enum!(
+api_enum!(
     /// A customer attribute to break the base down by.
     DimensionDto => Dimension {
         /// Type of job.

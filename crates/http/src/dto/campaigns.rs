@@ -18,64 +18,41 @@ use super::customers::{CustomerDto, TierDto};
 use super::scoring::FactorsDto;
 use crate::error::ApiError;
 
-/// Declares an API enum mirroring a domain enum with the same variant names and strings.
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident => $domain:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                match value { $($name::$variant => $domain::$variant),+ }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                match value { $($domain::$variant => $name::$variant),+ }
-            }
-        }
-    };
-}
-
-mirror_enum!(
+api_enum!(
     /// Whether a campaign is being worked.
     CampaignStatusDto => CampaignStatus {
         /// Being worked.
-        Active,
+        Active = "Active",
         /// On hold.
-        Paused,
+        Paused = "Paused",
         /// Over; cannot be run.
-        Completed,
+        Completed = "Completed",
     }
 );
 
-mirror_enum!(
+api_enum!(
     /// Where a lead is in the workflow: `Pending` → `Contacted` → `Converted` | `Failed`, or `Pending` → `Failed`.
     LeadStatusDto => LeadStatus {
         /// Not called yet.
-        Pending,
+        Pending = "Pending",
         /// Called; outcome open.
-        Contacted,
+        Contacted = "Contacted",
         /// Subscribed.
-        Converted,
+        Converted = "Converted",
         /// Will not subscribe.
-        Failed,
+        Failed = "Failed",
     }
 );
 
-mirror_enum!(
+api_enum!(
     /// Kind of note. `System` notes are written by the server on every lead change.
     NoteTypeDto => NoteType {
         /// Written by the system.
-        System,
+        System = "System",
         /// What the customer said.
-        Feedback,
+        Feedback = "Feedback",
         /// Remarks for colleagues.
-        Internal,
+        Internal = "Internal",
     }
 );
 

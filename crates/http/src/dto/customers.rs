@@ -14,36 +14,6 @@ use super::common::{PageParams, SortDirParam, double_option};
 use super::scoring::ImportScoringDto;
 use crate::error::{ApiError, ErrorItem};
 
-/// Declares an API enum mirroring a domain enum, with the exact data strings as values.
-macro_rules! api_enum {
-    ($(#[$meta:meta])* $name:ident => $domain:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $text)] #[schema(rename = $text)] $variant),+
-        }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                match value { $($name::$variant => $domain::$variant),+ }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                match value { $($domain::$variant => $name::$variant),+ }
-            }
-        }
-
-        impl $name {
-            /// The exact data string.
-            pub fn as_str(self) -> &'static str {
-                $domain::from(self).as_str()
-            }
-        }
-    };
-}
-
 api_enum!(
     /// Type of job (UCI Bank Marketing values; note the dot in `admin.`).
     JobDto => Job { Admin = "admin.", BlueCollar = "blue-collar", Entrepreneur = "entrepreneur", Housemaid = "housemaid",
