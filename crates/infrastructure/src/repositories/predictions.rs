@@ -1,7 +1,6 @@
 //! Predictions in SQL, and the latest score they give customers.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use leadscore_application::AppError;
@@ -28,25 +27,21 @@ use crate::error::db_err;
 const INSERT_CHUNK: usize = 500;
 /// Ids per `IN (...)` list.
 const ID_CHUNK: usize = 500;
-/// Customers per bulk score UPDATE (6 parameters each); see `write_latest_scores` for the measurements.
+/// Customers per bulk score UPDATE on SQLite (6 parameters each); see `write_latest_scores` for the measurements.
 const SCORE_CHUNK: usize = 500;
+/// PostgreSQL's limit on bound parameters per statement.
+const POSTGRES_MAX_PARAMS: usize = 65_535;
 
 /// `PredictionRepository` over SeaORM.
 #[derive(Clone)]
 pub struct SqlPredictionRepository {
     db: DatabaseConnection,
-    /// On SQLite, `record` calls take turns here before they begin their transaction. SQLite has one writer: a
-    /// transaction that finds the lock taken does not queue, it sleeps in SQLite's busy handler (1, 2, 5, 10, ... ms)
-    /// and tries again, so under 32 concurrent single predictions the slowest requests waited for sleeps rather than
-    /// for the writer (p99 215-360 ms before, 140-230 ms after, on the shared 2-core machine; see
-    /// docs/benchmarks.md). PostgreSQL locks rows, not the database, and does not take turns.
-    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqlPredictionRepository {
     /// Uses this pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, writer: Arc::new(tokio::sync::Mutex::new(())) }
+        Self { db }
     }
 }
 
@@ -231,13 +226,21 @@ fn score_update(backend: DbBackend, chunk: &[&CustomerScore]) -> Statement {
 ///
 /// One UPDATE per `SCORE_CHUNK` customers instead of one per customer: on SQLite with 45,211 customers in one
 /// transaction this took 0.2-0.35 s against 1.0-1.4 s for a reused prepared single-row UPDATE (release build, busy
-/// 2-core machine). Chunks of 100 to 5,000 rows timed the same; 500 keeps statements small on both backends.
-/// `rescoring_the_uci_base_writes_45211_scores_quickly` in `tests/it/contract/predictions.rs` re-measures it.
+/// 2-core machine). Chunks of 100 to 5,000 rows timed the same there; 500 keeps statements small.
+/// PostgreSQL plans each of these UPDATEs as a hash join over a sequential scan of `customers`, so it pays per
+/// statement for the whole table: 45,211 scores in 500-row statements took 6.1-6.3 s over HTTP, and a 5,000-row
+/// statement takes 0.24 s in psql (the whole table in one statement 1.9 s, most of it the nine indexes every new row
+/// version enters). It gets as many rows per statement as its parameter limit allows.
+/// `rescoring_the_uci_base_writes_45211_scores_quickly` in `tests/it/contract/predictions.rs` re-measures SQLite.
 /// `updated_at` is left alone: a new score is not an edit of the customer's attributes.
 async fn write_latest_scores<C: ConnectionTrait>(db: &C, scores: &[CustomerScore]) -> Result<u64, AppError> {
     let backend = db.get_database_backend();
+    let rows_per_statement = match backend {
+        DbBackend::Postgres => POSTGRES_MAX_PARAMS / 6,
+        _ => SCORE_CHUNK,
+    };
     let mut updated = 0;
-    for chunk in last_per_customer(scores).chunks(SCORE_CHUNK) {
+    for chunk in last_per_customer(scores).chunks(rows_per_statement) {
         updated += db.execute_raw(score_update(backend, chunk)).await.map_err(db_err)?.rows_affected();
     }
     Ok(updated)
@@ -285,10 +288,6 @@ impl PredictionRepository for SqlPredictionRepository {
     async fn record(&self, predictions: &[Prediction], latest: &[CustomerScore]) -> Result<(), AppError> {
         let named: BTreeSet<Uuid> =
             predictions.iter().filter_map(|p| p.customer_id).chain(latest.iter().map(|s| s.customer_id)).collect();
-        let _turn = match self.db.get_database_backend() {
-            DbBackend::Sqlite => Some(self.writer.lock().await),
-            _ => None,
-        };
         let txn = self.db.begin().await.map_err(db_err)?;
         // Checked first for a message that names the customer; the foreign key still guards a concurrent delete.
         require_customers(&txn, &named).await?;
