@@ -14,14 +14,13 @@ use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    Iterable, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, SqlErr, Statement,
-    TransactionTrait,
+    Iterable, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::query::{contains_ci, corrupt, fetch_page};
 use crate::entities::{campaign_collaborators as collaborators, campaigns, leads, notes, predictions, users};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// Rows per INSERT on SQLite: 19 prediction columns × 500 stay far below its 32,766 bound parameters. Larger chunks
 /// measured no faster there.
@@ -178,7 +177,7 @@ fn collaborator_rows(c: &NewCampaign) -> Vec<collaborators::ActiveModel> {
 
 /// A foreign-key violation while storing a campaign: its owner or a collaborator is not (or no longer) a user.
 fn missing_user(err: DbErr) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound("A user of this campaign was not found".into());
     }
     db_err(err)
@@ -243,7 +242,7 @@ fn insert_chunk(backend: DbBackend, columns: usize) -> usize {
 
 /// A foreign-key violation while applying a run: a listed customer (or the campaign) was deleted meanwhile.
 fn missing_reference(err: DbErr) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound("A customer of this run was not found".into());
     }
     db_err(err)

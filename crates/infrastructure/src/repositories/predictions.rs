@@ -13,7 +13,7 @@ use leadscore_domain::scoring::{
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
     Statement, TransactionTrait, Value,
 };
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::query::{corrupt, fetch_page, in_range};
 use crate::entities::customers;
 use crate::entities::predictions::{ActiveModel, Column, Entity, Model};
-use crate::error::db_err;
+use crate::error::{db_err, is_foreign_key_violation};
 
 /// Rows per INSERT: 19 columns × 500 stays far below SQLite's 32,766 bound parameters.
 const INSERT_CHUNK: usize = 500;
@@ -147,7 +147,7 @@ pub(crate) fn to_active(p: &Prediction) -> Result<ActiveModel, AppError> {
 
 /// A foreign-key violation while writing predictions: a customer or user named by them was deleted meanwhile.
 fn missing_reference(err: DbErr, message: &str) -> AppError {
-    if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) {
+    if is_foreign_key_violation(&err) {
         return AppError::NotFound(message.to_owned());
     }
     db_err(err)
