@@ -10,6 +10,7 @@ mod m20261122_000003_segmentation;
 mod m20261122_000004_predictions;
 mod m20261122_000005_campaigns;
 mod m20261122_000006_analytics;
+mod m20261122_000007_model_deployments;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_predictions::Migration),
             Box::new(m20261122_000005_campaigns::Migration),
             Box::new(m20261122_000006_analytics::Migration),
+            Box::new(m20261122_000007_model_deployments::Migration),
         ]
     }
 }

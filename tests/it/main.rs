@@ -7,5 +7,7 @@ mod api;
 mod architecture;
 mod cli;
 mod contract;
+mod faults;
 mod ops;
+mod replicas;
 mod scoring_model;

@@ -42,6 +42,12 @@ impl TestDb {
             eprintln!("SKIPPED: {PG_VAR} is not set, so this PostgreSQL test did not run");
             return None;
         };
+        Some(Self::postgres_on(&admin_url).await)
+    }
+
+    /// A fresh, migrated database on the PostgreSQL server that `admin_url` reaches (e.g. a `PrivatePostgres`).
+    pub async fn postgres_on(admin_url: &str) -> Self {
+        let admin_url = admin_url.to_owned();
         let name = format!("leadscore_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url).await.expect("connect to TEST_POSTGRES_URL");
         admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
@@ -49,7 +55,7 @@ impl TestDb {
         let url = replace_database(&admin_url, &name);
         let conn = db::connect(&DbSettings::new(url.clone())).await.expect("connect postgres");
         db::migrate(&conn).await.expect("migrate postgres");
-        Some(Self { conn, url, kind: Kind::Postgres { admin_url, name } })
+        Self { conn, url, kind: Kind::Postgres { admin_url, name } }
     }
 
     /// The pool.

@@ -5,6 +5,11 @@
 
 pub mod app;
 pub mod db;
+pub mod model;
+pub mod private_pg;
+pub mod process;
 
 pub use app::{TestApp, TestUser};
 pub use db::TestDb;
+pub use private_pg::PrivatePostgres;
+pub use process::{ProcessConfig, ServerProcess};

@@ -39,8 +39,20 @@ pub(crate) fn db_err(err: DbErr) -> AppError {
         {
             AppError::Unavailable("database unavailable".into())
         }
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner))
+            if server_going_away(inner) =>
+        {
+            AppError::Unavailable("database unavailable".into())
+        }
         _ => AppError::Internal(err.to_string()),
     }
+}
+
+/// PostgreSQL ending the session: the server shuts down or restarts (SQLSTATE class 57P: admin_shutdown,
+/// crash_shutdown, cannot_connect_now) or the connection broke (class 08). The request may succeed once it is back.
+fn server_going_away(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(e) = err else { return false };
+    e.code().is_some_and(|code| code.starts_with("57P") || code.starts_with("08"))
 }
 
 /// Whether the statement broke a foreign key. sea-orm classifies PostgreSQL's violations but not all of SQLite's, so

@@ -131,6 +131,10 @@ pub struct ConfigArgs {
     /// Directory holding `model.onnx`, `model.json` (the card) and `fixtures/parity.json`.
     #[arg(long, env = "MODEL_DIR", default_value = "model")]
     pub model_dir: PathBuf,
+    /// How often a replica checks which model the fleet serves (the database's record of the last start-up or
+    /// reload) and follows it; `0s` turns the check off (one replica only).
+    #[arg(long, env = "MODEL_SYNC_INTERVAL", default_value = "5s", value_parser = duration)]
+    pub model_sync_interval: Duration,
     /// Largest number of items in one `POST /predictions/batch`.
     #[arg(long, env = "MAX_BATCH_PREDICTIONS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_batch_predictions: u64,
@@ -204,6 +208,8 @@ pub struct Config {
     pub http_disconnect_timeout: Duration,
     /// Model directory.
     pub model_dir: PathBuf,
+    /// Interval of the model sync between replicas (zero = off).
+    pub model_sync_interval: Duration,
     /// Batch prediction limit.
     pub max_batch_predictions: usize,
     /// Explanation size.
@@ -293,6 +299,7 @@ impl ConfigArgs {
             http_keep_alive: self.http_keep_alive,
             http_disconnect_timeout: self.http_disconnect_timeout,
             model_dir: self.model_dir,
+            model_sync_interval: self.model_sync_interval,
             max_batch_predictions: usize::try_from(self.max_batch_predictions)?,
             explain_top_factors: usize::try_from(self.explain_top_factors)?,
         })
@@ -345,6 +352,7 @@ impl Config {
             http_keep_alive: Duration::from_secs(5),
             http_disconnect_timeout: Duration::from_secs(1),
             model_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model")),
+            model_sync_interval: Duration::from_secs(5),
             max_batch_predictions: 1_000,
             explain_top_factors: 5,
         }

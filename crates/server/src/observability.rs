@@ -28,6 +28,10 @@ impl ScoringModel for TimedModel {
         self.inner.document()
     }
 
+    fn fingerprint(&self) -> &str {
+        self.inner.fingerprint()
+    }
+
     async fn predict(&self, input: Vec<f32>, rows: usize) -> Result<Vec<f64>, AppError> {
         let started = Instant::now();
         let result = self.inner.predict(input, rows).await;

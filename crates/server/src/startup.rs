@@ -11,7 +11,9 @@ use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
 use leadscore_application::campaigns::{CampaignPorts, CampaignService, CampaignSettings};
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
-use leadscore_application::scoring::{ModelLoader, ModelProbe, ModelRegistry, ScoringService, ScoringSettings};
+use leadscore_application::scoring::{
+    ModelFleet, ModelLoader, ModelProbe, ModelRegistry, ScoringService, ScoringSettings, SyncOutcome,
+};
 use leadscore_application::segmentation::{SegmentationService, SegmentationSettings};
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
@@ -20,9 +22,10 @@ use leadscore_http::{AppState, HttpSettings, Metrics, build_server_with_metrics}
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe};
 use leadscore_infrastructure::repositories::{
-    SqlActivityRepository, SqlAnalyticsRepository, SqlCampaignRepository, SqlCustomerRepository, SqlLeadRepository,
-    SqlLoginAttemptRepository, SqlNoteRepository, SqlPredictionRepository, SqlRefreshTokenRepository,
-    SqlSegmentationRepository, SqlUserRepository,
+    GroupCommitPredictions, SqlActivityRepository, SqlAnalyticsRepository, SqlCampaignRepository,
+    SqlCustomerRepository, SqlLeadRepository, SqlLoginAttemptRepository, SqlModelDeploymentRepository,
+    SqlNoteRepository, SqlPredictionRepository, SqlRefreshTokenRepository, SqlSegmentationRepository,
+    SqlUserRepository,
 };
 use leadscore_infrastructure::scoring::OnnxModelLoader;
 use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
@@ -51,6 +54,8 @@ pub struct Services {
     pub segmentation: SegmentationService,
     /// The model in service (shared with the readiness probe).
     pub models: Arc<ModelRegistry>,
+    /// This replica's model against the one the fleet serves.
+    pub fleet: Arc<ModelFleet>,
     /// Scoring and predictions.
     pub scoring: Arc<ScoringService>,
     /// Campaigns, leads and notes.
@@ -109,6 +114,12 @@ impl Services {
         })?;
         tracing::info!(version = %model.card().model_version, dir = %config.model_dir.display(), "model loaded");
         let models = Arc::new(ModelRegistry::new(model));
+        let fleet = Arc::new(ModelFleet::new(
+            models.clone(),
+            loader,
+            Arc::new(SqlModelDeploymentRepository::new(db.clone())),
+            clock.clone(),
+        ));
         let customer_repo = Arc::new(SqlCustomerRepository::new(db.clone()));
         let prediction_repo = Arc::new(SqlPredictionRepository::new(db.clone()));
         let campaigns = CampaignService::new(
@@ -128,8 +139,8 @@ impl Services {
         );
         let scoring = Arc::new(ScoringService::new(
             models.clone(),
-            loader,
-            prediction_repo,
+            fleet.clone(),
+            Arc::new(GroupCommitPredictions::new(prediction_repo)),
             customer_repo.clone(),
             activity_log.clone(),
             clock.clone(),
@@ -168,6 +179,7 @@ impl Services {
             media,
             segmentation,
             models,
+            fleet,
             scoring,
             campaigns,
             analytics,
@@ -180,12 +192,16 @@ impl Services {
 pub struct Application {
     port: u16,
     server: Server,
+    fleet: Arc<ModelFleet>,
+    model_sync_interval: std::time::Duration,
 }
 
 impl Application {
     /// Builds everything and binds the listener; the server starts serving when awaited.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let services = Services::build(&config).await?;
+        services.fleet.announce().await.context("recording the model this replica serves")?;
+        let fleet = services.fleet.clone();
         let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let probes: Vec<Arc<dyn HealthProbe>> =
@@ -217,7 +233,7 @@ impl Application {
             },
         };
         let server = build_server_with_metrics(listener, state, services.metrics)?;
-        Ok(Self { port, server })
+        Ok(Self { port, server, fleet, model_sync_interval: config.model_sync_interval })
     }
 
     /// The bound port.
@@ -228,6 +244,33 @@ impl Application {
     /// Serves until the process is signalled: SIGTERM stops accepting, drains in-flight requests (up to
     /// `SHUTDOWN_TIMEOUT`) and exits; SIGINT stops at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sync = (!self.model_sync_interval.is_zero())
+            .then(|| tokio::spawn(follow_deployed_model(self.fleet, self.model_sync_interval)));
+        let result = self.server.await;
+        if let Some(sync) = sync {
+            sync.abort();
+        }
+        result
+    }
+}
+
+/// Keeps this replica on the model the fleet serves (see `ModelFleet`), checking every `interval`.
+async fn follow_deployed_model(fleet: Arc<ModelFleet>, interval: std::time::Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match fleet.sync().await {
+            Ok(SyncOutcome::Swapped { from, to }) => {
+                tracing::info!(from = %from, to = %to, "model reloaded to follow the deployed model");
+            }
+            Ok(SyncOutcome::Mismatch { wanted, found }) => tracing::warn!(
+                wanted = %wanted,
+                found = %found,
+                "the model directory does not hold the deployed model; this replica keeps serving its own"
+            ),
+            Ok(SyncOutcome::NothingDeployed | SyncOutcome::InSync | SyncOutcome::StillMismatched) => {}
+            Err(err) => tracing::warn!(error = %err, "cannot check which model is deployed; will retry"),
+        }
     }
 }

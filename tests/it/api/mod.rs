@@ -10,4 +10,4 @@ mod rbac;
 pub mod scoring;
 mod security;
 mod segmentation;
-mod users;
+pub mod users;

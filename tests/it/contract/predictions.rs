@@ -18,7 +18,9 @@ use leadscore_domain::scoring::{
     Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource, ScoreOutcome, Tier,
 };
 use leadscore_domain::users::{Email, NewUser, Role, User};
-use leadscore_infrastructure::repositories::{SqlCustomerRepository, SqlPredictionRepository, SqlUserRepository};
+use leadscore_infrastructure::repositories::{
+    GroupCommitPredictions, SqlCustomerRepository, SqlPredictionRepository, SqlUserRepository,
+};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -314,6 +316,62 @@ async fn record_naming_an_unknown_customer_or_user_stores_nothing(db: &DatabaseC
 super::contract!(
     record_naming_an_unknown_customer_or_user_stores_nothing,
     record_naming_an_unknown_customer_or_user_stores_nothing
+);
+
+/// The group-commit decorator keeps `record`'s contract under concurrency: every call is answered only once
+/// stored, a call naming a missing customer fails alone (the rest of its group is stored), and a customer scored by
+/// several calls keeps one of their scores.
+async fn group_commit_stores_concurrent_calls_and_fails_only_the_bad_one(db: &DatabaseConnection) {
+    let customers = SqlCustomerRepository::new(db.clone());
+    let inner = std::sync::Arc::new(SqlPredictionRepository::new(db.clone()));
+    let repo = std::sync::Arc::new(GroupCommitPredictions::new(inner.clone()));
+    let mut stored = Vec::new();
+    for i in 0..20 {
+        stored.push(stored_customer(&customers, i).await);
+    }
+    let ghost = Uuid::now_v7();
+    let calls: Vec<_> = (0..60)
+        .map(|i| {
+            let repo = repo.clone();
+            let customer = if i == 37 { ghost } else { stored[i % 20].id };
+            let probability = f64::from(u32::try_from(i).unwrap()) / 100.0;
+            tokio::spawn(async move {
+                let at = base_time() + Duration::seconds(i64::try_from(i).unwrap());
+                repo.record(&[prediction(Some(customer), probability)], &[score_for(customer, probability, at)]).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for call in calls {
+        results.push(call.await.unwrap());
+    }
+    for (i, result) in results.into_iter().enumerate() {
+        if i == 37 {
+            assert_not_found(result, "the call naming a deleted customer");
+        } else {
+            result.unwrap();
+        }
+    }
+    let all = inner.list(&PredictionFilter::default(), PredictionSort::default(), page(1, 100)).await.unwrap();
+    assert_eq!(all.total_items, 59, "every good call stored, the bad one not");
+    for customer in &stored {
+        let latest = customers.find_by_id(customer.id).await.unwrap().unwrap().latest_score.unwrap();
+        let mine: Vec<f64> =
+            all.items.iter().filter(|p| p.customer_id == Some(customer.id)).map(|p| p.outcome.probability).collect();
+        assert!(mine.contains(&latest.probability), "the latest score is one of the customer's predictions");
+    }
+    // Large calls bypass the queue and keep their all-or-nothing contract.
+    let mut big: Vec<Prediction> = (0..300).map(|_| prediction(Some(stored[0].id), 0.5)).collect();
+    big.push(prediction(Some(ghost), 0.5));
+    assert_not_found(repo.record(&big, &[]).await, "a large call naming a deleted customer");
+    assert_eq!(
+        inner.list(&PredictionFilter::default(), PredictionSort::default(), page(1, 1)).await.unwrap().total_items,
+        59
+    );
+}
+super::contract!(
+    group_commit_stores_concurrent_calls_and_fails_only_the_bad_one,
+    group_commit_stores_concurrent_calls_and_fails_only_the_bad_one
 );
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 mod bulk;
 mod engine;
 mod filter;
+mod fleet;
 mod ports;
 mod registry;
 mod service;
@@ -11,7 +12,10 @@ mod service;
 pub use bulk::{CustomerWalk, ScoredProfile};
 pub use engine::{RecordErrors, Scored, score_each, score_records};
 pub use filter::{PredictionFilter, PredictionSort, PredictionSortField};
-pub use ports::{CustomerScore, ModelLoader, PredictionRepository, ScoringModel};
+pub use fleet::{ModelFleet, SyncOutcome};
+pub use ports::{
+    CustomerScore, ModelDeployment, ModelDeploymentRepository, ModelLoader, PredictionRepository, ScoringModel,
+};
 pub use registry::{ModelProbe, ModelRegistry};
 pub use service::{
     ImportScoring, PredictionInput, PredictionOverrideRequest, ReloadReport, RescoreReport, ScoringService,

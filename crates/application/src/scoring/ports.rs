@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use leadscore_domain::customers::LatestScore;
 use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::scoring::{ModelCard, Prediction};
@@ -20,6 +21,10 @@ pub trait ScoringModel: Send + Sync {
     /// The whole card document as published with the model (metrics, notes), for `GET /model`.
     fn document(&self) -> &serde_json::Value;
 
+    /// Identifies this exact model, card and network together (the loader's choice of digest). Two replicas serve
+    /// the same model exactly when their fingerprints are equal.
+    fn fingerprint(&self) -> &str;
+
     /// Probabilities for `rows` encoded rows of `card().n_columns` floats each, row-major, in one call (the
     /// adapter may split it into passes). MUST return exactly `rows` values in `[0, 1]`.
     async fn predict(&self, input: Vec<f32>, rows: usize) -> Result<Vec<f64>, AppError>;
@@ -35,6 +40,30 @@ pub trait ModelLoader: Send + Sync {
     /// describes, its input width matches, and it reproduces the parity fixtures. A model that fails MUST be
     /// refused with `AppError::Unprocessable` whose message names the problem.
     async fn load(&self) -> Result<Arc<dyn ScoringModel>, AppError>;
+}
+
+/// The model the whole fleet should serve: the last one a replica loaded at start-up or by a reload. Every replica
+/// compares it with its own and loads its model directory again when they differ (see `ScoringService::sync_model`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelDeployment {
+    /// The card's version.
+    pub model_version: String,
+    /// `ScoringModel::fingerprint` of the deployed model.
+    pub fingerprint: String,
+    /// When it was put in service.
+    pub deployed_at: DateTime<Utc>,
+    /// The Admin who reloaded it; `None` when a replica deployed it at start-up.
+    pub deployed_by: Option<Uuid>,
+}
+
+/// The record of deployed models, shared by every replica (it lives in the database, not in process memory).
+#[async_trait]
+pub trait ModelDeploymentRepository: Send + Sync {
+    /// The latest deployment, if any model was ever deployed.
+    async fn current(&self) -> Result<Option<ModelDeployment>, AppError>;
+
+    /// Appends a deployment; it becomes `current`.
+    async fn record(&self, deployment: &ModelDeployment) -> Result<(), AppError>;
 }
 
 /// A customer's new latest score.

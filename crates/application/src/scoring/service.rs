@@ -16,7 +16,8 @@ use uuid::Uuid;
 use super::bulk::{CustomerWalk, both};
 use super::engine::{RecordErrors, Scored, score_each, score_records};
 use super::filter::{PredictionFilter, PredictionSort};
-use super::ports::{CustomerScore, ModelLoader, PredictionRepository, ScoringModel};
+use super::fleet::ModelFleet;
+use super::ports::{CustomerScore, PredictionRepository, ScoringModel};
 use super::registry::ModelRegistry;
 use crate::activities::{ActivityLog, NewActivity};
 use crate::customers::{CustomerFilter, CustomerRepository};
@@ -98,7 +99,7 @@ pub struct ImportScoring {
 /// Scoring use cases.
 pub struct ScoringService {
     registry: Arc<ModelRegistry>,
-    loader: Arc<dyn ModelLoader>,
+    fleet: Arc<ModelFleet>,
     predictions: Arc<dyn PredictionRepository>,
     customers: Arc<dyn CustomerRepository>,
     activities: ActivityLog,
@@ -126,14 +127,14 @@ impl ScoringService {
     /// Wires the use cases.
     pub fn new(
         registry: Arc<ModelRegistry>,
-        loader: Arc<dyn ModelLoader>,
+        fleet: Arc<ModelFleet>,
         predictions: Arc<dyn PredictionRepository>,
         customers: Arc<dyn CustomerRepository>,
         activities: ActivityLog,
         clock: Arc<dyn Clock>,
         settings: ScoringSettings,
     ) -> Self {
-        Self { registry, loader, predictions, customers, activities, clock, settings }
+        Self { registry, fleet, predictions, customers, activities, clock, settings }
     }
 
     /// The tunables.
@@ -147,16 +148,16 @@ impl ScoringService {
         Ok(self.registry.current())
     }
 
-    /// Loads the model again from its configured location, checks it, and puts it in service. A model that fails a
-    /// check is refused and the current one stays.
+    /// Loads the model again from its configured location, checks it, and puts it in service — here at once, and
+    /// on every other replica at its next sync (`ModelFleet`). A model that fails a check is refused and the current
+    /// one stays.
     pub async fn reload(&self, caller: &Caller, ip: Option<&str>) -> Result<ReloadReport, AppError> {
         caller.require(&[Role::Admin])?;
-        let model = self.loader.load().await?;
-        let previous = self.registry.swap(model.clone());
+        let (previous, model) = self.fleet.reload(caller.id).await?;
         let previous_version = previous.card().model_version.clone();
         let description = format!(
             "reloaded the model from {}: {} → {}",
-            self.loader.location(),
+            self.fleet.location(),
             previous_version,
             model.card().model_version
         );

@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod customers;
 pub mod leads;
 pub mod login_attempts;
+pub mod model_deployments;
 pub mod notes;
 pub mod predictions;
 pub mod refresh_tokens;

@@ -115,8 +115,11 @@ fn load_dir(dir: &Path) -> Result<OnnxModel, Refused> {
     let onnx_path = dir.join(ONNX_FILE);
     let fixtures_path = dir.join(FIXTURES_FILE);
 
-    let document: serde_json::Value = serde_json::from_slice(&read(&card_path)?)
-        .map_err(|e| Refused::new(&card_path, format!("is not valid JSON: {e}")))?;
+    let card_bytes = read(&card_path)?;
+    // The card pins the network by its sha256 (checked below), so the card file's own digest identifies both.
+    let fingerprint = format!("sha256:{}", hex::encode(Sha256::digest(&card_bytes)));
+    let document: serde_json::Value =
+        serde_json::from_slice(&card_bytes).map_err(|e| Refused::new(&card_path, format!("is not valid JSON: {e}")))?;
     let card = ModelCard::deserialize(&document)
         .map_err(|e| Refused::new(&card_path, format!("is not a usable model card: {e}")))?;
     let onnx_section = document
@@ -142,7 +145,7 @@ fn load_dir(dir: &Path) -> Result<OnnxModel, Refused> {
     let names = GraphNames { input: onnx_section.input_name.as_deref(), output: onnx_section.output_name.as_deref() };
     let plan = compile(&onnx, card.n_columns, names)
         .map_err(|problem| Refused::new(&onnx_path, format!("cannot be used as the scoring network: {problem}")))?;
-    let model = OnnxModel::new(card, document, plan);
+    let model = OnnxModel::new(card, document, fingerprint, plan);
 
     let fixtures = ParityFixtures::parse(&read(&fixtures_path)?).map_err(|e| Refused::new(&fixtures_path, e))?;
     fixtures.check(&model, &sha256).map_err(|e| Refused::new(&fixtures_path, e))?;

@@ -90,14 +90,15 @@ pub(crate) fn compile(onnx: &[u8], n_columns: usize, names: GraphNames<'_>) -> R
 pub struct OnnxModel {
     card: ModelCard,
     document: serde_json::Value,
+    fingerprint: String,
     plan: Plan,
     chunk_rows: usize,
 }
 
 impl OnnxModel {
     /// Puts together parts the loader has already checked against each other.
-    pub(crate) fn new(card: ModelCard, document: serde_json::Value, plan: Plan) -> Self {
-        Self { card, document, plan, chunk_rows: CHUNK_ROWS }
+    pub(crate) fn new(card: ModelCard, document: serde_json::Value, fingerprint: String, plan: Plan) -> Self {
+        Self { card, document, fingerprint, plan, chunk_rows: CHUNK_ROWS }
     }
 
     /// The same model running large batches `rows` rows at a time (default 512; at least 1). For benchmarks and
@@ -165,6 +166,10 @@ impl ScoringModel for OnnxModel {
 
     fn document(&self) -> &serde_json::Value {
         &self.document
+    }
+
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     async fn predict(&self, input: Vec<f32>, rows: usize) -> Result<Vec<f64>, AppError> {
