@@ -53,6 +53,48 @@ async fn postgres_statements_over_the_timeout_are_cancelled() {
 }
 
 #[tokio::test]
+async fn replicas_migrating_one_postgres_database_at_once_take_turns() {
+    let Some(admin_url) = std::env::var(leadscore_tests::db::PG_VAR).ok() else {
+        assert!(std::env::var_os(leadscore_tests::db::REQUIRE_PG_VAR).is_none());
+        return;
+    };
+    let name = format!("leadscore_migrate_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+    let url = leadscore_tests::db::replace_database(&admin_url, &name);
+    let replicas: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let pool = leadscore_infrastructure::db::connect(&leadscore_infrastructure::db::DbSettings::new(url))
+                    .await
+                    .unwrap();
+                let result = leadscore_infrastructure::db::migrate(&pool).await;
+                pool.close().await.ok();
+                result
+            })
+        })
+        .collect();
+    for replica in replicas {
+        replica.await.unwrap().expect("every replica's start-up migration succeeds");
+    }
+    let pool =
+        leadscore_infrastructure::db::connect(&leadscore_infrastructure::db::DbSettings::new(url)).await.unwrap();
+    let backend = pool.get_database_backend();
+    let row = pool
+        .query_one_raw(Statement::from_string(backend, "SELECT CAST(COUNT(*) AS BIGINT) FROM seaql_migrations"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.try_get_by_index::<i64>(0).unwrap(),
+        <migration::Migrator as migration::MigratorTrait>::migrations().len() as i64
+    );
+    pool.close().await.ok();
+    admin.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();
+}
+
+#[tokio::test]
 async fn postgres_statement_timeout_zero_means_none() {
     let Some(db) = TestDb::postgres().await else { return };
     let mut settings = leadscore_infrastructure::db::DbSettings::new(db.url());

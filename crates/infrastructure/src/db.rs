@@ -6,8 +6,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use leadscore_application::system::HealthProbe;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr, SqlxPostgresConnector,
+    Statement,
+};
 
 use crate::InfraError;
 
@@ -115,10 +119,31 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraE
     Ok(Database::connect(options).await?)
 }
 
-/// Applies every pending migration.
+/// Key of the PostgreSQL advisory lock that serialises migrations (any constant unique to this application).
+const MIGRATION_LOCK: i64 = 0x6c65_6164_7363_6f72; // "leadscor"
+
+/// Applies every pending migration. On PostgreSQL, replicas starting together would race on the same migration (one
+/// fails on "already exists"), so they take turns under a session advisory lock, held on a one-connection pool so
+/// every migration statement runs in the session that holds it; the later ones then find nothing pending.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), InfraError> {
-    Migrator::up(db, None).await?;
-    Ok(())
+    if db.get_database_backend() != DbBackend::Postgres {
+        Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    let options = db.get_postgres_connection_pool().connect_options().as_ref().clone();
+    let session = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?;
+    let session = SqlxPostgresConnector::from_sqlx_postgres_pool(session);
+    let lock = |sql: &str| Statement::from_sql_and_values(DbBackend::Postgres, sql, [MIGRATION_LOCK.into()]);
+    session.execute_raw(lock("SELECT pg_advisory_lock($1)")).await?;
+    let result = Migrator::up(&session, None).await;
+    // Closing the session releases the lock as well; unlocking first just frees it sooner.
+    let _ = session.execute_raw(lock("SELECT pg_advisory_unlock($1)")).await;
+    let _ = session.close().await;
+    Ok(result?)
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {
