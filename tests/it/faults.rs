@@ -272,6 +272,28 @@ async fn read_response(stream: &mut TcpStream) -> (u16, String) {
     }
 }
 
+/// A connection carrying `POST /predictions` with its head and half its body sent; returns the other half.
+async fn half_sent_prediction(server: &ServerProcess, token: &str) -> (TcpStream, Vec<u8>) {
+    let body = serde_json::to_vec(&json!({"features": {
+        "age": 41, "job": "management", "marital": "married", "education": "tertiary", "default": "no",
+        "balance": 1200, "housing": "yes", "loan": "no", "contact": "cellular", "day": 5, "month": "may",
+        "campaign": 1, "pdays": -1, "previous": 0, "poutcome": "unknown"
+    }}))
+    .unwrap();
+    let mut stream = TcpStream::connect(server.socket_address()).await.unwrap();
+    let head = format!(
+        "POST /api/v1/predictions HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {token}\r\ncontent-type: \
+         application/json\r\ncontent-length: {}\r\n\r\n",
+        server.socket_address(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (first, rest) = body.split_at(body.len() / 2);
+    stream.write_all(first).await.unwrap();
+    stream.flush().await.unwrap();
+    (stream, rest.to_vec())
+}
+
 #[tokio::test]
 async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     let db = TestDb::sqlite().await;
@@ -308,23 +330,7 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
         .collect();
 
     // A request in flight across the signal: its head and half its body are sent before SIGTERM, the rest after.
-    let body = serde_json::to_vec(&json!({"features": {
-        "age": 41, "job": "management", "marital": "married", "education": "tertiary", "default": "no",
-        "balance": 1200, "housing": "yes", "loan": "no", "contact": "cellular", "day": 5, "month": "may",
-        "campaign": 1, "pdays": -1, "previous": 0, "poutcome": "unknown"
-    }}))
-    .unwrap();
-    let mut in_flight = TcpStream::connect(server.socket_address()).await.unwrap();
-    let head = format!(
-        "POST /api/v1/predictions HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {token}\r\ncontent-type: \
-         application/json\r\ncontent-length: {}\r\n\r\n",
-        server.socket_address(),
-        body.len()
-    );
-    in_flight.write_all(head.as_bytes()).await.unwrap();
-    let (first, rest) = body.split_at(body.len() / 2);
-    in_flight.write_all(first).await.unwrap();
-    in_flight.flush().await.unwrap();
+    let (mut in_flight, rest) = half_sent_prediction(&server, &token).await;
     // Let the load run a little so requests are in progress when the signal lands.
     let warm = Instant::now();
     while warm.elapsed() < Duration::from_millis(300) {
@@ -342,7 +348,7 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     assert!(server.is_running(), "the server exited while a request was still in flight");
 
     // The in-flight request completes normally.
-    in_flight.write_all(rest).await.unwrap();
+    in_flight.write_all(&rest).await.unwrap();
     let (status, response) = read_response(&mut in_flight).await;
     assert_eq!(status, 201, "{response}");
     let response: Value = serde_json::from_str(&response).unwrap();
@@ -356,6 +362,33 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     }
     let logs = server.logs().join("\n");
     assert!(logs.contains("\"stopped\""), "{logs}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_waiting_for_a_request_after_the_drain_timeout() {
+    let db = TestDb::sqlite().await;
+    let storage = tempfile::tempdir().unwrap();
+    // The body deadline is far away, so only the drain timeout can end the stalled request.
+    let config = ProcessConfig::new(SERVER, db.url(), storage.path())
+        .with("SHUTDOWN_TIMEOUT", "1s")
+        .with("HTTP_BODY_TIMEOUT", "300s");
+    config.create_admin();
+    let mut server = ServerProcess::start(&config);
+    let token = login(&Client::new(), &server.address).await;
+    let (stalled, _rest) = half_sent_prediction(&server, &token).await;
+    let signalled = Instant::now();
+    server.signal("TERM");
+    let status = server.wait();
+    // It waited for the stalled request (the other SIGTERM test shows a completing one succeeds) …
+    assert!(signalled.elapsed() >= Duration::from_millis(900), "exited after {:?}", signalled.elapsed());
+    // … but only for the drain timeout.
+    assert!(
+        signalled.elapsed() < Duration::from_secs(60),
+        "the process waited {:?} for a request that never completes; SHUTDOWN_TIMEOUT is 1 s",
+        signalled.elapsed()
+    );
+    assert_eq!(status.code(), Some(0), "exit status {status}");
+    drop(stalled);
 }
 
 /// A server on the test's own PostgreSQL, which the test stops and starts.
