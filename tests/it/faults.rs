@@ -133,46 +133,71 @@ async fn sqlite_integrity_is_ok(db: &TestDb) {
     assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "ok");
 }
 
+/// The server binary on a test database, with its Admin signed in.
+struct Running {
+    config: ProcessConfig,
+    server: ServerProcess,
+    client: Client,
+    token: String,
+    _storage: tempfile::TempDir,
+}
+
+impl Running {
+    async fn start(db: &TestDb) -> Self {
+        Self::start_with(db, |config| config).await
+    }
+
+    async fn start_with(db: &TestDb, tweak: impl FnOnce(ProcessConfig) -> ProcessConfig) -> Self {
+        let storage = tempfile::tempdir().unwrap();
+        let config = tweak(ProcessConfig::new(SERVER, db.url(), storage.path()));
+        config.create_admin();
+        let server = ServerProcess::start(&config);
+        let client = Client::new();
+        let token = login(&client, &server.address).await;
+        Self { config, server, client, token, _storage: storage }
+    }
+
+    /// Starts the process again on the same database (after `crash`) and signs in again.
+    async fn restart(&mut self) {
+        self.server = ServerProcess::start(&self.config);
+        self.token = login(&self.client, &self.server.address).await;
+    }
+
+    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.server.address)).bearer_auth(&self.token)
+    }
+
+    /// Imports the sample `times` over.
+    fn import(&self, times: usize) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'static {
+        self.post("/api/v1/customers/import").multipart(import_form(sample_csv(times))).send()
+    }
+
+    async fn total(&self, path: &str) -> u64 {
+        total(&self.client, &self.server.address, &self.token, path).await
+    }
+}
+
 /// SIGKILL while an import of 45,210 rows is writing: after a restart, either none of it is there or (had the
 /// commit won the race) all of it; never part.
 async fn a_crash_during_an_import_leaves_no_partial_data(db: TestDb) {
-    let storage = tempfile::tempdir().unwrap();
-    let config = ProcessConfig::new(SERVER, db.url(), storage.path());
-    config.create_admin();
-    let mut server = ServerProcess::start(&config);
-    let client = Client::new();
-    let token = login(&client, &server.address).await;
+    let mut app = Running::start(&db).await;
     let watch = WriteWatch::new(&db).await;
     let rows = 45_210;
-    let import = tokio::spawn(
-        client
-            .post(format!("{}/api/v1/customers/import", server.address))
-            .bearer_auth(&token)
-            .multipart(import_form(sample_csv(10)))
-            .send(),
-    );
+    let import = tokio::spawn(app.import(10));
     watch.until_writing(&import).await;
-    server.crash();
+    app.server.crash();
     let outcome = import.await.unwrap();
     assert!(outcome.is_err(), "the import answered although its server was killed: {outcome:?}");
 
-    let server = ServerProcess::start(&config);
-    let token = login(&client, &server.address).await;
-    let customers = total(&client, &server.address, &token, "/api/v1/customers?limit=1").await;
+    app.restart().await;
+    let customers = app.total("/api/v1/customers?limit=1").await;
     eprintln!("{} after the crash: {customers} of {rows} rows", db.backend());
     assert!(customers == 0 || customers == rows, "{customers} of {rows} rows survived the crash");
     sqlite_integrity_is_ok(&db).await;
     // The same import then succeeds whole.
     if customers == 0 {
-        let response = client
-            .post(format!("{}/api/v1/customers/import", server.address))
-            .bearer_auth(&token)
-            .multipart(import_form(sample_csv(1)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(total(&client, &server.address, &token, "/api/v1/customers?limit=1").await, 4_521);
+        assert_eq!(app.import(1).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(app.total("/api/v1/customers?limit=1").await, 4_521);
     }
 }
 
@@ -190,53 +215,34 @@ async fn a_crash_during_an_import_leaves_no_partial_data_postgres() {
 /// SIGKILL while a campaign run writes its 4,521 leads and their predictions: after a restart the campaign has
 /// either no call list (and can be run again) or all of it.
 async fn a_crash_during_a_campaign_run_leaves_no_partial_call_list(db: TestDb) {
-    let storage = tempfile::tempdir().unwrap();
-    let config = ProcessConfig::new(SERVER, db.url(), storage.path());
-    config.create_admin();
-    let mut server = ServerProcess::start(&config);
-    let client = Client::new();
-    let token = login(&client, &server.address).await;
-    let response = client
-        .post(format!("{}/api/v1/customers/import", server.address))
-        .bearer_auth(&token)
-        .multipart(import_form(sample_csv(1)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let response = client
-        .post(format!("{}/api/v1/campaigns", server.address))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Crash test", "targetLeads": 4_521}))
-        .send()
-        .await
-        .unwrap();
+    let mut app = Running::start(&db).await;
+    assert_eq!(app.import(1).await.unwrap().status(), StatusCode::OK);
+    let response =
+        app.post("/api/v1/campaigns").json(&json!({"name": "Crash test", "targetLeads": 4_521})).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let campaign = response.json::<Value>().await.unwrap()["data"]["id"].as_str().unwrap().to_owned();
+    let run_path = format!("/api/v1/campaigns/{campaign}/run");
 
     let watch = WriteWatch::new(&db).await;
-    let run = tokio::spawn(
-        client.post(format!("{}/api/v1/campaigns/{campaign}/run", server.address)).bearer_auth(&token).send(),
-    );
+    let run = tokio::spawn(app.post(&run_path).send());
     watch.until_writing(&run).await;
-    server.crash();
+    app.server.crash();
     assert!(run.await.unwrap().is_err(), "the run answered although its server was killed");
 
-    let server = ServerProcess::start(&config);
-    let token = login(&client, &server.address).await;
-    let base = &server.address;
-    let leads = total(&client, base, &token, &format!("/api/v1/campaigns/{campaign}/leads?limit=1")).await;
-    let predictions = total(&client, base, &token, &format!("/api/v1/predictions?campaignId={campaign}&limit=1")).await;
+    app.restart().await;
+    let leads_path = format!("/api/v1/campaigns/{campaign}/leads?limit=1");
+    let leads = app.total(&leads_path).await;
+    let predictions = app.total(&format!("/api/v1/predictions?campaignId={campaign}&limit=1")).await;
     eprintln!("{} after the crash: {leads} of 4,521 leads", db.backend());
     assert!(leads == 0 || leads == 4_521, "{leads} leads survived the crash");
     assert_eq!(predictions, leads, "every lead has its prediction, and no prediction lacks its lead");
-    let (_, detail) = get_json(&client, &format!("{base}/api/v1/campaigns/{campaign}"), &token).await;
+    let url = format!("{}/api/v1/campaigns/{campaign}", app.server.address);
+    let (_, detail) = get_json(&app.client, &url, &app.token).await;
     assert_eq!(detail["data"]["lastRun"].is_null(), leads == 0, "{detail}");
     sqlite_integrity_is_ok(&db).await;
     // Running it again works and gives the whole list.
-    let response = client.post(format!("{base}/api/v1/campaigns/{campaign}/run")).bearer_auth(&token).send().await;
-    assert_eq!(response.unwrap().status(), StatusCode::OK);
-    assert_eq!(total(&client, base, &token, &format!("/api/v1/campaigns/{campaign}/leads?limit=1")).await, 4_521);
+    assert_eq!(app.post(&run_path).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.total(&leads_path).await, 4_521);
 }
 
 #[tokio::test]
@@ -297,12 +303,7 @@ async fn half_sent_prediction(server: &ServerProcess, token: &str) -> (TcpStream
 #[tokio::test]
 async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     let db = TestDb::sqlite().await;
-    let storage = tempfile::tempdir().unwrap();
-    let config = ProcessConfig::new(SERVER, db.url(), storage.path());
-    config.create_admin();
-    let mut server = ServerProcess::start(&config);
-    let client = Client::new();
-    let token = login(&client, &server.address).await;
+    let Running { mut server, client, token, _storage, .. } = Running::start(&db).await;
 
     // Load: clients sending requests back to back until the server goes away.
     let load: Vec<_> = (0..4)
@@ -367,14 +368,9 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
 #[tokio::test]
 async fn sigterm_stops_waiting_for_a_request_after_the_drain_timeout() {
     let db = TestDb::sqlite().await;
-    let storage = tempfile::tempdir().unwrap();
     // The body deadline is far away, so only the drain timeout can end the stalled request.
-    let config = ProcessConfig::new(SERVER, db.url(), storage.path())
-        .with("SHUTDOWN_TIMEOUT", "1s")
-        .with("HTTP_BODY_TIMEOUT", "300s");
-    config.create_admin();
-    let mut server = ServerProcess::start(&config);
-    let token = login(&Client::new(), &server.address).await;
+    let Running { mut server, token, _storage, .. } =
+        Running::start_with(&db, |c| c.with("SHUTDOWN_TIMEOUT", "1s").with("HTTP_BODY_TIMEOUT", "300s")).await;
     let (stalled, _rest) = half_sent_prediction(&server, &token).await;
     let signalled = Instant::now();
     server.signal("TERM");
