@@ -9,11 +9,14 @@
 # `leadscore seed --demo DATA` (the UCI rows plus generated names, e-mails and cities, scored: `q` searches need the
 # names); serve; seed.py creates a Manager and SALES_USERS Sales users through the API, a campaign whose leads are
 # assigned to the Sales users, and writes their tokens to a Lua file; a warm-up (WARMUP, default 20s) with the same
-# mix; then the measured run (mix.lua, weights there). VmRSS of the server is read from /proc after the warm-up
-# ("before"), every RSS_EVERY seconds during the run and at the end ("after"), with the load average.
+# mix; then the measured run (mix.lua, weights there). The server's VmRSS (split into anon, file and shmem) is read
+# from /proc after the warm-up ("before"), every RSS_EVERY seconds during the run and at the end ("after"), with the
+# load average and, on SQLite, the size of the write-ahead log.
 #
-# Fails (non-zero exit) when any request of the warm-up or the run answers non-2xx, on any socket error or timeout,
-# or when the server dies. Environment: DURATION (5m), WARMUP (20s), CONNECTIONS (16), THREADS (2), TIMEOUT (10s,
+# Both phases always run to the end. The script fails (non-zero exit) if any request of the warm-up or the run
+# answered non-2xx or hit a socket error or timeout (it then prints the server's error messages), and at once if the
+# server dies. The latencies it prints are per request, as measured; wrk's own percentiles (the "wrk:" line) include
+# wrk 4's coordinated-omission correction (synthetic samples), so their tail is higher. Environment: DURATION (5m), WARMUP (20s), CONNECTIONS (16), THREADS (2), TIMEOUT (10s,
 # wrk's per-request timeout), DATA (../shared/data/bank-marketing/bank-full.csv, else model/data/bank.csv),
 # SALES_USERS (3), LEADS_PER_SALES (1000), RSS_EVERY (DURATION/10), BCRYPT_COST (the server's default, 12),
 # TEST_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres), CARGO_TARGET_DIR (/tmp/leadscore-target),
@@ -118,8 +121,14 @@ done
 log "seeding accounts, campaign and leads through the API"
 STATE_FILE="$TMP/state.lua" python3 "$HERE/seed.py"
 
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
+rss_parts() { # VmRSS RssAnon RssFile RssShmem (KiB)
+  awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ {v[$1] = $2} END {print v["VmRSS:"], v["RssAnon:"], v["RssFile:"], v["RssShmem:"]}' \
+    "/proc/$SERVER_PID/status"
+}
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+wal_mib() { # size of SQLite's write-ahead log ("-" on PostgreSQL)
+  if [ -f "$TMP/load.db-wal" ]; then du -k "$TMP/load.db-wal" | awk '{printf "%.1f", $1 / 1024}'; else echo -; fi
+}
 run_wrk() { # PHASE DURATION OUTPUT
   LOAD_STATE="$TMP/state.lua" LOAD_PHASE="$1" LOAD_THREADS="$THREADS" LOAD_REPORT="$TMP/$1.report" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --timeout "$TIMEOUT" --latency -s "$HERE/mix.lua" "$BASE_URL" >"$3" 2>&1 ||
@@ -142,14 +151,14 @@ run_wrk warmup "$WARMUP" "$TMP/warmup.txt"
 sed -n '/^kind/,$p' "$TMP/warmup.txt"
 check warmup
 
-RSS_BEFORE="$(rss_kb)"
+RSS_BEFORE_PARTS="$(rss_parts)"
 LOAD_BEFORE="$(loadavg)"
 : >"$TMP/rss.txt"
 (
   start=$SECONDS
   while sleep "$RSS_EVERY"; do
     kill -0 "$SERVER_PID" 2>/dev/null || break
-    echo "$((SECONDS - start)) $(rss_kb) $(loadavg)" >>"$TMP/rss.txt"
+    echo "$((SECONDS - start)) $(rss_parts) $(loadavg) $(wal_mib)" >>"$TMP/rss.txt"
   done
 ) &
 SAMPLER_PID=$!
@@ -160,7 +169,7 @@ run_wrk main "$DURATION" "$TMP/main.txt"
 kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
-RSS_AFTER="$(rss_kb)"
+RSS_AFTER_PARTS="$(rss_parts)"
 LOAD_AFTER="$(loadavg)"
 sed -n '/^kind/,$p' "$TMP/main.txt"
 
@@ -169,9 +178,14 @@ echo "started $STARTED; machine: $(nproc) cores, $(grep -m1 'model name' /proc/c
 echo "git: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates migration Cargo.lock 2>/dev/null || echo ' + uncommitted changes in crates/migration')"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT, mix tests/load/mix.lua; bcrypt cost ${BCRYPT_COST:-12 (default)}"
 echo "load average: before $LOAD_BEFORE, after $LOAD_AFTER; $(uptime)"
-echo "RSS (MiB): before $((RSS_BEFORE / 1024)) (after the $WARMUP warm-up), after $((RSS_AFTER / 1024))"
-echo "RSS samples (s into the run, MiB, load average):"
-awk '{printf "  %4ds %6.1f MiB   load %s %s %s\n", $1, $2 / 1024, $3, $4, $5}' "$TMP/rss.txt"
+mib() { awk '{printf "%.1f MiB (anon %.1f, file %.1f, shmem %.1f)", $1 / 1024, $2 / 1024, $3 / 1024, $4 / 1024}'; }
+echo "RSS: before $(echo "$RSS_BEFORE_PARTS" | mib) after the $WARMUP warm-up; after $(echo "$RSS_AFTER_PARTS" | mib)"
+echo "RSS samples (s into the run: VmRSS = anon + file + shmem, MiB; load average; SQLite WAL file, MiB):"
+awk '{printf "  %4ds %6.1f = %6.1f + %5.1f + %5.1f   load %s %s %s   WAL %s\n", $1, $2 / 1024, $3 / 1024, $4 / 1024, $5 / 1024, $6, $7, $8, $9}' \
+  "$TMP/rss.txt"
+if [ "$ENGINE" = SQLite ]; then
+  echo "database files: $(du -k "$TMP"/load.db* | awk '{printf "%s %.1f MiB  ", $2, $1 / 1024}' | sed "s#$TMP/##g")"
+fi
 echo "report: $(tr '\n' ' ' <"$TMP/main.report")"
 check main
 if [ "${#FAILURES[@]}" -gt 0 ]; then

@@ -9,8 +9,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr, SqlxPostgresConnector,
-    Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, RuntimeErr,
+    SqliteTransactionMode, SqlxPostgresConnector, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::InfraError;
@@ -117,6 +117,18 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraE
         options.max_connections(1).min_connections(1);
     }
     Ok(Database::connect(options).await?)
+}
+
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction that reads
+/// before it writes cannot upgrade to a writer while another connection writes, and SQLite then fails it at once
+/// with "database is locked" instead of waiting (the busy timeout does not apply to that upgrade). Taking the write
+/// lock up front makes it wait its turn like any writer. PostgreSQL ignores the mode.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Key of the PostgreSQL advisory lock that serialises migrations (any constant unique to this application).

@@ -14,11 +14,12 @@ use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    Iterable, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Statement, TransactionTrait,
+    Iterable, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Statement,
 };
 use uuid::Uuid;
 
 use super::query::{contains_ci, corrupt, fetch_page};
+use crate::db::begin_write;
 use crate::entities::{campaign_collaborators as collaborators, campaigns, leads, notes, predictions, users};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -451,7 +452,7 @@ impl CampaignRepository for SqlCampaignRepository {
             ..Default::default()
         };
         attributes(campaign, &mut model)?;
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         campaigns::Entity::insert(model).exec_without_returning(&txn).await.map_err(missing_user)?;
         insert_collaborators(&txn, campaign).await?;
         txn.commit().await.map_err(db_err)
@@ -467,7 +468,7 @@ impl CampaignRepository for SqlCampaignRepository {
     async fn update(&self, campaign: &NewCampaign) -> Result<(), AppError> {
         let mut model = campaigns::ActiveModel::default();
         attributes(campaign, &mut model)?;
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let result = campaigns::Entity::update_many()
             .set(model)
             .filter(campaigns::Column::Id.eq(campaign.id))
@@ -487,7 +488,7 @@ impl CampaignRepository for SqlCampaignRepository {
     }
 
     async fn delete(&self, id: Uuid) -> Result<bool, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         // Children first, explicitly: campaign predictions have no foreign key at all (their table predates this
         // one), and SQLite applies the other cascades only on connections that switched foreign keys on.
         notes::Entity::delete_many().filter(notes::Column::CampaignId.eq(id)).exec(&txn).await.map_err(db_err)?;
@@ -557,7 +558,7 @@ impl CampaignRepository for SqlCampaignRepository {
     }
 
     async fn apply_run(&self, plan: &RunPlan) -> Result<RunCounts, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let cache = RunCache::enlarge(&txn).await?;
         let result = apply(&txn, plan).await;
         // Restored before the transaction ends, while it still holds this pooled connection.

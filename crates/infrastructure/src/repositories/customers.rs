@@ -15,11 +15,12 @@ use sea_orm::sea_query::{Expr, NullOrdering, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, TransactionTrait,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
 use super::query::{contains_ci, corrupt, order, search_text};
+use crate::db::begin_write;
 use crate::entities::customers::{ActiveModel, Column, Entity, Model};
 use crate::error::db_err;
 
@@ -583,7 +584,7 @@ impl CustomerRepository for SqlCustomerRepository {
         now: DateTime<Utc>,
         progress: Option<ImportProgress>,
     ) -> Result<ImportCounts, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let mut counts = ImportCounts::default();
         let mut written = 0u64;
         // Keys written earlier in this import (by a created row, or given to an existing customer by an updated

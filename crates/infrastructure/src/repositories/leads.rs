@@ -16,7 +16,7 @@ use leadscore_domain::scoring::Tier;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use uuid::Uuid;
 
@@ -24,6 +24,7 @@ use super::campaigns::members;
 use super::customers::to_domain as customer_to_domain;
 use super::notes::to_active as note_to_active;
 use super::query::{contains_ci, corrupt};
+use crate::db::begin_write;
 use crate::entities::{activities, customers, leads, notes};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -270,7 +271,7 @@ impl LeadRepository for SqlLeadRepository {
     }
 
     async fn change(&self, lead: &Lead, note: &Note, outcome: Option<OutcomeChange>) -> Result<(), AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         // On error the transaction is dropped uncommitted, which rolls every statement back.
         write_change(&txn, lead, note, outcome).await?;
         txn.commit().await.map_err(db_err)
@@ -282,7 +283,7 @@ impl LeadRepository for SqlLeadRepository {
         at: DateTime<Utc>,
         note: &str,
     ) -> Result<KnownOutcomes, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         // On error the transaction is dropped uncommitted, which rolls every statement back.
         let known: Vec<(Uuid, Uuid, String)> = leads::Entity::find()
             .select_only()

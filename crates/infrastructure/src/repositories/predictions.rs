@@ -14,11 +14,12 @@ use leadscore_domain::scoring::{
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement, TransactionTrait, Value,
+    Statement, Value,
 };
 use uuid::Uuid;
 
 use super::query::{corrupt, fetch_page, in_range};
+use crate::db::begin_write;
 use crate::entities::customers;
 use crate::entities::predictions::{ActiveModel, Column, Entity, Model};
 use crate::error::{db_err, is_foreign_key_violation};
@@ -288,7 +289,7 @@ impl PredictionRepository for SqlPredictionRepository {
     async fn record(&self, predictions: &[Prediction], latest: &[CustomerScore]) -> Result<(), AppError> {
         let named: BTreeSet<Uuid> =
             predictions.iter().filter_map(|p| p.customer_id).chain(latest.iter().map(|s| s.customer_id)).collect();
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         // Checked first for a message that names the customer; the foreign key still guards a concurrent delete.
         require_customers(&txn, &named).await?;
         for chunk in predictions.chunks(INSERT_CHUNK) {
@@ -306,7 +307,7 @@ impl PredictionRepository for SqlPredictionRepository {
     }
 
     async fn update_latest_scores(&self, scores: &[CustomerScore]) -> Result<u64, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let updated = write_latest_scores(&txn, scores).await?;
         txn.commit().await.map_err(db_err)?;
         Ok(updated)

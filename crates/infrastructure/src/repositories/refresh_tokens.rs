@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use leadscore_application::AppError;
 use leadscore_application::auth::{RefreshTokenRecord, RefreshTokenRepository};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::db::begin_write;
 use crate::entities::refresh_tokens::{ActiveModel, Column, Entity, Model};
 use crate::error::db_err;
 
@@ -62,7 +63,7 @@ impl RefreshTokenRepository for SqlRefreshTokenRepository {
     }
 
     async fn rotate(&self, old_id: Uuid, at: DateTime<Utc>, new: &RefreshTokenRecord) -> Result<bool, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         // The conditional UPDATE is the lock: of two concurrent rotations only one sees rotated_at IS NULL.
         let claimed = Entity::update_many()
             .col_expr(Column::RotatedAt, Expr::value(at))

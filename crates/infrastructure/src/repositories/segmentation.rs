@@ -15,12 +15,13 @@ use leadscore_domain::segmentation::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, TransactionTrait,
+    QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::query::{corrupt, fetch_page, in_range, order};
+use crate::db::begin_write;
 use crate::entities::segmentation::{analyses, customers, datasets, segments};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -358,7 +359,7 @@ impl SegmentationRepository for SqlSegmentationRepository {
     }
 
     async fn delete_dataset(&self, id: Uuid) -> Result<bool, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let analysis_ids: Vec<Uuid> = analyses::Entity::find()
             .select_only()
             .column(analyses::Column::Id)
@@ -376,7 +377,7 @@ impl SegmentationRepository for SqlSegmentationRepository {
     async fn insert_analysis(&self, analysis: &Analysis, customers: &[SegmentedCustomer]) -> Result<(), AppError> {
         let analysis_model = analysis_row(analysis)?;
         // Dropping the transaction on any early return rolls it back: nothing of the analysis is left.
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         if datasets::Entity::find_by_id(analysis.dataset_id).one(&txn).await.map_err(db_err)?.is_none() {
             txn.rollback().await.map_err(db_err)?;
             return Err(AppError::NotFound("Dataset not found".into()));
@@ -463,7 +464,7 @@ impl SegmentationRepository for SqlSegmentationRepository {
     }
 
     async fn delete_analysis(&self, id: Uuid) -> Result<bool, AppError> {
-        let txn = self.db.begin().await.map_err(db_err)?;
+        let txn = begin_write(&self.db).await.map_err(db_err)?;
         let exists = analyses::Entity::find_by_id(id).one(&txn).await.map_err(db_err)?.is_some();
         if exists {
             delete_analyses(&txn, &[id]).await?;
