@@ -42,3 +42,11 @@ consumers:
 # See docs/fuzzing.md.
 fuzz:
     bash tests/schemathesis/run.sh
+
+# Load test (issue 8): the release server under a realistic mix (logins, customer lists, single predictions, lead
+# status changes) with wrk for DURATION (default 5m), on a fresh SQLite file and then a fresh PostgreSQL database
+# (TEST_POSTGRES_URL's server). Fails on any non-2xx or socket error; prints p50/p90/p99, requests/s and the
+# server's RSS. Needs wrk (apt-get install -y wrk). Figures in docs/benchmarks.md. Not part of .ci/run.
+# Both databases always run; the recipe fails if either did.
+load:
+    rc=0; bash tests/load/run.sh || rc=1; TEST_POSTGRES_URL={{pg_url}} LOAD_PG=1 bash tests/load/run.sh || rc=1; exit $rc

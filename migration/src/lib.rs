@@ -11,6 +11,7 @@ mod m20261122_000004_predictions;
 mod m20261122_000005_campaigns;
 mod m20261122_000006_analytics;
 mod m20261122_000007_model_deployments;
+mod m20261202_000008_customer_order_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_campaigns::Migration),
             Box::new(m20261122_000006_analytics::Migration),
             Box::new(m20261122_000007_model_deployments::Migration),
+            Box::new(m20261202_000008_customer_order_indexes::Migration),
         ]
     }
 }

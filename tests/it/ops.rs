@@ -245,3 +245,73 @@ async fn metrics_cover_the_database_pool_and_model_inference() {
     assert!(calls >= 2.0, "a single and a batch prediction were timed: {text}");
     assert!(text.contains("scoring_inference_duration_seconds_bucket{batch_rows="), "{text}");
 }
+
+/// The size of a SQLite database's write-ahead log (0 when it does not exist).
+fn wal_bytes(db: &TestDb) -> u64 {
+    let path = db.url().trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
+    std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len())
+}
+
+#[tokio::test]
+async fn the_sqlite_checkpointer_truncates_the_log_once_old_readers_are_done() {
+    use leadscore_infrastructure::wal::WalCheckpointer;
+
+    let db = TestDb::sqlite().await;
+    db.execute("CREATE TABLE filler (n INTEGER NOT NULL, pad TEXT NOT NULL)").await;
+    // A recursive CTE rather than generate_series, which is an extension in some SQLite builds.
+    let fill = |from: u32| {
+        format!(
+            "WITH RECURSIVE s(n) AS (SELECT {from} UNION ALL SELECT n + 1 FROM s WHERE n < {}) \
+             INSERT INTO filler SELECT n, printf('%.2000c', 'x') FROM s",
+            from + 499
+        )
+    };
+    db.execute(&fill(0)).await;
+    assert!(wal_bytes(&db) > 500 * 2_000, "the writes went to the log first");
+
+    // A reader that began before the next write holds an older snapshot: the log cannot be restarted under it.
+    let reader = db.conn().begin().await.unwrap();
+    let seen = reader
+        .query_one_raw(Statement::from_string(db.conn().get_database_backend(), "SELECT COUNT(*) AS n FROM filler"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.try_get::<i64>("", "n").unwrap(), 500);
+    db.execute(&fill(500)).await;
+
+    let mut checkpointer =
+        WalCheckpointer::for_pool(db.conn()).await.unwrap().expect("a SQLite file has a checkpointer");
+    let started = std::time::Instant::now();
+    let blocked = checkpointer.checkpoint().await.unwrap();
+    assert!(blocked.busy, "an old snapshot is still being read: {blocked:?}");
+    assert!(started.elapsed() < WalCheckpointer::BUSY_TIMEOUT * 5, "it gives up instead of holding writers back");
+    assert!(wal_bytes(&db) > 0);
+
+    reader.commit().await.unwrap();
+    assert!(blocked.log_frames > 0, "{blocked:?}");
+    let done = checkpointer.checkpoint().await.unwrap();
+    assert!(!done.busy, "{done:?}");
+    assert_eq!(done.checkpointed_frames, done.log_frames, "{done:?}");
+    assert_eq!(wal_bytes(&db), 0, "the log is truncated");
+
+    // Nothing was lost, and the database keeps working on a fresh log.
+    db.execute(&fill(1_000)).await;
+    let total = db
+        .conn()
+        .query_one_raw(Statement::from_string(db.conn().get_database_backend(), "SELECT COUNT(*) AS n FROM filler"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(total.try_get::<i64>("", "n").unwrap(), 1_500);
+}
+
+#[tokio::test]
+async fn postgres_and_in_memory_databases_have_no_checkpointer() {
+    use leadscore_infrastructure::db::{self, DbSettings};
+    use leadscore_infrastructure::wal::WalCheckpointer;
+
+    let memory = db::connect(&DbSettings::new("sqlite::memory:")).await.unwrap();
+    assert!(WalCheckpointer::for_pool(&memory).await.unwrap().is_none());
+    let Some(pg) = TestDb::postgres().await else { return };
+    assert!(WalCheckpointer::for_pool(pg.conn()).await.unwrap().is_none());
+}

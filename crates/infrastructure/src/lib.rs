@@ -9,5 +9,6 @@ pub mod repositories;
 pub mod scoring;
 pub mod security;
 pub mod storage;
+pub mod wal;
 
 pub use error::InfraError;

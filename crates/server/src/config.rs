@@ -135,9 +135,16 @@ pub struct ConfigArgs {
     /// reload) and follows it; `0s` turns the check off (one replica only).
     #[arg(long, env = "MODEL_SYNC_INTERVAL", default_value = "5s", value_parser = duration)]
     pub model_sync_interval: Duration,
+    /// How often the SQLite write-ahead log is checkpointed and truncated, so sustained traffic cannot grow it
+    /// without bound; `0s` leaves it to SQLite's automatic checkpoints. Ignored on PostgreSQL.
+    #[arg(long, env = "SQLITE_CHECKPOINT_INTERVAL", default_value = "5s", value_parser = duration)]
+    pub sqlite_checkpoint_interval: Duration,
     /// Largest number of items in one `POST /predictions/batch`.
     #[arg(long, env = "MAX_BATCH_PREDICTIONS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_batch_predictions: u64,
+    /// Store concurrent single predictions in one transaction (group commit); `false` gives each its own.
+    #[arg(long, env = "PREDICTION_GROUP_COMMIT", default_value_t = true, action = clap::ArgAction::Set)]
+    pub prediction_group_commit: bool,
     /// Factors per direction in a prediction's explanation (0 = no explanations).
     #[arg(long, env = "EXPLAIN_TOP_FACTORS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=20))]
     pub explain_top_factors: u64,
@@ -210,10 +217,14 @@ pub struct Config {
     pub model_dir: PathBuf,
     /// Interval of the model sync between replicas (zero = off).
     pub model_sync_interval: Duration,
+    /// Interval of the SQLite WAL checkpoint (zero = SQLite's automatic checkpoints only).
+    pub sqlite_checkpoint_interval: Duration,
     /// Batch prediction limit.
     pub max_batch_predictions: usize,
     /// Explanation size.
     pub explain_top_factors: usize,
+    /// Group commit of single predictions.
+    pub prediction_group_commit: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -300,8 +311,10 @@ impl ConfigArgs {
             http_disconnect_timeout: self.http_disconnect_timeout,
             model_dir: self.model_dir,
             model_sync_interval: self.model_sync_interval,
+            sqlite_checkpoint_interval: self.sqlite_checkpoint_interval,
             max_batch_predictions: usize::try_from(self.max_batch_predictions)?,
             explain_top_factors: usize::try_from(self.explain_top_factors)?,
+            prediction_group_commit: self.prediction_group_commit,
         })
     }
 }
@@ -353,8 +366,10 @@ impl Config {
             http_disconnect_timeout: Duration::from_secs(1),
             model_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../model")),
             model_sync_interval: Duration::from_secs(5),
+            sqlite_checkpoint_interval: Duration::from_secs(5),
             max_batch_predictions: 1_000,
             explain_top_factors: 5,
+            prediction_group_commit: true,
         }
     }
 

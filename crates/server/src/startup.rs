@@ -12,7 +12,8 @@ use leadscore_application::campaigns::{CampaignPorts, CampaignService, CampaignS
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
 use leadscore_application::scoring::{
-    ModelFleet, ModelLoader, ModelProbe, ModelRegistry, ScoringService, ScoringSettings, SyncOutcome,
+    ModelFleet, ModelLoader, ModelProbe, ModelRegistry, PredictionRepository, ScoringService, ScoringSettings,
+    SyncOutcome,
 };
 use leadscore_application::segmentation::{SegmentationService, SegmentationSettings};
 use leadscore_application::system::{Clock, HealthProbe};
@@ -30,6 +31,7 @@ use leadscore_infrastructure::repositories::{
 use leadscore_infrastructure::scoring::OnnxModelLoader;
 use leadscore_infrastructure::security::{BcryptHasher, JwtIssuer};
 use leadscore_infrastructure::storage::LocalDiskStorage;
+use leadscore_infrastructure::wal::WalCheckpointer;
 use sea_orm::DatabaseConnection;
 
 use crate::config::{AppEnv, Config};
@@ -137,10 +139,15 @@ impl Services {
             clock.clone(),
             CampaignSettings { explain_top: config.explain_top_factors, ..CampaignSettings::default() },
         );
+        let single_predictions: Arc<dyn PredictionRepository> = if config.prediction_group_commit {
+            Arc::new(GroupCommitPredictions::new(prediction_repo))
+        } else {
+            prediction_repo
+        };
         let scoring = Arc::new(ScoringService::new(
             models.clone(),
             fleet.clone(),
-            Arc::new(GroupCommitPredictions::new(prediction_repo)),
+            single_predictions,
             customer_repo.clone(),
             activity_log.clone(),
             clock.clone(),
@@ -194,6 +201,7 @@ pub struct Application {
     server: Server,
     fleet: Arc<ModelFleet>,
     model_sync_interval: std::time::Duration,
+    wal: Option<(WalCheckpointer, std::time::Duration)>,
 }
 
 impl Application {
@@ -202,6 +210,13 @@ impl Application {
         let services = Services::build(&config).await?;
         services.fleet.announce().await.context("recording the model this replica serves")?;
         let fleet = services.fleet.clone();
+        let wal = match config.sqlite_checkpoint_interval {
+            interval if interval.is_zero() => None,
+            interval => WalCheckpointer::for_pool(&services.db)
+                .await
+                .context("opening the SQLite checkpoint connection")?
+                .map(|checkpointer| (checkpointer, interval)),
+        };
         let listener = TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let probes: Vec<Arc<dyn HealthProbe>> =
@@ -233,7 +248,7 @@ impl Application {
             },
         };
         let server = build_server_with_metrics(listener, state, services.metrics)?;
-        Ok(Self { port, server, fleet, model_sync_interval: config.model_sync_interval })
+        Ok(Self { port, server, fleet, model_sync_interval: config.model_sync_interval, wal })
     }
 
     /// The bound port.
@@ -246,11 +261,28 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sync = (!self.model_sync_interval.is_zero())
             .then(|| tokio::spawn(follow_deployed_model(self.fleet, self.model_sync_interval)));
+        let wal = self.wal.map(|(checkpointer, interval)| tokio::spawn(keep_wal_bounded(checkpointer, interval)));
         let result = self.server.await;
-        if let Some(sync) = sync {
-            sync.abort();
+        for task in [sync, wal].into_iter().flatten() {
+            task.abort();
         }
         result
+    }
+}
+
+/// Checkpoints and truncates the SQLite write-ahead log every `interval` (see `WalCheckpointer`). A checkpoint that
+/// finds readers holding on is simply tried again at the next tick.
+async fn keep_wal_bounded(mut checkpointer: WalCheckpointer, interval: std::time::Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        match checkpointer.checkpoint().await {
+            Ok(done) if done.busy => tracing::debug!(frames = done.log_frames, "WAL checkpoint busy; will retry"),
+            Ok(done) => tracing::debug!(frames = done.checkpointed_frames, "WAL checkpointed and truncated"),
+            Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed; will retry"),
+        }
     }
 }
 
