@@ -12,6 +12,7 @@ mod m20261122_000005_campaigns;
 mod m20261122_000006_analytics;
 mod m20261122_000007_model_deployments;
 mod m20261202_000008_customer_order_indexes;
+mod m20261202_000009_lift_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_analytics::Migration),
             Box::new(m20261122_000007_model_deployments::Migration),
             Box::new(m20261202_000008_customer_order_indexes::Migration),
+            Box::new(m20261202_000009_lift_indexes::Migration),
         ]
     }
 }

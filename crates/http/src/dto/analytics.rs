@@ -416,7 +416,8 @@ impl From<TierFigures> for TierRowDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DecileDto {
-    /// 1 (highest probabilities) to 10.
+    /// 1 (highest probabilities) to 10. A lead with h outcomes scored strictly higher is in decile
+    /// ⌊10 · h / total⌋ + 1, so equal probabilities always share a decile and deciles may differ in size by ties.
     pub decile: u8,
     /// Leads.
     pub count: u64,
