@@ -2062,7 +2062,8 @@ export interface components {
         DecileDto: {
             /**
              * Format: u-int8
-             * @description 1 (highest probabilities) to 10.
+             * @description 1 (highest probabilities) to 10. A lead with h outcomes scored strictly higher is in decile
+             *     ⌊10 · h / total⌋ + 1, so equal probabilities always share a decile and deciles may differ in size by ties.
              */
             decile: number;
             /**
