@@ -16,7 +16,7 @@ DATA="${DATA:-../shared/data/bank-marketing/bank-full.csv}"
 DURATION="${DURATION:-15s}"
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-cargo build --release --quiet --bin leadscore
+cargo build --release --quiet --workspace --bin leadscore
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 BIN="$TARGET_DIR/release/leadscore"

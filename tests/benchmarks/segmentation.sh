@@ -20,7 +20,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet -r tests/benchmarks/requirements.txt
 fi
-cargo build --release --quiet --bin leadscore
+cargo build --release --quiet --workspace --bin leadscore
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "file: $FILE ($(wc -c <"$FILE") bytes)"

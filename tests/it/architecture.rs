@@ -76,3 +76,19 @@ fn the_check_sees_real_dependencies() {
     assert!(infra.contains("sea-orm") && infra.contains("jsonwebtoken") && infra.contains("leadscore-domain"));
     assert!(reachable("leadscore-http", &packages, resolve).contains("actix-web"));
 }
+
+#[test]
+fn cargo_run_at_the_root_finds_exactly_the_server_binary() {
+    // The README's first command is a bare `cargo run --release`; with two binaries among the default members Cargo
+    // refuses to guess. Asked from the root: inside a member's directory Cargo defaults to that member instead.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_owned();
+    let metadata = MetadataCommand::new().current_dir(&root).exec().expect("cargo metadata");
+    let binaries: Vec<String> = metadata
+        .workspace_default_packages()
+        .iter()
+        .flat_map(|p| p.targets.iter())
+        .filter(|t| t.is_bin())
+        .map(|t| t.name.clone())
+        .collect();
+    assert_eq!(binaries, ["leadscore"], "binaries `cargo run` would choose from");
+}

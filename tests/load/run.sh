@@ -57,8 +57,8 @@ command -v wrk >/dev/null || { echo "load: wrk is not installed (apt-get install
 RUN_SECONDS="$(seconds_of "$DURATION")"
 RSS_EVERY="${RSS_EVERY:-$((RUN_SECONDS / 10 > 0 ? RUN_SECONDS / 10 : 1))}"
 
-log "cargo build --release --bin leadscore (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-cargo build --release --quiet --bin leadscore
+log "cargo build --release --workspace --bin leadscore (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+cargo build --release --quiet --workspace --bin leadscore
 BIN="$CARGO_TARGET_DIR/release/leadscore"
 [ -x "$BIN" ] || { echo "load: $BIN not found after cargo build" >&2; exit 1; }
 

@@ -19,7 +19,8 @@ serve_cleanup() {
 
 serve_start() {
   serve_log "cargo build (debug)"
-  cargo build -q --bin leadscore
+  # --workspace: the same feature set as the test build, so nothing is compiled twice.
+  cargo build -q --workspace --bin leadscore
   local target_dir="${CARGO_TARGET_DIR:-target}"
   case "$target_dir" in /*) ;; *) target_dir="$ROOT/$target_dir" ;; esac
   BIN="$target_dir/debug/leadscore"
