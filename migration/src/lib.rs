@@ -4,6 +4,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod indexes;
+
 mod m20261122_000001_accounts;
 mod m20261122_000002_customers;
 mod m20261122_000003_segmentation;

@@ -6,10 +6,12 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::indexes::{IndexSpec, swap};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Customers {
     Table,
     Id,
@@ -18,29 +20,31 @@ enum Customers {
     Balance,
 }
 
-/// (old single-column index, new index, its leading column).
-const REPLACED: [(&str, &str, Customers); 3] = [
-    ("idx_customers_created_at", "idx_customers_created_at_id", Customers::CreatedAt),
-    ("idx_customers_age", "idx_customers_age_id", Customers::Age),
-    ("idx_customers_balance", "idx_customers_balance_id", Customers::Balance),
+/// (old index, new index).
+const REPLACED: [(IndexSpec<Customers>, IndexSpec<Customers>); 3] = [
+    (
+        ("idx_customers_created_at", &[Customers::CreatedAt]),
+        ("idx_customers_created_at_id", &[Customers::CreatedAt, Customers::Id]),
+    ),
+    (("idx_customers_age", &[Customers::Age]), ("idx_customers_age_id", &[Customers::Age, Customers::Id])),
+    (
+        ("idx_customers_balance", &[Customers::Balance]),
+        ("idx_customers_balance_id", &[Customers::Balance, Customers::Id]),
+    ),
 ];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (old, new, col) in REPLACED {
-            manager
-                .create_index(Index::create().name(new).table(Customers::Table).col(col).col(Customers::Id).to_owned())
-                .await?;
-            manager.drop_index(Index::drop().name(old).table(Customers::Table).to_owned()).await?;
+        for (old, new) in REPLACED {
+            swap(manager, Customers::Table, new, old).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (old, new, col) in REPLACED {
-            manager.create_index(Index::create().name(old).table(Customers::Table).col(col).to_owned()).await?;
-            manager.drop_index(Index::drop().name(new).table(Customers::Table).to_owned()).await?;
+        for (old, new) in REPLACED {
+            swap(manager, Customers::Table, old, new).await?;
         }
         Ok(())
     }

@@ -5,6 +5,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::indexes::{IndexSpec, swap};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -17,10 +19,8 @@ enum Leads {
     ModelVersion,
 }
 
-/// (old index and its columns, new index and its columns).
-type Replacement = ((&'static str, &'static [Leads]), (&'static str, &'static [Leads]));
-
-const REPLACED: [Replacement; 2] = [
+/// (old index, new index).
+const REPLACED: [(IndexSpec<Leads>, IndexSpec<Leads>); 2] = [
     (
         ("idx_leads_campaign_probability", &[Leads::CampaignId, Leads::Probability]),
         (
@@ -37,32 +37,18 @@ const REPLACED: [Replacement; 2] = [
     ),
 ];
 
-/// Creates `create`, then drops `drop` (in that order, so the lift is never without an index).
-async fn swap(
-    manager: &SchemaManager<'_>,
-    (create, cols): (&str, &[Leads]),
-    (drop, _): (&str, &[Leads]),
-) -> Result<(), DbErr> {
-    let mut index = Index::create().name(create).table(Leads::Table).to_owned();
-    for col in cols {
-        index.col(*col);
-    }
-    manager.create_index(index).await?;
-    manager.drop_index(Index::drop().name(drop).table(Leads::Table).to_owned()).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (old, new) in REPLACED {
-            swap(manager, new, old).await?;
+            swap(manager, Leads::Table, new, old).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (old, new) in REPLACED {
-            swap(manager, old, new).await?;
+            swap(manager, Leads::Table, old, new).await?;
         }
         Ok(())
     }

@@ -131,6 +131,11 @@ pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTrans
     .await
 }
 
+/// An sqlx error met while opening a connection outside the pool, as sea-orm reports connection failures.
+pub(crate) fn connection_error(err: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Conn(RuntimeErr::SqlxError(err.into()))
+}
+
 /// Key of the PostgreSQL advisory lock that serialises migrations (any constant unique to this application).
 const MIGRATION_LOCK: i64 = 0x6c65_6164_7363_6f72; // "leadscor"
 
@@ -143,11 +148,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), InfraError> {
         return Ok(());
     }
     let options = db.get_postgres_connection_pool().connect_options().as_ref().clone();
-    let session = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?;
+    let session = PgPoolOptions::new().max_connections(1).connect_with(options).await.map_err(connection_error)?;
     let session = SqlxPostgresConnector::from_sqlx_postgres_pool(session);
     let lock = |sql: &str| Statement::from_sql_and_values(DbBackend::Postgres, sql, [MIGRATION_LOCK.into()]);
     session.execute_raw(lock("SELECT pg_advisory_lock($1)")).await?;

@@ -13,6 +13,7 @@ use sea_orm::sqlx::{self, Connection};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, RuntimeErr, Statement};
 
 use crate::InfraError;
+use crate::db::connection_error;
 
 /// What one checkpoint did: SQLite's `PRAGMA wal_checkpoint` row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +54,7 @@ impl WalCheckpointer {
         let options = db.get_sqlite_connection_pool().connect_options().as_ref().clone();
         let conn = SqliteConnection::connect_with(&options.busy_timeout(Self::BUSY_TIMEOUT))
             .await
-            .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?;
+            .map_err(connection_error)?;
         Ok(Some(Self { conn }))
     }
 

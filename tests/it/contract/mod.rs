@@ -29,6 +29,7 @@ mod campaigns;
 mod customers;
 mod leads;
 mod login_attempts;
+mod migrations;
 mod model_deployments;
 mod notes;
 mod predictions;
