@@ -15,6 +15,7 @@ mod m20261122_000006_analytics;
 mod m20261122_000007_model_deployments;
 mod m20261202_000008_customer_order_indexes;
 mod m20261202_000009_lift_indexes;
+mod m20261203_000010_token_version;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_model_deployments::Migration),
             Box::new(m20261202_000008_customer_order_indexes::Migration),
             Box::new(m20261202_000009_lift_indexes::Migration),
+            Box::new(m20261203_000010_token_version::Migration),
         ]
     }
 }

@@ -512,7 +512,12 @@ async fn scoring_model_profile_encoder_gives_the_record_encoders_bits_on_every_u
     let model = real_model().await;
     let card = model.card();
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bank-marketing/bank-full.csv");
-    let parsed = parse_customers(&std::fs::read(&file).unwrap(), 100_000, |_, _| {}).unwrap();
+    let parsed = parse_customers(
+        &std::fs::read(&file).unwrap(),
+        &leadscore_application::customers::ImportLimits::default(),
+        |_, _| {},
+    )
+    .unwrap();
     assert_eq!((parsed.valid.len(), parsed.rejected), (45_211, 0));
     let encoder = card.profile_encoder();
     let (mut by_record, mut by_profile) = (Vec::new(), Vec::new());

@@ -11,6 +11,9 @@ pub mod caller;
 pub mod campaigns;
 pub mod customers;
 pub mod error;
+pub mod files;
+#[cfg(test)]
+mod files_props;
 pub mod media;
 pub mod scoring;
 pub mod segmentation;

@@ -139,6 +139,9 @@ impl Password {
         if raw.len() > Self::MAX_BYTES {
             return Err(DomainError::invalid(field, "must be at most 72 bytes"));
         }
+        if raw.contains('\0') {
+            return Err(DomainError::invalid(field, "must not contain a NUL character"));
+        }
         if !raw.chars().any(char::is_alphabetic) || !raw.chars().any(|c| c.is_ascii_digit()) {
             return Err(DomainError::invalid(field, "must contain at least one letter and one digit"));
         }
@@ -194,6 +197,9 @@ pub struct User {
     pub avatar_key: Option<String>,
     /// bcrypt hash of the password.
     pub password_hash: String,
+    /// Access tokens carry the version they were issued at and are refused once it moves on: a password change
+    /// increments it, which ends every access token of the account at once (refresh tokens are revoked too).
+    pub token_version: i64,
     /// Last successful login.
     pub last_login_at: Option<DateTime<Utc>>,
     /// Creation time.
@@ -239,6 +245,7 @@ impl NewUser {
             is_active: true,
             avatar_key: None,
             password_hash: self.password_hash,
+            token_version: 0,
             last_login_at: None,
             created_at: self.created_at,
             updated_at: self.created_at,

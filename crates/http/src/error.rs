@@ -70,6 +70,9 @@ impl ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// `Retry-After` (seconds) of every 503.
+pub const UNAVAILABLE_RETRY_AFTER: &str = "2";
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match &self.0 {
@@ -125,6 +128,10 @@ impl ResponseError for ApiError {
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let AppError::Unavailable(_) = &self.0 {
+            // A busy or restarting database is usually back within a second or two.
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(UNAVAILABLE_RETRY_AFTER));
         }
         response
     }

@@ -21,7 +21,7 @@ use leadscore_application::Caller;
 use leadscore_application::activities::ActivityLog;
 use leadscore_application::analytics::{AnalyticsService, TrendRequest};
 use leadscore_application::campaigns::{CampaignDraft, CampaignPorts, CampaignService, CampaignSettings};
-use leadscore_application::customers::{CustomerFilter, CustomerRepository, OnConflict, parse_customers};
+use leadscore_application::customers::{CustomerFilter, CustomerRepository, ImportLimits, OnConflict, parse_customers};
 use leadscore_application::scoring::{ModelLoader, ModelRegistry};
 use leadscore_application::users::UserRepository;
 use leadscore_domain::analytics::{Dimension, Granularity, Metric};
@@ -85,7 +85,7 @@ async fn main() {
 
     let setup = Instant::now();
     let bytes = std::fs::read(&file).unwrap();
-    let parsed = parse_customers(&bytes, 1_000_000, |_, _| {}).unwrap();
+    let parsed = parse_customers(&bytes, &ImportLimits::default(), |_, _| {}).unwrap();
     let rows: Vec<_> = parsed.valid.into_iter().map(|(_, c)| c).collect();
     let customers = rows.len();
     SqlCustomerRepository::new(db.clone()).import(rows, OnConflict::Skip, false, Utc::now(), None).await.unwrap();

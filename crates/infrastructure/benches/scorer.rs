@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use leadscore_application::customers::parse_customers;
+use leadscore_application::customers::{ImportLimits, parse_customers};
 use leadscore_application::scoring::{ScoringModel, score_records};
 use leadscore_domain::customers::BankProfile;
 use leadscore_domain::scoring::{FeatureRecord, FeatureSpec, FeatureValue, ModelCard};
@@ -110,12 +110,13 @@ fn main() {
     let load = start.elapsed();
     let card = model.card().clone();
     let records = read_records(&file, &card);
-    let profiles: Vec<BankProfile> = parse_customers(&std::fs::read(&file).unwrap(), 1_000_000, |_, _| {})
-        .unwrap()
-        .valid
-        .into_iter()
-        .map(|(_, row)| row.profile)
-        .collect();
+    let profiles: Vec<BankProfile> =
+        parse_customers(&std::fs::read(&file).unwrap(), &ImportLimits::default(), |_, _| {})
+            .unwrap()
+            .valid
+            .into_iter()
+            .map(|(_, row)| row.profile)
+            .collect();
     assert_eq!(profiles.len(), records.len());
     let mut encoded = Vec::with_capacity(records.len() * card.n_columns);
     for record in &records {

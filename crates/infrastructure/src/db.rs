@@ -31,6 +31,9 @@ pub struct DbSettings {
     /// PostgreSQL aborts a statement running longer than this; `None` (or zero) leaves the server's setting.
     /// SQLite has no statement timeout: its only wait is the busy timeout on a locked database.
     pub statement_timeout: Option<Duration>,
+    /// SQLite: how long a connection waits for another's write to end before failing with "database is busy"
+    /// (answered 503 with `Retry-After`). Ignored by PostgreSQL, whose writers wait on row locks.
+    pub busy_timeout: Duration,
 }
 
 impl DbSettings {
@@ -44,6 +47,7 @@ impl DbSettings {
             acquire_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(600),
             statement_timeout: Some(Duration::from_secs(30)),
+            busy_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -86,6 +90,7 @@ pub fn pool_status(db: &DatabaseConnection) -> Option<PoolStatus> {
 /// Opens the pool. For a SQLite file, creates its directory, and sets WAL journaling, foreign keys and a busy timeout
 /// on every pooled connection (pragmas are per connection).
 pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraError> {
+    let busy_timeout = settings.busy_timeout;
     if let Some(path) = sqlite_file(&settings.url)
         && let Some(dir) = Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -101,11 +106,11 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, InfraE
         .connect_timeout(settings.acquire_timeout)
         .idle_timeout(settings.idle_timeout)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(busy_timeout)
         });
     if let Some(timeout) = settings.statement_timeout.filter(|t| !t.is_zero()) {
         // Sent as a start-up parameter of every PostgreSQL connection (no extra round trip); ignored by SQLite.
@@ -129,6 +134,21 @@ pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTrans
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Serialises the transactions that name the same `key` until they end, for a rule that reads before it writes
+/// ("at most five attempts", "one Admin must stay"). PostgreSQL takes a transaction-scoped advisory lock on the
+/// key's hash; SQLite needs nothing, as a transaction from [`begin_write`] already holds the one write lock.
+pub(crate) async fn lock_key(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// An sqlx error met while opening a connection outside the pool, as sea-orm reports connection failures.

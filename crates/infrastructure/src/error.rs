@@ -44,6 +44,11 @@ pub(crate) fn db_err(err: DbErr) -> AppError {
         {
             AppError::Unavailable("database unavailable".into())
         }
+        DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner))
+            if sqlite_busy(inner) =>
+        {
+            AppError::Unavailable(format!("database busy with another write: {inner}"))
+        }
         _ => AppError::Internal(err.to_string()),
     }
 }
@@ -53,6 +58,15 @@ pub(crate) fn db_err(err: DbErr) -> AppError {
 fn server_going_away(err: &sqlx::Error) -> bool {
     let sqlx::Error::Database(e) = err else { return false };
     e.code().is_some_and(|code| code.starts_with("57P") || code.starts_with("08"))
+}
+
+/// SQLite's one writer at a time: another connection held the write lock past the busy timeout (SQLITE_BUSY, 5,
+/// and its extended codes) or a table lock (SQLITE_LOCKED, 6). The statement did nothing; the request may succeed
+/// once the other write ends, so it is answered 503 with `Retry-After`, never 500.
+fn sqlite_busy(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(e) = err else { return false };
+    let code = e.code().and_then(|c| c.parse::<i32>().ok());
+    code.is_some_and(|c| matches!(c & 0xff, 5 | 6)) || e.message().contains("database is locked")
 }
 
 /// Whether the statement broke a foreign key. sea-orm classifies PostgreSQL's violations but not all of SQLite's, so

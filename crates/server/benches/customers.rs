@@ -13,7 +13,7 @@ use leadscore::config::Config;
 use leadscore::startup::Services;
 use leadscore_application::Caller;
 use leadscore_application::customers::{
-    CustomerFilter, ImportOptions, OnConflict, csv_header, csv_rows, parse_customers, xlsx_workbook,
+    CustomerFilter, ImportLimits, ImportOptions, OnConflict, csv_header, csv_rows, parse_customers, xlsx_workbook,
 };
 use leadscore_domain::users::Role;
 use sea_orm::{ConnectionTrait, Database};
@@ -48,7 +48,8 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
 
     reset_peak();
     let started = Instant::now();
-    let parsed = parse_customers(bytes, 2_000_000, |_, _| {}).unwrap();
+    let parsed =
+        parse_customers(bytes, &ImportLimits { max_rows: 2_000_000, ..ImportLimits::default() }, |_, _| {}).unwrap();
     let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
     let report = services.customers.import_parsed(Some(&admin), parsed, options, None, started).await.unwrap();
     out.push(Row {

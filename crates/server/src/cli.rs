@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use leadscore_application::Caller;
 use leadscore_application::campaigns::CampaignDraft;
 use leadscore_application::customers::{
-    CustomerFilter, DemoIdentity, ImportOptions, ImportReport, OnConflict, parse_customers,
+    CustomerFilter, DemoIdentity, ImportLimits, ImportOptions, ImportReport, OnConflict, parse_customers,
 };
 use leadscore_application::users::CreateUser;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, MAX_TARGET_LEADS};
@@ -244,7 +244,8 @@ async fn import_file(
     let started = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let services = Services::build(config).await?;
-    let mut parsed = parse_customers(&bytes, config.max_import_rows, |row, draft| {
+    let limits = ImportLimits { max_rows: config.max_import_rows, files: config.file_limits };
+    let mut parsed = parse_customers(&bytes, &limits, |row, draft| {
         if demo {
             let identity = DemoIdentity::nth(row.saturating_sub(2));
             draft.external_id = Some(identity.external_id);

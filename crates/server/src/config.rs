@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use leadscore_application::files::FileLimits;
+use leadscore_application::media::MediaService;
 use leadscore_infrastructure::db::DbSettings;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -56,6 +58,10 @@ pub struct ConfigArgs {
     /// no equivalent.
     #[arg(long, env = "DB_STATEMENT_TIMEOUT", default_value = "30s", value_parser = duration)]
     pub db_statement_timeout: Duration,
+    /// SQLite: how long a write waits for another connection's write to end before the request is answered 503
+    /// with `Retry-After` (SQLite has one writer at a time). Ignored on PostgreSQL.
+    #[arg(long, env = "DB_BUSY_TIMEOUT", default_value = "10s", value_parser = duration)]
+    pub db_busy_timeout: Duration,
     /// Address and port to listen on.
     #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -92,6 +98,9 @@ pub struct ConfigArgs {
     /// Failed logins from one address within `LOGIN_WINDOW` before 429.
     #[arg(long, env = "LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
     pub login_max_failures_per_ip: u64,
+    /// Sign-ups (successful or refused) from one client address per window, before 429.
+    #[arg(long, env = "SIGNUP_MAX_PER_IP", default_value_t = 10)]
+    pub signup_max_per_ip: u64,
     /// Sliding window of login throttling.
     #[arg(long, env = "LOGIN_WINDOW", default_value = "15m", value_parser = duration)]
     pub login_window: Duration,
@@ -110,6 +119,15 @@ pub struct ConfigArgs {
     /// Largest transaction file for RFM segmentation, in bytes.
     #[arg(long, env = "MAX_DATASET_BYTES", default_value_t = 100 * 1024 * 1024)]
     pub max_dataset_bytes: usize,
+    /// Largest number of bytes an uploaded workbook may expand to (all its parts together).
+    #[arg(long, env = "MAX_FILE_INFLATED_BYTES", default_value_t = FileLimits::DEFAULT_MAX_INFLATED_BYTES)]
+    pub max_file_inflated_bytes: u64,
+    /// Largest number of cells a file reader keeps at once (a transaction workbook is kept whole).
+    #[arg(long, env = "MAX_FILE_CELLS", default_value_t = FileLimits::DEFAULT_MAX_CELLS)]
+    pub max_file_cells: u64,
+    /// Largest image in pixels (width times height, read from its header); larger images are refused with 413.
+    #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = MediaService::DEFAULT_MAX_IMAGE_PIXELS)]
+    pub max_image_pixels: u64,
     /// How long in-flight requests may finish after SIGTERM (SIGINT/Ctrl-C and SIGQUIT stop at once).
     #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = duration)]
     pub shutdown_timeout: Duration,
@@ -165,6 +183,8 @@ pub struct Config {
     pub db_idle_timeout: Duration,
     /// PostgreSQL `statement_timeout` (zero = none).
     pub db_statement_timeout: Duration,
+    /// SQLite busy timeout.
+    pub db_busy_timeout: Duration,
     /// Listen address (port 0 picks a free port).
     pub bind: SocketAddr,
     /// Environment.
@@ -189,6 +209,8 @@ pub struct Config {
     pub login_max_failures: u64,
     /// Failures per address before 429.
     pub login_max_failures_per_ip: u64,
+    /// Sign-ups per address before 429.
+    pub signup_max_per_ip: u64,
     /// Throttling window.
     pub login_window: Duration,
     /// JSON body limit.
@@ -201,6 +223,10 @@ pub struct Config {
     pub max_import_rows: u64,
     /// Segmentation file size limit.
     pub max_dataset_bytes: usize,
+    /// What an uploaded file may expand to.
+    pub file_limits: FileLimits,
+    /// Image size limit in pixels.
+    pub max_image_pixels: u64,
     /// Drain time on shutdown.
     pub shutdown_timeout: Duration,
     /// Worker threads.
@@ -280,6 +306,7 @@ impl ConfigArgs {
             db_acquire_timeout: self.db_acquire_timeout,
             db_idle_timeout: self.db_idle_timeout,
             db_statement_timeout: self.db_statement_timeout,
+            db_busy_timeout: self.db_busy_timeout,
             bind: self.bind,
             app_env: self.app_env,
             jwt_secret: SecretString::from(secret),
@@ -297,12 +324,19 @@ impl ConfigArgs {
             log_format: self.log_format,
             login_max_failures: self.login_max_failures,
             login_max_failures_per_ip: self.login_max_failures_per_ip,
+            signup_max_per_ip: self.signup_max_per_ip,
             login_window: self.login_window,
             max_json_bytes: self.max_json_bytes,
             max_image_bytes: self.max_image_bytes,
             max_import_bytes: self.max_import_bytes,
             max_import_rows: self.max_import_rows,
             max_dataset_bytes: self.max_dataset_bytes,
+            file_limits: FileLimits {
+                max_inflated_bytes: self.max_file_inflated_bytes,
+                max_cells: self.max_file_cells,
+                ..FileLimits::default()
+            },
+            max_image_pixels: self.max_image_pixels,
             shutdown_timeout: self.shutdown_timeout,
             http_workers: self.http_workers,
             http_head_timeout: self.http_head_timeout,
@@ -328,6 +362,7 @@ impl Config {
         settings.acquire_timeout = self.db_acquire_timeout;
         settings.idle_timeout = self.db_idle_timeout;
         settings.statement_timeout = Some(self.db_statement_timeout);
+        settings.busy_timeout = self.db_busy_timeout;
         settings
     }
 
@@ -340,6 +375,7 @@ impl Config {
             db_acquire_timeout: Duration::from_secs(5),
             db_idle_timeout: Duration::from_secs(600),
             db_statement_timeout: Duration::from_secs(30),
+            db_busy_timeout: Duration::from_secs(10),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             app_env: AppEnv::Development,
             jwt_secret: SecretString::from("test-secret-test-secret-test-secret-0123".to_owned()),
@@ -352,12 +388,16 @@ impl Config {
             log_format: LogFormat::Pretty,
             login_max_failures: 5,
             login_max_failures_per_ip: 20,
+            // Test suites sign many accounts up from one address; the sign-up throttle test sets its own limit.
+            signup_max_per_ip: 1_000,
             login_window: Duration::from_secs(15 * 60),
             max_json_bytes: 262_144,
             max_image_bytes: 5 * 1024 * 1024,
             max_import_bytes: 50 * 1024 * 1024,
             max_import_rows: 1_000_000,
             max_dataset_bytes: 100 * 1024 * 1024,
+            file_limits: FileLimits::default(),
+            max_image_pixels: MediaService::DEFAULT_MAX_IMAGE_PIXELS,
             shutdown_timeout: Duration::from_secs(5),
             http_workers: 2,
             http_head_timeout: Duration::from_secs(5),

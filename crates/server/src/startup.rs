@@ -8,7 +8,7 @@ use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
-use leadscore_application::campaigns::{CampaignPorts, CampaignService, CampaignSettings};
+use leadscore_application::campaigns::{CampaignPorts, CampaignRepository, CampaignService, CampaignSettings};
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::media::MediaService;
 use leadscore_application::scoring::{
@@ -88,13 +88,14 @@ impl Services {
         let storage = Arc::new(LocalDiskStorage::new(config.storage_dir.clone()));
 
         let activity_log = ActivityLog::new(activity_repo.clone(), clock.clone());
-        let media = MediaService::new(storage.clone(), config.max_image_bytes);
+        let media = MediaService::new(storage.clone(), config.max_image_bytes, config.max_image_pixels);
         let policy = AuthPolicy {
             refresh_ttl: chrono(config.jwt_refresh_ttl)?,
             allow_signup: config.allow_signup,
             throttle: ThrottlePolicy {
                 max_failures_per_account: config.login_max_failures,
                 max_failures_per_ip: config.login_max_failures_per_ip,
+                max_signups_per_ip: config.signup_max_per_ip,
                 window: chrono(config.login_window)?,
             },
         };
@@ -124,9 +125,10 @@ impl Services {
         ));
         let customer_repo = Arc::new(SqlCustomerRepository::new(db.clone()));
         let prediction_repo = Arc::new(SqlPredictionRepository::new(db.clone()));
+        let campaign_repo: Arc<dyn CampaignRepository> = Arc::new(SqlCampaignRepository::new(db.clone()));
         let campaigns = CampaignService::new(
             CampaignPorts {
-                campaigns: Arc::new(SqlCampaignRepository::new(db.clone())),
+                campaigns: campaign_repo.clone(),
                 leads: Arc::new(SqlLeadRepository::new(db.clone())),
                 notes: Arc::new(SqlNoteRepository::new(db.clone())),
                 users: users.clone(),
@@ -149,6 +151,7 @@ impl Services {
             fleet.clone(),
             single_predictions,
             customer_repo.clone(),
+            campaign_repo,
             activity_log.clone(),
             clock.clone(),
             ScoringSettings {
@@ -161,14 +164,18 @@ impl Services {
             customer_repo,
             clock.clone(),
             activity_log.clone(),
-            ImportLimits { max_rows: config.max_import_rows },
+            ImportLimits { max_rows: config.max_import_rows, files: config.file_limits },
         );
         let segmentation = SegmentationService::new(
             Arc::new(SqlSegmentationRepository::new(db.clone())),
             storage,
             clock.clone(),
             activity_log.clone(),
-            SegmentationSettings { max_dataset_bytes: config.max_dataset_bytes, ..SegmentationSettings::default() },
+            SegmentationSettings {
+                max_dataset_bytes: config.max_dataset_bytes,
+                files: config.file_limits,
+                ..SegmentationSettings::default()
+            },
         );
         let analytics = AnalyticsService::new(
             Arc::new(SqlAnalyticsRepository::new(db.clone())),

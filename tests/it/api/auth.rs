@@ -226,7 +226,19 @@ async fn deactivated_users_are_locked_out_at_once() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["message"].as_str().unwrap().contains("deactivated"));
+    let (wrong_status, wrong) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"identifier": user.email, "password": "Wrong-pass-999"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["message"]),
+        (wrong_status, &wrong["message"]),
+        "the right password of a deactivated account is answered like a wrong one"
+    );
 
     // Reactivated, they can sign in again.
     app.call(
@@ -300,12 +312,12 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
     // Signed with the server's own secret but issued an hour ago: only the expiry is wrong.
     let expired = JwtIssuer::new(app.config.jwt_secret_bytes(), ttl)
         .unwrap()
-        .issue_access(admin_id, Role::Admin, chrono::Utc::now() - chrono::Duration::hours(1))
+        .issue_access(admin_id, Role::Admin, 0, chrono::Utc::now() - chrono::Duration::hours(1))
         .unwrap()
         .token;
     let foreign = JwtIssuer::new(b"another-secret-another-secret-0123456789", ttl)
         .unwrap()
-        .issue_access(admin_id, Role::Admin, chrono::Utc::now())
+        .issue_access(admin_id, Role::Admin, 0, chrono::Utc::now())
         .unwrap()
         .token;
     for token in [tampered.as_str(), expired.as_str(), foreign.as_str(), "not-a-jwt"] {
@@ -320,4 +332,96 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
     app.call(Method::DELETE, &format!("/api/v1/users/{}", user.id), Some(&app.admin.token), None).await;
     let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&user.token), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// 40 guesses at once, the right one among them: the failure count is reserved before each (slow) password check,
+/// so no more than the limit are ever checked — the rest are 429 whatever the interleaving, the right one included
+/// unless it was among the first five.
+async fn concurrent_guesses_are_held_to_the_limit(app: TestApp) {
+    let user = app.user("Sales").await;
+    let guesses = (0..40).map(|i| {
+        let password = if i == 31 { user.password.clone() } else { format!("Wrong-pass-{i}") };
+        let body = json!({"identifier": user.email, "password": password});
+        let app = &app;
+        async move { app.post_json("/api/v1/auth/login", &body).await.status() }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "{checked} guesses were checked: {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 40 - checked);
+}
+on_both_databases!(concurrent_guesses, |_| {}, concurrent_guesses_are_held_to_the_limit);
+
+#[tokio::test]
+async fn failures_count_per_account_whether_named_by_email_or_username() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 4).await;
+    for identifier in ["admin", "ADMIN@leadscore.test", "admin", "admin@leadscore.test"] {
+        let body = json!({"identifier": identifier, "password": "Wrong-pass-1"});
+        let (status, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{identifier}");
+    }
+    for identifier in ["admin", &app.admin.email] {
+        let body = json!({"identifier": identifier, "password": app.admin.password});
+        let (status, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{identifier}: the account is locked by either name");
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_access_token_at_once() {
+    let app = TestApp::spawn().await;
+    let user = app.user("Sales").await;
+    let other_session = app.login_as(&user.email, &user.password).await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&user.token),
+            Some(json!({"currentPassword": user.password, "newPassword": "New-pass-456", "confirmPassword": "New-pass-456"})),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    for token in [&user.token, &other_session.token] {
+        let (status, _) = app.call(Method::GET, "/api/v1/me", Some(token), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "an access token from before the change is refused");
+    }
+    let fresh = app.login_as(&user.email, "New-pass-456").await;
+    let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&fresh.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn passwords_bcrypt_cannot_tell_apart_are_refused() {
+    let app = TestApp::spawn().await;
+    let base = format!("A1{}", "x".repeat(70)); // 72 bytes: bcrypt's whole input
+    let (status, _) = register_with_password(&app, "long@bank.example", &base).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let body = json!({"identifier": "long@bank.example", "password": format!("{base}-and-more")});
+    let (status, _) = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "bytes past 72 count");
+    let (status, body) = register_with_password(&app, "nul@bank.example", "Passw0rd\u{0}tail").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = register_with_password(&app, "over@bank.example", &format!("{base}y")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn register_with_password(app: &TestApp, email: &str, password: &str) -> (StatusCode, Value) {
+    app.call(Method::POST, "/api/v1/auth/register", None, Some(json!({"email": email, "password": password}))).await
+}
+
+/// Sign-up answers whether an e-mail is registered (409), so the answers one address can collect are bounded.
+#[tokio::test]
+async fn sign_ups_are_throttled_per_address() {
+    let app = TestApp::spawn_with(|c| c.signup_max_per_ip = 3).await;
+    assert_eq!(register(&app, "one@bank.example", None).await.0, StatusCode::CREATED);
+    assert_eq!(register(&app, "one@bank.example", None).await.0, StatusCode::CONFLICT);
+    assert_eq!(register(&app, "two@bank.example", None).await.0, StatusCode::CREATED);
+    let response = app
+        .post_json("/api/v1/auth/register", &json!({"email": "admin@leadscore.test", "password": "Some-pass-123"}))
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
 }

@@ -486,3 +486,20 @@ fn urlencode(s: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+/// Scoring an import runs the model in chunks: a file of 13,563 rows is never one model call (the encoded input of
+/// a whole large file is hundreds of megabytes, and encoding it at once held an async worker for seconds). The
+/// metrics label each call by its rows.
+#[tokio::test]
+async fn scoring_an_import_calls_the_model_in_bounded_chunks() {
+    let app = TestApp::spawn().await;
+    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
+    let (header, rows) = sample.split_once('\n').unwrap();
+    let file = format!("{header}\n{rows}{rows}{rows}");
+    let (status, body) = import(&app, "score=true", file.as_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["scoring"]["scored"], 13_563, "{body}");
+    let metrics = app.request(Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains(r#"scoring_inference_duration_seconds_count{batch_rows="1001-10000"}"#), "{metrics}");
+    assert!(!metrics.contains(r#"batch_rows="10001+""#), "one call scored more than 10,000 rows");
+}

@@ -181,3 +181,33 @@ async fn ready_is_503_while_the_database_refuses_connections_and_recovers() {
     let (status, _) = app.call(Method::GET, "/api/v1/me", Some(&app.admin.token), None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// SQLite has one writer at a time. A write that waits past the busy timeout for another connection's write is
+/// answered 503 with `Retry-After`, never 500, and did nothing; once the other write ends, the same request works.
+#[tokio::test]
+async fn a_write_blocked_by_another_sqlite_writer_is_503_with_retry_after() {
+    use sea_orm::{ConnectionTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let app = TestApp::spawn_with(|c| c.db_busy_timeout = std::time::Duration::from_millis(100)).await;
+    let other = sea_orm::Database::connect(app.db.url()).await.unwrap();
+    let holder = other
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await
+        .unwrap();
+    holder.execute_unprepared("UPDATE users SET full_name = 'held' WHERE username = 'admin'").await.unwrap();
+
+    let rename = json!({"fullName": "Renamed Admin"});
+    let response = app.authed(Method::PATCH, "/api/v1/me", &app.admin.token).json(&rename).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
+    assert_eq!(body_of(response).await["status"], "error");
+    // Reads are not blocked by a writer (WAL).
+    let (status, body) = app.call(Method::GET, "/api/v1/me", Some(&app.admin.token), None).await;
+    assert_eq!((status, body["data"]["fullName"].as_str()), (StatusCode::OK, Some("Test Admin")));
+
+    holder.rollback().await.unwrap();
+    let (status, body) = app.call(Method::PATCH, "/api/v1/me", Some(&app.admin.token), Some(rename)).await;
+    assert_eq!((status, body["data"]["fullName"].as_str()), (StatusCode::OK, Some("Renamed Admin")));
+}

@@ -116,6 +116,25 @@ async fn api1_ids_of_another_campaign_are_unreachable_through_ones_own() {
     let (_, list) =
         app.call(Method::GET, &format!("/api/v1/predictions?campaignId={b}"), Some(&member.token), None).await;
     assert_eq!(list["data"]["pagination"]["totalItems"], 0, "{list}");
+    // A Manager who is not a member of B: B's call list is as invisible as B itself.
+    for path in [format!("/api/v1/predictions?campaignId={b}"), "/api/v1/predictions?source=campaign&limit=100".into()]
+    {
+        let (_, list) = app.call(Method::GET, &path, Some(&owner_a.token), None).await;
+        let items = list["data"]["items"].as_array().unwrap();
+        assert!(items.iter().all(|p| p["campaignId"] != b.as_str()), "{path}: {list}");
+    }
+    let (_, own) =
+        app.call(Method::GET, &format!("/api/v1/predictions?campaignId={a}"), Some(&owner_a.token), None).await;
+    assert!(own["data"]["pagination"]["totalItems"].as_u64().unwrap() > 0, "their own campaign's stay visible");
+    let override_body = json!({"predictedClass": "yes", "reason": "not mine"});
+    for (method, body) in [(Method::GET, None), (Method::PATCH, Some(override_body)), (Method::DELETE, None)] {
+        let path = format!("/api/v1/predictions/{prediction}");
+        let (status, answer) = app.call(method.clone(), &path, Some(&owner_a.token), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {answer}");
+    }
+    let (status, _) =
+        app.call(Method::GET, &format!("/api/v1/predictions/{prediction}"), Some(&owner_b.token), None).await;
+    assert_eq!(status, StatusCode::OK, "the owner still reads it, unchanged");
 
     // B's audit trail: a Sales user may not list the trail at all, another Manager sees none of B's entries.
     let (status, _) = app.call(Method::GET, "/api/v1/activities", Some(&member.token), None).await;

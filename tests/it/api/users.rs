@@ -321,7 +321,8 @@ async fn image_upload_stores_and_serves_and_media_keys_cannot_escape() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     std::fs::write(app.storage.path().join("../secret.png"), b"x").ok();
-    for path in ["/media/..%2Fsecret.png", "/media/images/none.png", "/media/images/x.exe"] {
+    // A NUL in the key reached the storage once and was answered 503 (and logged as a storage failure).
+    for path in ["/media/..%2Fsecret.png", "/media/images/none.png", "/media/images/x.exe", "/media/images/%00.png"] {
         let status = app.request(Method::GET, path).send().await.unwrap().status();
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }

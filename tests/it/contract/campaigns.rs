@@ -12,6 +12,7 @@ use leadscore_application::campaigns::{
 use leadscore_application::customers::{CustomerFilter, CustomerRepository, OnConflict};
 use leadscore_application::scoring::{PredictionFilter, PredictionRepository, PredictionSort};
 use leadscore_application::users::UserRepository;
+use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, Lead, LeadStatus, Note, NoteType};
 use leadscore_domain::customers::{Customer, CustomerDraft, Job, LatestScore, Marital, NewCustomer};
 use leadscore_domain::pagination::PageRequest;
@@ -226,7 +227,7 @@ pub(super) fn plan_with_model(
         .collect();
     let summary =
         RunSummary { at, model_version: model.into(), matched: listed.len() as u64 * 3 + 7, leads: leads.len() as u64 };
-    RunPlan { campaign_id, leads, summary }
+    RunPlan { campaign_id, leads, summary, audit: audit(EntityType::Campaign, campaign_id, campaign_id, None, at) }
 }
 
 /// Applies a run of `listed` at `at`.
@@ -248,6 +249,33 @@ pub(super) async fn leads_of(db: &DatabaseConnection, campaign_id: Uuid) -> Vec<
 pub(super) async fn lead_of(db: &DatabaseConnection, campaign_id: Uuid, customer: &Customer) -> Lead {
     let all = leads_of(db, campaign_id).await;
     all.into_iter().find(|v| v.lead.customer_id == customer.id).map(|v| v.lead).unwrap()
+}
+
+/// The audit entry a change writes with it.
+pub(super) fn audit(
+    entity_type: EntityType,
+    entity_id: Uuid,
+    campaign_id: Uuid,
+    lead_id: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Activity {
+    Activity {
+        id: Uuid::now_v7(),
+        actor_id: None,
+        action: if lead_id.is_some() { ActivityAction::LeadStatusChanged } else { ActivityAction::CampaignRun },
+        entity_type,
+        entity_id: Some(entity_id),
+        campaign_id: Some(campaign_id),
+        lead_id,
+        description: format!("changed at {at}"),
+        ip: None,
+        created_at: at,
+    }
+}
+
+/// The audit entry of a lead change.
+pub(super) fn lead_audit(lead: &Lead) -> Activity {
+    audit(EntityType::Lead, lead.id, lead.campaign_id, Some(lead.id), lead.updated_at)
 }
 
 pub(super) fn note(lead: &Lead, author: Option<&User>, text: &str, at: DateTime<Utc>) -> Note {
@@ -278,10 +306,10 @@ pub(super) async fn changed(
     at: DateTime<Utc>,
 ) -> Lead {
     let closed_at = status.is_closed().then_some(at);
-    let lead = Lead { status, assignee_id: assignee.map(|u| u.id), updated_at: at, closed_at, ..lead.clone() };
-    let system = note(&lead, None, &format!("status set to {status}"), at);
-    SqlLeadRepository::new(db.clone()).change(&lead, &system, None).await.unwrap();
-    lead
+    let next = Lead { status, assignee_id: assignee.map(|u| u.id), updated_at: at, closed_at, ..lead.clone() };
+    let system = note(&next, None, &format!("status set to {status}"), at);
+    SqlLeadRepository::new(db.clone()).change(lead, &next, &system, None, &lead_audit(&next)).await.unwrap();
+    next
 }
 
 fn assert_not_found<T: std::fmt::Debug>(result: Result<T, AppError>, what: &str) {

@@ -19,8 +19,8 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::campaigns::{
-    as_member, base_time, changed, lead_of, leads_of, note, noted, page, run, stored_campaign, stored_customers,
-    stored_user,
+    as_member, base_time, changed, lead_audit, lead_of, leads_of, note, noted, page, run, stored_campaign,
+    stored_customers, stored_user,
 };
 
 /// A campaign of eight leads r1..r8 (rank order), worked a little:
@@ -195,7 +195,8 @@ async fn views_carry_customer_assignee_note_counts_and_last_activity(db: &Databa
     let activity_at = |hours| Some(w.t + Duration::hours(hours) + Duration::microseconds(7));
     assert_eq!(view(r[0]).last_activity_at, activity_at(5), "the latest of the lead's activities");
     assert_eq!(view(r[3]).last_activity_at, activity_at(4));
-    assert_eq!(view(r[1]).last_activity_at, None);
+    assert_eq!(view(r[1]).last_activity_at, Some(w.t + Duration::hours(2)), "the audit entry its change wrote");
+    assert_eq!(view(r[2]).last_activity_at, None);
 
     assert_eq!(view(r[3]).assignee, Some(as_member(&w.bob)));
     assert_eq!(view(r[1]).assignee, Some(as_member(&w.carl)));
@@ -250,7 +251,7 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
     let contacted =
         Lead { status: LeadStatus::Contacted, assignee_id: Some(w.carl.id), updated_at: t1, ..lead.clone() };
     let n1 = note(&contacted, None, "Pending → Contacted", t1);
-    repo.change(&contacted, &n1, None).await.unwrap();
+    repo.change(&lead, &contacted, &n1, None, &lead_audit(&contacted)).await.unwrap();
     let view = repo.find(w.campaign, lead.id).await.unwrap().unwrap();
     assert_eq!(view.lead, contacted);
     assert_eq!((view.assignee, view.notes_count), (Some(as_member(&w.carl)), 3));
@@ -265,7 +266,15 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
     let t2 = t1 + Duration::hours(1);
     let converted = Lead { status: LeadStatus::Converted, updated_at: t2, closed_at: Some(t2), ..contacted.clone() };
     let outcome = OutcomeChange { customer_id: customer.id, outcome: Some(Outcome::Yes), at: Some(t2) };
-    repo.change(&converted, &note(&converted, None, "converted", t2), Some(outcome)).await.unwrap();
+    repo.change(
+        &contacted,
+        &converted,
+        &note(&converted, None, "converted", t2),
+        Some(outcome),
+        &lead_audit(&converted),
+    )
+    .await
+    .unwrap();
     let view = repo.find(w.campaign, lead.id).await.unwrap().unwrap();
     assert_eq!(view.lead, converted);
     assert_eq!(
@@ -279,7 +288,15 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
     let reopened =
         Lead { status: LeadStatus::Contacted, assignee_id: None, updated_at: t3, closed_at: None, ..converted.clone() };
     let clear = OutcomeChange { customer_id: customer.id, outcome: None, at: None };
-    repo.change(&reopened, &note(&reopened, Some(&w.owner), "reopened", t3), Some(clear)).await.unwrap();
+    repo.change(
+        &converted,
+        &reopened,
+        &note(&reopened, Some(&w.owner), "reopened", t3),
+        Some(clear),
+        &lead_audit(&reopened),
+    )
+    .await
+    .unwrap();
     let view = repo.find(w.campaign, lead.id).await.unwrap().unwrap();
     assert_eq!((view.lead, view.assignee, view.notes_count), (reopened.clone(), None, 5));
     assert_eq!(view.customer, scored);
@@ -291,19 +308,34 @@ async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
     let ghost_author = note(&failed, Some(&w.owner), "by nobody", t4);
     let ghost_author = Note { author_id: Some(Uuid::now_v7()), ..ghost_author };
     let no = OutcomeChange { customer_id: customer.id, outcome: Some(Outcome::No), at: Some(t4) };
-    assert!(repo.change(&failed, &ghost_author, Some(no)).await.is_err(), "a note by an unknown author");
+    assert!(
+        repo.change(&reopened, &failed, &ghost_author, Some(no), &lead_audit(&failed)).await.is_err(),
+        "a note by an unknown author"
+    );
     assert_eq!(repo.find(w.campaign, lead.id).await.unwrap(), Some(before.clone()));
 
     let ghost_customer = OutcomeChange { customer_id: Uuid::now_v7(), ..no };
-    let result = repo.change(&failed, &note(&failed, None, "x", t4), Some(ghost_customer)).await;
+    let result = repo
+        .change(&reopened, &failed, &note(&failed, None, "x", t4), Some(ghost_customer), &lead_audit(&failed))
+        .await;
     assert_not_found(result, "an outcome of an unknown customer");
     assert_eq!(repo.find(w.campaign, lead.id).await.unwrap(), Some(before.clone()));
 
     let ghost_lead = Lead { id: Uuid::now_v7(), ..failed.clone() };
     let orphan = note(&ghost_lead, None, "orphan", t4);
-    assert_not_found(repo.change(&ghost_lead, &orphan, Some(no)).await, "an unknown lead");
+    assert_not_found(
+        repo.change(&ghost_lead, &ghost_lead, &orphan, Some(no), &lead_audit(&ghost_lead)).await,
+        "an unknown lead",
+    );
     assert_eq!(notes.find(orphan.id).await.unwrap(), None);
     assert_eq!(customers.find_by_id(customer.id).await.unwrap(), Some(scored));
+    assert_eq!(repo.find(w.campaign, lead.id).await.unwrap(), Some(before.clone()));
+
+    // A change made from a state the lead is no longer in is a conflict, and writes nothing.
+    let stale = note(&failed, None, "from a stale read", t4);
+    let result = repo.change(&converted, &failed, &stale, Some(no), &lead_audit(&failed)).await;
+    assert!(matches!(result, Err(AppError::Conflict(_))), "{result:?}");
+    assert_eq!(notes.find(stale.id).await.unwrap(), None);
     assert_eq!(repo.find(w.campaign, lead.id).await.unwrap(), Some(before));
 }
 super::contract!(change_writes_lead_note_and_outcome_together, change_writes_lead_note_and_outcome_together);
@@ -382,3 +414,48 @@ async fn known_outcomes_close_pending_leads_only(db: &DatabaseConnection) {
     assert_eq!(repo.close_with_known_outcomes(Uuid::now_v7(), at, "x").await.unwrap(), KnownOutcomes::default());
 }
 super::contract!(known_outcomes_close_pending_leads_only, known_outcomes_close_pending_leads_only);
+
+/// Converted and Failed sent at once, or two collaborators claiming one lead at once: both changes start from the
+/// same state, so exactly one lands (with its System note and outcome) and the other is a conflict.
+async fn concurrent_changes_from_one_state_land_once(db: &DatabaseConnection) {
+    let repo = SqlLeadRepository::new(db.clone());
+    let notes = SqlNoteRepository::new(db.clone());
+    let customers = SqlCustomerRepository::new(db.clone());
+    let w = world(db).await;
+    for (round, customer) in w.customers.iter().take(4).enumerate() {
+        let lead = lead_of(db, w.campaign, customer).await;
+        let t = w.t + Duration::days(1);
+        let (a, b) = if round % 2 == 0 {
+            (
+                Lead { status: LeadStatus::Converted, updated_at: t, closed_at: Some(t), ..lead.clone() },
+                Lead { status: LeadStatus::Failed, updated_at: t, closed_at: Some(t), ..lead.clone() },
+            )
+        } else {
+            // Two assignees, neither the current one.
+            let mut others = [&w.owner, &w.bob, &w.carl].into_iter().filter(|u| Some(u.id) != lead.assignee_id);
+            let (first, second) = (others.next().unwrap(), others.next().unwrap());
+            (
+                Lead { assignee_id: Some(first.id), updated_at: t, ..lead.clone() },
+                Lead { assignee_id: Some(second.id), updated_at: t, ..lead.clone() },
+            )
+        };
+        let outcome = |l: &Lead| {
+            l.status.outcome().map(|o| OutcomeChange { customer_id: customer.id, outcome: Some(o), at: Some(t) })
+        };
+        let (na, nb) = (note(&a, None, "a", t), note(&b, None, "b", t));
+        let (audit_a, audit_b) = (lead_audit(&a), lead_audit(&b));
+        let (ra, rb) = tokio::join!(
+            repo.change(&lead, &a, &na, outcome(&a), &audit_a),
+            repo.change(&lead, &b, &nb, outcome(&b), &audit_b)
+        );
+        assert_eq!([&ra, &rb].iter().filter(|r| r.is_ok()).count(), 1, "round {round}: {ra:?} / {rb:?}");
+        let (winner, winner_note, loser_note) = if ra.is_ok() { (&a, &na, &nb) } else { (&b, &nb, &na) };
+        assert!(matches!(if ra.is_ok() { &rb } else { &ra }, Err(AppError::Conflict(_))));
+        assert_eq!(repo.find(w.campaign, lead.id).await.unwrap().unwrap().lead, *winner);
+        assert!(notes.find(winner_note.id).await.unwrap().is_some());
+        assert_eq!(notes.find(loser_note.id).await.unwrap(), None, "the loser's System note is not written");
+        let stored = customers.find_by_id(customer.id).await.unwrap().unwrap();
+        assert_eq!(stored.outcome, winner.status.outcome(), "round {round}");
+    }
+}
+super::contract!(concurrent_changes_from_one_state_land_once, concurrent_changes_from_one_state_land_once);

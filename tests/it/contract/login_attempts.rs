@@ -1,7 +1,7 @@
 //! `LoginAttemptRepository`: failed-login bookkeeping for throttling, on every adapter.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use leadscore_application::auth::{LoginAttemptRepository, ThrottleScope};
+use leadscore_application::auth::{AttemptLimit, LoginAttemptRepository, Reservation, ThrottleScope};
 use leadscore_infrastructure::repositories::SqlLoginAttemptRepository;
 use sea_orm::DatabaseConnection;
 
@@ -107,3 +107,51 @@ async fn time_bounds_hold_for_whole_seconds_and_fractions(db: &DatabaseConnectio
     assert_eq!(since(whole - Duration::microseconds(1)).await, (3, Some(whole)));
 }
 super::contract!(time_bounds_hold_for_whole_seconds_and_fractions, time_bounds_hold_for_whole_seconds_and_fractions);
+
+/// Reservations count and record in one step: of 30 concurrent reservations against a limit of 5, exactly 5 are
+/// granted, and a refusal records nothing (not even against the other limit it named).
+async fn concurrent_reservations_never_pass_the_limit(db: &DatabaseConnection) {
+    let repo = SqlLoginAttemptRepository::new(db.clone());
+    let t = t0();
+    let attempts = (0..30).map(|i| {
+        let repo = repo.clone();
+        async move {
+            let ip = format!("10.0.0.{i}");
+            let limits = [
+                AttemptLimit { scope: ThrottleScope::Account, key: ANA, max: 5 },
+                AttemptLimit { scope: ThrottleScope::Ip, key: &ip, max: 20 },
+            ];
+            repo.reserve(&limits, t - minutes(15), t).await.unwrap()
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let granted: Vec<&Vec<uuid::Uuid>> =
+        answers.iter().filter_map(|a| if let Reservation::Granted(ids) = a { Some(ids) } else { None }).collect();
+    assert_eq!(granted.len(), 5, "{answers:?}");
+    assert!(granted.iter().all(|ids| ids.len() == 2));
+    assert_eq!(repo.failures_since(ThrottleScope::Account, ANA, t - minutes(15)).await.unwrap().0, 5);
+    let ips_recorded =
+        futures_util::future::join_all(
+            (0..30).map(|i| {
+                let repo = repo.clone();
+                async move {
+                    repo.failures_since(ThrottleScope::Ip, &format!("10.0.0.{i}"), t - minutes(15)).await.unwrap().0
+                }
+            }),
+        )
+        .await;
+    assert_eq!(ips_recorded.iter().sum::<u64>(), 5, "refused reservations record nothing");
+    assert!(answers.iter().any(|a| *a == Reservation::Refused { oldest: Some(t) }));
+
+    // Releasing a reservation frees its place; an old attempt outside the window does not count.
+    repo.release(granted[0]).await.unwrap();
+    let again =
+        repo.reserve(&[AttemptLimit { scope: ThrottleScope::Account, key: ANA, max: 5 }], t - minutes(15), t).await;
+    assert!(matches!(again, Ok(Reservation::Granted(_))), "{again:?}");
+    let later = t + minutes(16);
+    let fresh = repo
+        .reserve(&[AttemptLimit { scope: ThrottleScope::Account, key: ANA, max: 5 }], later - minutes(15), later)
+        .await;
+    assert!(matches!(fresh, Ok(Reservation::Granted(_))), "{fresh:?}");
+}
+super::contract!(concurrent_reservations_never_pass_the_limit, concurrent_reservations_never_pass_the_limit);

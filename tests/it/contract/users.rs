@@ -140,6 +140,28 @@ async fn many_accounts_may_have_no_username(db: &DatabaseConnection) {
 }
 super::contract!(many_accounts_may_have_no_username, many_accounts_may_have_no_username);
 
+/// `update` leaves the password hash and token version alone: only `set_password` moves them, so a profile
+/// change that read the account before a password change cannot undo it.
+async fn update_keeps_the_password_and_set_password_moves_the_token_version(db: &DatabaseConnection) {
+    let repo = SqlUserRepository::new(db.clone());
+    let ana = full_user("ana@bank.example", "ana", Role::Sales);
+    repo.insert(&ana).await.unwrap();
+    let new_hash = "$2b$04$anotherhashanotherhashanotherhashanotherhashanotherhas";
+    assert_eq!(repo.set_password(ana.id, new_hash, now()).await.unwrap(), 1);
+    assert_eq!(repo.set_password(ana.id, new_hash, now()).await.unwrap(), 2);
+    // A stale copy (read before both changes) written back.
+    repo.update(&User { full_name: Some("Ana Stale".into()), ..ana.clone() }).await.unwrap();
+    let stored = repo.find_by_id(ana.id).await.unwrap().unwrap();
+    assert_eq!((stored.password_hash.as_str(), stored.token_version), (new_hash, 2));
+    assert_eq!(stored.full_name.as_deref(), Some("Ana Stale"));
+    let ghost = repo.set_password(Uuid::now_v7(), new_hash, now()).await;
+    assert!(matches!(ghost, Err(AppError::NotFound(_))), "{ghost:?}");
+}
+super::contract!(
+    update_keeps_the_password_and_set_password_moves_the_token_version,
+    update_keeps_the_password_and_set_password_moves_the_token_version
+);
+
 async fn update_replaces_every_field(db: &DatabaseConnection) {
     let repo = SqlUserRepository::new(db.clone());
     let original = full_user("ana@bank.example", "ana", Role::Sales);
@@ -156,7 +178,8 @@ async fn update_replaces_every_field(db: &DatabaseConnection) {
         role: Role::Admin,
         is_active: false,
         avatar_key: Some("avatars/new.png".into()),
-        password_hash: "$2b$04$anotherhashanotherhashanotherhashanotherhashanotherhas".into(),
+        password_hash: original.password_hash.clone(),
+        token_version: original.token_version,
         last_login_at: Some(base_time()),
         created_at: base_time() - Duration::days(30),
         updated_at: now() + Duration::minutes(5),
@@ -573,8 +596,12 @@ async fn count_active_admins_ignores_inactive_admins_and_other_roles(db: &Databa
 
     repo.update(&User { is_active: false, ..second }).await.unwrap();
     assert_eq!(repo.count_active_admins().await.unwrap(), 1, "deactivating an Admin lowers the count");
-    repo.update(&User { role: Role::Manager, ..first }).await.unwrap();
-    assert_eq!(repo.count_active_admins().await.unwrap(), 0, "demoting an Admin lowers the count");
+    let last = repo.update(&User { role: Role::Manager, ..first.clone() }).await;
+    assert!(matches!(last, Err(AppError::Conflict(_))), "the last active Admin stays: {last:?}");
+    assert_eq!(repo.count_active_admins().await.unwrap(), 1, "nothing was written");
+    let deleted = repo.delete(first.id).await;
+    assert!(matches!(deleted, Err(AppError::Conflict(_))), "the last active Admin is not deleted: {deleted:?}");
+    assert_eq!(repo.count_active_admins().await.unwrap(), 1);
 }
 super::contract!(
     count_active_admins_ignores_inactive_admins_and_other_roles,
@@ -597,3 +624,43 @@ async fn record_login_sets_last_login_at(db: &DatabaseConnection) {
     assert_eq!(repo.find_by_id(bob.id).await.unwrap(), Some(bob), "other accounts are untouched");
 }
 super::contract!(record_login_sets_last_login_at, record_login_sets_last_login_at);
+
+/// Two Admins demoting, deactivating or deleting each other at the same moment: each write checks the count in its
+/// own transaction, serialised with the other, so exactly one succeeds and one active Admin is left, on every
+/// interleaving. Repeated, because one lucky ordering proves little.
+async fn concurrent_changes_never_leave_no_active_admin(db: &DatabaseConnection) {
+    let repo = SqlUserRepository::new(db.clone());
+    let mut survivor: Option<Uuid> = None;
+    for round in 0..12 {
+        let a = new_user(&format!("a{round}@bank.example"), None, Role::Admin);
+        let b = new_user(&format!("b{round}@bank.example"), None, Role::Admin);
+        insert_all(&repo, &[a.clone(), b.clone()]).await;
+        // The last round's survivor steps down, so exactly a and b are the active Admins.
+        if let Some(id) = survivor.take() {
+            let stored = repo.find_by_id(id).await.unwrap().unwrap();
+            repo.update(&User { role: Role::Sales, ..stored }).await.unwrap();
+        }
+        assert_eq!(repo.count_active_admins().await.unwrap(), 2);
+        let change = |user: &User, how: usize| {
+            let repo = repo.clone();
+            let user = user.clone();
+            async move {
+                match how % 3 {
+                    0 => repo.update(&User { role: Role::Sales, ..user }).await,
+                    1 => repo.update(&User { is_active: false, ..user }).await,
+                    _ => repo.delete(user.id).await.map(|_| ()),
+                }
+            }
+        };
+        let (first, second) = tokio::join!(change(&a, round), change(&b, round / 3 + 1));
+        let succeeded = [&first, &second].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(succeeded, 1, "round {round}: {first:?} / {second:?}");
+        assert!(
+            [&first, &second].iter().any(|r| matches!(r, Err(AppError::Conflict(_)))),
+            "round {round}: the loser gets 409"
+        );
+        assert_eq!(repo.count_active_admins().await.unwrap(), 1, "round {round}");
+        survivor = Some(if first.is_ok() { b.id } else { a.id });
+    }
+}
+super::contract!(concurrent_changes_never_leave_no_active_admin, concurrent_changes_never_leave_no_active_admin);

@@ -75,7 +75,13 @@ impl ActivityLog {
 
     /// Appends an activity stamped with a new id and the current time.
     pub async fn record(&self, activity: NewActivity) -> Result<(), AppError> {
-        let entry = Activity {
+        self.repo.record(&self.stamp(activity)).await
+    }
+
+    /// The activity as it will be stored (new id, current time), for a repository that writes it in the same
+    /// transaction as the change it describes: an answered error then means neither was written.
+    pub fn stamp(&self, activity: NewActivity) -> Activity {
+        Activity {
             id: Uuid::now_v7(),
             actor_id: activity.actor_id,
             action: activity.action,
@@ -86,8 +92,7 @@ impl ActivityLog {
             description: activity.description,
             ip: activity.ip,
             created_at: self.clock.now(),
-        };
-        self.repo.record(&entry).await
+        }
     }
 }
 

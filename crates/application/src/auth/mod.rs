@@ -5,7 +5,7 @@ mod ports;
 mod service;
 
 pub use ports::{
-    AccessClaims, IssuedToken, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, ThrottleScope,
-    TokenIssuer,
+    AccessClaims, AttemptLimit, IssuedToken, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository,
+    Reservation, ThrottleScope, TokenIssuer,
 };
 pub use service::{AuthPolicy, AuthService, LoginOutcome, Registration, ThrottlePolicy, TokenPair};

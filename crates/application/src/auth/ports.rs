@@ -16,6 +16,8 @@ pub struct AccessClaims {
     pub role: Role,
     /// `jti`: unique token id.
     pub token_id: Uuid,
+    /// `ver`: the account's token version at issue time (0 for tokens without one).
+    pub token_version: i64,
     /// `iat`.
     pub issued_at: DateTime<Utc>,
     /// `exp`.
@@ -34,7 +36,13 @@ pub struct IssuedToken {
 /// Issues and checks access tokens, and makes opaque refresh tokens.
 pub trait TokenIssuer: Send + Sync {
     /// Signs an access token for the user.
-    fn issue_access(&self, user_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<IssuedToken, AppError>;
+    fn issue_access(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        token_version: i64,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedToken, AppError>;
 
     /// Verifies signature, algorithm and expiry. MUST return `AppError::Unauthorized` for any token that is not
     /// a valid, unexpired access token issued by this service.
@@ -89,12 +97,15 @@ pub trait RefreshTokenRepository: Send + Sync {
 }
 
 /// What a throttling key identifies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ThrottleScope {
-    /// The identifier typed at login (e-mail or username, lower-cased).
+    /// An account: its id when the identifier typed at login names one (so its e-mail and its username count
+    /// together), else the identifier itself, lower-cased.
     Account,
-    /// The client address.
+    /// The client address, for logins.
     Ip,
+    /// The client address, for sign-ups.
+    Signup,
 }
 
 impl ThrottleScope {
@@ -103,8 +114,32 @@ impl ThrottleScope {
         match self {
             ThrottleScope::Account => "account",
             ThrottleScope::Ip => "ip",
+            ThrottleScope::Signup => "signup",
         }
     }
+}
+
+/// One limit an attempt must stay within: at most `max` attempts of `key` in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptLimit<'a> {
+    /// What the key identifies.
+    pub scope: ThrottleScope,
+    /// The account or address.
+    pub key: &'a str,
+    /// Attempts allowed in the window.
+    pub max: u64,
+}
+
+/// The answer to [`LoginAttemptRepository::reserve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// Every limit had room: one attempt was recorded per limit, with these ids.
+    Granted(Vec<Uuid>),
+    /// A limit was full: nothing was recorded. `oldest` is that key's oldest attempt in the window.
+    Refused {
+        /// When the oldest attempt counted against the full limit was made.
+        oldest: Option<DateTime<Utc>>,
+    },
 }
 
 /// Storage of failed login attempts, shared by every replica.
@@ -123,4 +158,19 @@ pub trait LoginAttemptRepository: Send + Sync {
 
     /// Forgets the failures of a key (after a successful login).
     async fn clear(&self, scope: ThrottleScope, key: &str) -> Result<(), AppError>;
+
+    /// Counts and records one attempt against every limit as one atomic step: when any key already has `max`
+    /// attempts at or after `since`, nothing is recorded and the answer is `Refused`; otherwise an attempt is
+    /// recorded for each key (at `at`). Concurrent reservations of one key are serialised, so no more than `max`
+    /// are ever granted in a window, whatever the interleaving — the check happens before the slow password hash,
+    /// and the count cannot be read by two requests before either writes.
+    async fn reserve(
+        &self,
+        limits: &[AttemptLimit<'_>],
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<Reservation, AppError>;
+
+    /// Removes reserved attempts (a login that succeeded was not a failure).
+    async fn release(&self, ids: &[Uuid]) -> Result<(), AppError>;
 }

@@ -7,7 +7,10 @@ use leadscore_domain::activity::{ActivityAction, EntityType};
 use leadscore_domain::users::{Email, NewUser, Password, Role, User, Username, profile_text};
 use uuid::Uuid;
 
-use super::{LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, ThrottleScope, TokenIssuer};
+use super::{
+    AttemptLimit, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, Reservation, ThrottleScope,
+    TokenIssuer,
+};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::error::Validator;
 use crate::system::Clock;
@@ -25,13 +28,21 @@ pub struct ThrottlePolicy {
     pub max_failures_per_account: u64,
     /// Failures from one client address before it is locked for the rest of the window.
     pub max_failures_per_ip: u64,
+    /// Sign-ups (successful or not) from one client address in the window: each answer tells whether an e-mail
+    /// is registered, so the answers one address can collect are bounded.
+    pub max_signups_per_ip: u64,
     /// Length of the window.
     pub window: Duration,
 }
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        Self { max_failures_per_account: 5, max_failures_per_ip: 20, window: Duration::minutes(15) }
+        Self {
+            max_failures_per_account: 5,
+            max_failures_per_ip: 20,
+            max_signups_per_ip: 10,
+            window: Duration::minutes(15),
+        }
     }
 }
 
@@ -120,6 +131,11 @@ impl AuthService {
         if !self.policy.allow_signup {
             return Err(AppError::Forbidden("Sign-up is disabled; ask an Admin for an account".into()));
         }
+        if let Some(ip) = ip {
+            let limit =
+                AttemptLimit { scope: ThrottleScope::Signup, key: ip, max: self.policy.throttle.max_signups_per_ip };
+            self.reserve(&[limit], self.clock.now(), "Too many sign-ups from this address; try again later").await?;
+        }
         let mut v = Validator::new();
         let email = v.check(Email::parse(&registration.email));
         let username = match registration.username.as_deref() {
@@ -161,20 +177,30 @@ impl AuthService {
         Ok(user)
     }
 
-    /// Checks credentials and issues a token pair. Throttles by account identifier and by client address.
+    /// Checks credentials and issues a token pair. Throttles by account and by client address: one attempt is
+    /// reserved against each limit before the password is checked (a refused reservation is 429 without checking),
+    /// and released only when the login succeeds, so concurrent guesses cannot pass the limit. An account is
+    /// counted as one whether it is named by e-mail or by username. A deactivated account is answered exactly like
+    /// a wrong password.
     pub async fn login(&self, identifier: &str, password: &str, ip: Option<&str>) -> Result<LoginOutcome, AppError> {
         let identifier = identifier.trim().to_lowercase();
         if identifier.is_empty() {
             return Err(AppError::field("identifier", "must not be empty"));
         }
         let now = self.clock.now();
-        self.check_throttle(ThrottleScope::Account, &identifier, self.policy.throttle.max_failures_per_account, now)
-            .await?;
-        if let Some(ip) = ip {
-            self.check_throttle(ThrottleScope::Ip, ip, self.policy.throttle.max_failures_per_ip, now).await?;
-        }
-
         let user = self.users.find_by_login(&identifier).await?;
+        let account_key = user.as_ref().map_or_else(|| identifier.clone(), |u| u.id.to_string());
+        let throttle = self.policy.throttle;
+        let mut limits = vec![AttemptLimit {
+            scope: ThrottleScope::Account,
+            key: &account_key,
+            max: throttle.max_failures_per_account,
+        }];
+        if let Some(ip) = ip {
+            limits.push(AttemptLimit { scope: ThrottleScope::Ip, key: ip, max: throttle.max_failures_per_ip });
+        }
+        let reserved = self.reserve(&limits, now, "Too many failed login attempts; try again later").await?;
+
         let verified = match &user {
             Some(user) => self.hasher.verify(password, &user.password_hash).await?,
             None => {
@@ -182,11 +208,8 @@ impl AuthService {
                 false
             }
         };
-        let Some(user) = user.filter(|_| verified) else {
-            self.attempts.record_failure(ThrottleScope::Account, &identifier, now).await?;
-            if let Some(ip) = ip {
-                self.attempts.record_failure(ThrottleScope::Ip, ip, now).await?;
-            }
+        let Some(user) = user.filter(|u| verified && u.is_active) else {
+            // The reservation stays: it is the failure.
             let known = self.users.find_by_login(&identifier).await?.map(|u| u.id);
             self.activities
                 .record(
@@ -202,11 +225,9 @@ impl AuthService {
                 .await?;
             return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
         };
-        if !user.is_active {
-            return Err(AppError::Unauthorized("Account is deactivated".into()));
-        }
 
-        self.attempts.clear(ThrottleScope::Account, &identifier).await?;
+        self.attempts.release(&reserved).await?;
+        self.attempts.clear(ThrottleScope::Account, &account_key).await?;
         self.users.record_login(user.id, now).await?;
         let tokens = self.issue_pair(&user, Uuid::now_v7(), now).await?;
         self.activities
@@ -248,7 +269,7 @@ impl AuthService {
                 return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
             }
         };
-        let access = self.issuer.issue_access(user.id, user.role, now)?;
+        let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
         let plain = self.issuer.new_refresh_token();
         let next = RefreshTokenRecord {
             id: Uuid::now_v7(),
@@ -299,10 +320,13 @@ impl AuthService {
     }
 
     /// Turns an access token into the caller, reading the account so a deactivated or deleted user is refused at
-    /// once and a changed role applies at once.
+    /// once, a changed role applies at once, and a token issued before the last password change is refused.
     pub async fn authenticate(&self, access_token: &str) -> Result<Caller, AppError> {
         let claims = self.issuer.verify_access(access_token)?;
         match self.users.find_by_id(claims.user_id).await? {
+            Some(user) if user.token_version != claims.token_version => {
+                Err(AppError::Unauthorized("Session ended by a password change; sign in again".into()))
+            }
             Some(user) if user.is_active => Ok(Caller { id: user.id, role: user.role }),
             Some(_) => Err(AppError::Unauthorized("Account is deactivated".into())),
             None => Err(AppError::Unauthorized("Account no longer exists".into())),
@@ -310,7 +334,7 @@ impl AuthService {
     }
 
     async fn issue_pair(&self, user: &User, family_id: Uuid, now: DateTime<Utc>) -> Result<TokenPair, AppError> {
-        let access = self.issuer.issue_access(user.id, user.role, now)?;
+        let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
         let plain = self.issuer.new_refresh_token();
         let record = RefreshTokenRecord {
             id: Uuid::now_v7(),
@@ -354,23 +378,22 @@ impl AuthService {
         Ok(AppError::Unauthorized(INVALID_REFRESH.into()))
     }
 
-    async fn check_throttle(
+    /// Reserves one attempt against each limit (see [`LoginAttemptRepository::reserve`]); 429 with the time until
+    /// the oldest counted attempt leaves the window when one is full.
+    async fn reserve(
         &self,
-        scope: ThrottleScope,
-        key: &str,
-        max: u64,
+        limits: &[AttemptLimit<'_>],
         now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
+        message: &str,
+    ) -> Result<Vec<Uuid>, AppError> {
         let window = self.policy.throttle.window;
-        let (failures, oldest) = self.attempts.failures_since(scope, key, now - window).await?;
-        if failures < max {
-            return Ok(());
+        match self.attempts.reserve(limits, now - window, now).await? {
+            Reservation::Granted(ids) => Ok(ids),
+            Reservation::Refused { oldest } => {
+                let unlock = oldest.map_or(now + window, |oldest| oldest + window);
+                let retry_after_secs = u64::try_from((unlock - now).num_seconds()).unwrap_or(0).max(1);
+                Err(AppError::TooManyRequests { message: message.into(), retry_after_secs })
+            }
         }
-        let unlock = oldest.map_or(now + window, |oldest| oldest + window);
-        let retry_after_secs = u64::try_from((unlock - now).num_seconds()).unwrap_or(0).max(1);
-        Err(AppError::TooManyRequests {
-            message: "Too many failed login attempts; try again later".into(),
-            retry_after_secs,
-        })
     }
 }

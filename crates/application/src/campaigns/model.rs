@@ -1,6 +1,7 @@
 //! The shapes campaign use cases and their storage exchange.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leadscore_domain::activity::Activity;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, Lead, LeadStatus};
 use leadscore_domain::customers::{Customer, Outcome};
 use leadscore_domain::scoring::{Prediction, Tier};
@@ -125,6 +126,9 @@ pub struct RunPlan {
     pub leads: Vec<RankedLead>,
     /// What to store as the campaign's last run.
     pub summary: RunSummary,
+    /// The audit entry of the run, written in the same transaction; the repository appends the counts to its
+    /// description.
+    pub audit: Activity,
 }
 
 /// How a run changed the call list.

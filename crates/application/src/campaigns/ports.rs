@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use leadscore_domain::activity::Activity;
 use leadscore_domain::campaigns::{Lead, Note};
 use leadscore_domain::pagination::{Page, PageRequest};
 use uuid::Uuid;
@@ -40,8 +41,9 @@ pub trait CampaignRepository: Send + Sync {
     /// Applies a run in ONE transaction: stores the leads' predictions, keeps leads whose customer is still listed
     /// (refreshing rank, probability, score, tier, model version and prediction; keeping status, assignee and
     /// notes), adds the others as Pending, deletes leads no longer listed with their notes, sets the listed
-    /// customers' latest score, and records the run summary on the campaign. A failure MUST leave everything as it
-    /// was. `NotFound` when the campaign is gone.
+    /// customers' latest score, records the run summary on the campaign, and writes the plan's audit entry (its
+    /// description followed by ` (A added, K kept, R removed)`). Runs of one campaign are serialised. A failure MUST
+    /// leave everything as it was, the audit entry included. `NotFound` when the campaign is gone.
     async fn apply_run(&self, plan: &RunPlan) -> Result<RunCounts, AppError>;
 }
 
@@ -64,8 +66,17 @@ pub trait LeadRepository: Send + Sync {
     async fn all(&self, campaign_id: Uuid) -> Result<Vec<LeadView>, AppError>;
 
     /// Stores a lead's new status and assignee, the System note describing the change, and the customer outcome it
-    /// records or clears, in ONE transaction.
-    async fn change(&self, lead: &Lead, note: &Note, outcome: Option<OutcomeChange>) -> Result<(), AppError>;
+    /// records or clears, with the `audit` entry, in ONE transaction — only if the stored lead still has `previous`'s status and assignee
+    /// (compare-and-set): otherwise MUST return `AppError::Conflict` and write nothing, so of two changes made from
+    /// the same state at once exactly one lands. `NotFound` when the lead is gone.
+    async fn change(
+        &self,
+        previous: &Lead,
+        lead: &Lead,
+        note: &Note,
+        outcome: Option<OutcomeChange>,
+        audit: &Activity,
+    ) -> Result<(), AppError>;
 
     /// Closes the campaign's `Pending` leads whose customer has a known outcome (`yes` → `Converted`, `no` →
     /// `Failed`) at `at`, each with a System note of text `note`, and dates those customers' outcomes `at`, in ONE

@@ -145,6 +145,33 @@ pub struct CampaignService {
     activities: ActivityLog,
     clock: Arc<dyn Clock>,
     settings: CampaignSettings,
+    /// Campaigns being run by this process: a second run of one campaign while the first is scoring is refused
+    /// (409) rather than doing the work twice. Runs from other replicas queue in the database instead.
+    running: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+}
+
+/// Marks a campaign as running until dropped.
+struct RunGuard {
+    running: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+    id: Uuid,
+}
+
+impl RunGuard {
+    fn take(running: &Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>, id: Uuid) -> Result<Self, AppError> {
+        let mut set = running.lock().map_err(|_| AppError::Internal("run registry poisoned".into()))?;
+        if !set.insert(id) {
+            return Err(AppError::Conflict("A run of this campaign is already in progress; wait for it to end".into()));
+        }
+        Ok(Self { running: running.clone(), id })
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.running.lock() {
+            set.remove(&self.id);
+        }
+    }
 }
 
 fn not_found(id: Uuid) -> AppError {
@@ -172,7 +199,7 @@ impl CampaignService {
         clock: Arc<dyn Clock>,
         settings: CampaignSettings,
     ) -> Self {
-        Self { ports, models, activities, clock, settings }
+        Self { ports, models, activities, clock, settings, running: Arc::default() }
     }
 
     /// Resolves collaborator e-mails to active users; every unknown or inactive one is named in one 400.
@@ -351,6 +378,7 @@ impl CampaignService {
         if campaign.info.status == CampaignStatus::Completed {
             return Err(AppError::Conflict("a Completed campaign cannot be run; set it Active or Paused first".into()));
         }
+        let _running = RunGuard::take(&self.running, id)?;
         let started = Instant::now();
         let model = self.models.current();
         let card = model.card();
@@ -404,7 +432,20 @@ impl CampaignService {
         let summary =
             RunSummary { at: now, model_version: card.model_version.clone(), matched, leads: leads.len() as u64 };
         let lead_count = leads.len() as u64;
-        let counts = self.ports.campaigns.apply_run(&RunPlan { campaign_id: id, leads, summary }).await?;
+        let description = format!(
+            "ran campaign {}: {matched} matched, {lead_count} leads with model {}",
+            campaign.info.name, card.model_version
+        );
+        let audit = self.activities.stamp(activity(
+            caller,
+            ActivityAction::CampaignRun,
+            (EntityType::Campaign, id),
+            id,
+            None,
+            description,
+            ip,
+        ));
+        let counts = self.ports.campaigns.apply_run(&RunPlan { campaign_id: id, leads, summary, audit }).await?;
         let report = RunReport {
             counts,
             matched,
@@ -414,21 +455,6 @@ impl CampaignService {
             model_version: card.model_version.clone(),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         };
-        let description = format!(
-            "ran campaign {}: {matched} matched, {lead_count} leads ({} added, {} kept, {} removed) with model {}",
-            campaign.info.name, counts.added, counts.kept, counts.removed, report.model_version
-        );
-        self.activities
-            .record(activity(
-                caller,
-                ActivityAction::CampaignRun,
-                (EntityType::Campaign, id),
-                id,
-                None,
-                description,
-                ip,
-            ))
-            .await?;
         Ok(report)
     }
 
@@ -528,18 +554,16 @@ impl CampaignService {
             text: text.clone(),
             created_at: now,
         };
-        self.ports.leads.change(&lead, &note, outcome).await?;
-        self.activities
-            .record(activity(
-                caller,
-                action,
-                (EntityType::Lead, lead_id),
-                id,
-                Some(lead_id),
-                format!("lead {lead_id}: {text}"),
-                ip,
-            ))
-            .await?;
+        let audit = self.activities.stamp(activity(
+            caller,
+            action,
+            (EntityType::Lead, lead_id),
+            id,
+            Some(lead_id),
+            format!("lead {lead_id}: {text}"),
+            ip,
+        ));
+        self.ports.leads.change(&view.lead, &lead, &note, outcome, &audit).await?;
         self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))
     }
 

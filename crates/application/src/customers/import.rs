@@ -4,6 +4,7 @@
 use leadscore_domain::customers::{CustomerDraft, NewCustomer, parse_yes_no};
 use leadscore_domain::{DomainError, RowError};
 
+use super::service::ImportLimits;
 use super::table::{TableVisitor, read_table};
 use crate::AppError;
 
@@ -337,11 +338,11 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
 /// in generated contact details this way).
 pub fn parse_customers(
     bytes: &[u8],
-    max_rows: u64,
+    limits: &ImportLimits,
     adjust: impl FnMut(u64, &mut CustomerDraft),
 ) -> Result<ParsedFile, AppError> {
     let mut parser = Parser { columns: Vec::new(), out: ParsedFile::default(), adjust };
-    read_table(bytes, max_rows, &mut parser)?;
+    read_table(bytes, limits.max_rows, &limits.files, &mut parser)?;
     Ok(parser.out)
 }
 
@@ -356,7 +357,9 @@ mod tests {
         let file = format!(
             "{UCI}58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed = parse_customers(file.as_bytes(), 10, |_, _| {}).unwrap();
+        let parsed =
+            parse_customers(file.as_bytes(), &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
+                .unwrap();
         assert_eq!(parsed.total_rows, 1);
         assert_eq!(parsed.valid.len(), 1);
         assert_eq!(parsed.valid[0].0, 2);
@@ -368,7 +371,9 @@ mod tests {
         let file = format!(
             "{UCI}300;\"pilot\";\"married\";\"tertiary\";\"no\";abc;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed = parse_customers(file.as_bytes(), 10, |_, _| {}).unwrap();
+        let parsed =
+            parse_customers(file.as_bytes(), &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
+                .unwrap();
         assert_eq!(parsed.rejected, 1);
         let fields: Vec<(&str, u64)> = parsed.errors.iter().map(|e| (e.field.as_str(), e.row)).collect();
         assert!(fields.contains(&("balance", 2)), "{fields:?}");
@@ -378,11 +383,17 @@ mod tests {
 
     #[test]
     fn missing_columns_are_named_and_unknown_ones_reported() {
-        let err = parse_customers(b"age,job,favouriteColour\n30,admin.,blue\n", 10, |_, _| {}).unwrap_err();
+        let err = parse_customers(
+            b"age,job,favouriteColour\n30,admin.,blue\n",
+            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
+            |_, _| {},
+        )
+        .unwrap_err();
         let AppError::Unprocessable { message, errors, .. } = err else { panic!() };
         assert!(message.contains("marital") && message.contains("poutcome"), "{message}");
         assert!(errors.iter().all(|e| e.row == 1));
-        let err = parse_customers(b"age;job\n", 10, |_, _| {}).unwrap_err();
+        let err = parse_customers(b"age;job\n", &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
+            .unwrap_err();
         assert!(matches!(err, AppError::Unprocessable { .. }));
     }
 

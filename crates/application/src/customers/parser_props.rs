@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::import::{ParsedFile, parse_customers};
+use super::service::ImportLimits;
 use crate::AppError;
 
 /// The header of `bank-full.csv`, as UCI ships it.
@@ -40,7 +41,7 @@ const COLUMNS: [&str; 22] = [
 const MAX_ROWS: u64 = 10_000;
 
 fn parse(bytes: &[u8]) -> Result<ParsedFile, AppError> {
-    parse_customers(bytes, MAX_ROWS, |_, _| {})
+    parse_customers(bytes, &ImportLimits { max_rows: MAX_ROWS, ..ImportLimits::default() }, |_, _| {})
 }
 
 /// What holds for every successful parse, whatever the input.

@@ -14,6 +14,7 @@ use super::filter::{CustomerFilter, CustomerSort};
 use super::import::{ImportOptions, ImportReport, ParsedFile};
 use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::files::FileLimits;
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
@@ -26,11 +27,13 @@ const MAX_REPORTED_ERRORS: usize = 100;
 pub struct ImportLimits {
     /// Largest number of data rows in one file.
     pub max_rows: u64,
+    /// What a file may expand to.
+    pub files: FileLimits,
 }
 
 impl Default for ImportLimits {
     fn default() -> Self {
-        Self { max_rows: 1_000_000 }
+        Self { max_rows: 1_000_000, files: FileLimits::default() }
     }
 }
 

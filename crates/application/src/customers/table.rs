@@ -1,11 +1,10 @@
 //! Reading an uploaded table (CSV or XLSX, decided by content) row by row, with spreadsheet row numbers.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use leadscore_domain::RowError;
 
 use crate::AppError;
+use crate::files::{CsvRecord, FileLimits, SheetChoice, xlsx_rows};
 
 /// Receives the header, then each data row.
 pub(crate) trait TableVisitor {
@@ -40,11 +39,16 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<TableFormat, AppError> {
     }
 }
 
-/// Reads the table, stopping with 413 after `max_rows` data rows.
-pub(crate) fn read_table(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Result<(), AppError> {
+/// Reads the table, stopping with 413 after `max_rows` data rows or past one of the file limits.
+pub(crate) fn read_table(
+    bytes: &[u8],
+    max_rows: u64,
+    limits: &FileLimits,
+    visitor: &mut impl TableVisitor,
+) -> Result<(), AppError> {
     match sniff(bytes)? {
-        TableFormat::Xlsx => read_xlsx(bytes, max_rows, visitor),
-        TableFormat::Csv => read_csv(bytes, max_rows, visitor),
+        TableFormat::Xlsx => read_xlsx(bytes, max_rows, limits, visitor),
+        TableFormat::Csv => read_csv(bytes, max_rows, limits, visitor),
     }
 }
 
@@ -71,35 +75,24 @@ fn detect_delimiter(text: &[u8]) -> u8 {
     counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d)
 }
 
-fn read_csv(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Result<(), AppError> {
+fn read_csv(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut impl TableVisitor) -> Result<(), AppError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(detect_delimiter(text)).has_headers(false).flexible(true).from_reader(text);
-    let mut record = csv::ByteRecord::new();
+    let mut record = CsvRecord::new(detect_delimiter(text), limits);
     let mut header_len = None;
-    let mut number = 0u64;
+    let mut pos = 0usize;
     let mut lines_before = 0u64;
-    let mut counted_to = 0usize;
     let mut data_rows = 0u64;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                return Err(AppError::Unprocessable {
-                    message: format!("The CSV cannot be read after row {number}: {err}"),
-                    errors: Vec::new(),
-                    total_errors: 1,
-                });
-            }
+    while pos < text.len() {
+        let start = pos;
+        pos += record.read(&text[start..])?;
+        // The line where the record starts, as an editor counts it (blank lines included): skip the line breaks
+        // the reader passed over before it.
+        let run = text[start..pos].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let number = lines_before + newlines(text, start..start + run) + 1;
+        lines_before += newlines(text, start..pos);
+        if record.len() == 0 {
+            continue;
         }
-        // The line where the record starts, as an editor counts it (blank lines included). The reader reports the
-        // offset where the previous record ended, so skip the line breaks that follow it.
-        let offset = record.position().map_or(counted_to, |p| p.byte() as usize).clamp(counted_to, text.len());
-        lines_before += newlines(text, counted_to..offset);
-        counted_to = offset;
-        let run = text[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
-        number = lines_before + newlines(text, offset..offset + run) + 1;
         let Some(expected) = header_len else {
             let cells = record
                 .iter()
@@ -166,36 +159,29 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn read_xlsx(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Result<(), AppError> {
-    let unreadable = |e: calamine::XlsxError| AppError::Unprocessable {
-        message: format!("The XLSX workbook cannot be read: {e}"),
+fn read_xlsx(
+    bytes: &[u8],
+    max_rows: u64,
+    limits: &FileLimits,
+    visitor: &mut impl TableVisitor,
+) -> Result<(), AppError> {
+    let unreadable = |detail: String| AppError::Unprocessable {
+        message: format!("The XLSX workbook cannot be read: {detail}"),
         errors: Vec::new(),
         total_errors: 1,
     };
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    // The first worksheet that holds anything: workbooks often start with a cover or notes sheet left empty.
-    let mut range = None;
-    for name in workbook.sheet_names() {
-        let sheet = workbook.worksheet_range(&name).map_err(unreadable)?;
-        if !sheet.is_empty() {
-            range = Some(sheet);
-            break;
-        }
-    }
-    let Some(range) = range else { return Err(empty()) };
-    let first_row = u64::from(range.start().map_or(0, |(row, _)| row));
     let mut header_seen = false;
     let mut data_rows = 0u64;
-    for (index, row) in range.rows().enumerate() {
-        let number = first_row + index as u64 + 1;
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
+    let mut cells: Vec<String> = Vec::new();
+    xlsx_rows(bytes, limits, SheetChoice::FirstNonEmpty, unreadable, |number, row| {
+        cells.clear();
+        cells.extend(row.iter().map(cell_text));
         if cells.iter().all(String::is_empty) {
-            continue;
+            return Ok(());
         }
         if !header_seen {
             header_seen = true;
-            visitor.header(&cells)?;
-            continue;
+            return visitor.header(&cells);
         }
         data_rows += 1;
         if data_rows > max_rows {
@@ -203,7 +189,8 @@ fn read_xlsx(bytes: &[u8], max_rows: u64, visitor: &mut impl TableVisitor) -> Re
         }
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         visitor.row(number, &refs);
-    }
+        Ok(())
+    })?;
     if header_seen { Ok(()) } else { Err(empty()) }
 }
 
@@ -233,7 +220,7 @@ mod tests {
 
     fn read(bytes: &[u8]) -> Collect {
         let mut c = Collect::default();
-        read_table(bytes, 100, &mut c).unwrap();
+        read_table(bytes, 100, &FileLimits::default(), &mut c).unwrap();
         c
     }
 
@@ -263,8 +250,14 @@ mod tests {
     #[test]
     fn limits_and_empty_files() {
         let mut c = Collect::default();
-        assert!(matches!(read_table(b"a\n1\n2\n3\n", 2, &mut c), Err(AppError::PayloadTooLarge(_))));
-        assert!(matches!(read_table(b"", 2, &mut Collect::default()), Err(AppError::Unprocessable { .. })));
+        assert!(matches!(
+            read_table(b"a\n1\n2\n3\n", 2, &FileLimits::default(), &mut c),
+            Err(AppError::PayloadTooLarge(_))
+        ));
+        assert!(matches!(
+            read_table(b"", 2, &FileLimits::default(), &mut Collect::default()),
+            Err(AppError::Unprocessable { .. })
+        ));
         assert!(matches!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0]), Err(AppError::UnsupportedMediaType(_))));
     }
 }

@@ -31,6 +31,9 @@ pub struct PredictionFilter {
     pub overridden: Option<bool>,
     /// Requested by this user (set by the service for Sales callers).
     pub requested_by: Option<Uuid>,
+    /// Only predictions that are not from a campaign, or from a campaign this user owns or collaborates on (set
+    /// by the service for every caller but Admins): a campaign's predictions are its call list.
+    pub campaigns_of: Option<Uuid>,
     /// Made at or after.
     pub from: Option<DateTime<Utc>>,
     /// Made at or before.

@@ -268,6 +268,7 @@ pub fn analyse(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::FileLimits;
     use crate::segmentation::reader::read_transactions;
 
     /// Twelve customers in three obvious groups: recent big spenders, middling ones, and one-off old buyers.
@@ -296,7 +297,7 @@ mod tests {
 
     #[test]
     fn computes_rfm_by_hand_and_names_three_groups() {
-        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
         let table = rfm_table(&parsed, None).unwrap();
         assert_eq!(table.snapshot_date, NaiveDate::from_ymd_opt(2011, 12, 21).unwrap());
         let first = &table.customers[0];
@@ -324,7 +325,7 @@ mod tests {
 
     #[test]
     fn auto_tries_2_to_8_and_keeps_the_best_silhouette() {
-        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
         let outcome = analyse(&parsed, ClusterCount::Auto, None, &KMeansSettings::default()).unwrap();
         assert!(outcome.auto_k);
         assert_eq!(outcome.candidates.iter().map(|c| c.k).collect::<Vec<_>>(), (2..=8).collect::<Vec<u8>>());
@@ -334,7 +335,7 @@ mod tests {
 
     #[test]
     fn refuses_k_above_the_customers_and_early_snapshots() {
-        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
         let err = candidate_ks(10, 10, ClusterCount::Fixed(10));
         assert!(matches!(err, Err(AppError::Validation(ref f)) if f[0].field == "k" && f[0].message.contains("(10)")));
         let early = NaiveDate::from_ymd_opt(2011, 12, 19);

@@ -4,10 +4,9 @@
 //! means. A CSV file is cut into parts of about 1 MiB at record boundaries and the parts are read in parallel;
 //! their results are merged in file order, so counts, sums and reported rows are the same on any number of cores.
 
-use std::io::Cursor;
 use std::ops::Range;
 
-use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use leadscore_domain::segmentation::rfm::CustomerActivity;
 use leadscore_domain::segmentation::transactions::{
@@ -17,6 +16,7 @@ use leadscore_domain::segmentation::{DatasetFormat, DatasetProfile};
 use rayon::prelude::*;
 
 use crate::AppError;
+use crate::files::{CsvRecord, FileLimits, SheetChoice, xlsx_rows};
 
 /// Target size of the parts a CSV file is read in. Fixed (not derived from the core count) so that floating-point
 /// sums are identical on every machine.
@@ -63,13 +63,13 @@ pub fn sniff(bytes: &[u8]) -> Result<DatasetFormat, AppError> {
     Ok(DatasetFormat::Csv)
 }
 
-/// Reads and cleans a whole file. Refuses (422) a file without the required columns, without data rows, with more
+/// Reads and cleans a whole file, within `limits` (413 past one). Refuses (422) a file without the required columns, without data rows, with more
 /// than 1% unreadable rows, or where no row survives cleaning.
-pub fn read_transactions(bytes: &[u8]) -> Result<ParsedTransactions, AppError> {
+pub fn read_transactions(bytes: &[u8], limits: &FileLimits) -> Result<ParsedTransactions, AppError> {
     let format = sniff(bytes)?;
     let scan = match format {
-        DatasetFormat::Csv => read_csv(bytes)?,
-        DatasetFormat::Xlsx => read_xlsx(bytes)?,
+        DatasetFormat::Csv => read_csv(bytes, limits)?,
+        DatasetFormat::Xlsx => read_xlsx(bytes, limits)?,
     };
     finish(format, scan)
 }
@@ -137,39 +137,36 @@ fn missing_columns(missing: MissingColumns) -> AppError {
 // ---------------------------------------------------------------------------------------------------------------
 // CSV
 
-fn read_csv(bytes: &[u8]) -> Result<ScanResult, AppError> {
+fn read_csv(bytes: &[u8], limits: &FileLimits) -> Result<ScanResult, AppError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let delimiter = sniff_delimiter(text);
-    let mut header_reader = csv_reader(text, delimiter);
-    let mut header = csv::ByteRecord::new();
-    let has_header = header_reader.read_byte_record(&mut header).map_err(csv_error)?;
-    if !has_header {
+    let mut header = CsvRecord::new(delimiter, limits);
+    let body_start = header.read(text)?;
+    if header.len() == 0 {
         return Err(AppError::Unprocessable {
             message: "The file has no header row".into(),
             errors: Vec::new(),
             total_errors: 0,
         });
     }
-    let body_start = usize::try_from(header_reader.position().byte()).unwrap_or(text.len()).min(text.len());
     let names: Vec<String> = header.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect();
     let columns = ColumnMap::from_header(&names).map_err(missing_columns)?;
     let body = &text[body_start..];
     let parts = split_records(body, delimiter, PART_BYTES);
     let date_column = columns.invoice_date();
-    let samples: Vec<Vec<u8>> = parts
-        .iter()
-        .flat_map(|part| {
-            let mut reader = csv_reader(&body[part.clone()], delimiter);
-            let mut record = csv::ByteRecord::new();
-            let mut found = Vec::new();
-            while found.len() < DATE_SAMPLES_PER_PART && reader.read_byte_record(&mut record).unwrap_or(false) {
-                if let Some(cell) = record.get(date_column) {
-                    found.push(cell.to_vec());
-                }
+    let mut samples: Vec<Vec<u8>> = Vec::new();
+    let mut record = CsvRecord::new(delimiter, limits);
+    for part in &parts {
+        let part = &body[part.clone()];
+        let (mut pos, mut found) = (0, 0);
+        while found < DATE_SAMPLES_PER_PART && pos < part.len() {
+            pos += record.read(&part[pos..])?;
+            if let Some(cell) = record.field(date_column) {
+                samples.push(cell.to_vec());
+                found += 1;
             }
-            found
-        })
-        .collect();
+        }
+    }
     let layout = FileLayout {
         columns,
         dates: DateOrder::detect(samples.iter().map(Vec::as_slice)),
@@ -177,7 +174,7 @@ fn read_csv(bytes: &[u8]) -> Result<ScanResult, AppError> {
     };
     let results: Vec<(ScanResult, u64)> = parts
         .par_iter()
-        .map(|part| scan_csv_part(&body[part.clone()], delimiter, &layout))
+        .map(|part| scan_csv_part(&body[part.clone()], delimiter, &layout, limits))
         .collect::<Result<_, _>>()?;
     let mut total = ScanResult::default();
     // The header is row 1; records are numbered from 2 across the parts.
@@ -190,30 +187,27 @@ fn read_csv(bytes: &[u8]) -> Result<ScanResult, AppError> {
     Ok(total)
 }
 
-fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
-}
-
-fn csv_error(err: csv::Error) -> AppError {
-    AppError::field("file", format!("is not a readable CSV file: {err}"))
-}
-
 /// Reads one part; row numbers in the result are 0-based within the part. Also answers how many records it had.
 ///
 /// Lines without a quote — nearly all of them — are split at the delimiter with memchr; a record with a quote goes
 /// through csv-core, exactly as the csv crate reads it (quoted delimiters, doubled quotes, line breaks in quotes).
 /// Blank lines are skipped, as the csv crate does. Files with bare carriage returns take the csv crate all the way.
-fn scan_csv_part(part: &[u8], delimiter: u8, layout: &FileLayout) -> Result<(ScanResult, u64), AppError> {
+fn scan_csv_part(
+    part: &[u8],
+    delimiter: u8,
+    layout: &FileLayout,
+    limits: &FileLimits,
+) -> Result<(ScanResult, u64), AppError> {
     if has_bare_cr(part) {
-        return scan_csv_part_with_csv_crate(part, delimiter, layout);
+        return scan_csv_part_with_csv_core(part, delimiter, layout, limits);
     }
     let mut scanner = TransactionScanner::new(layout);
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(16);
-    let mut quoted = QuotedRecord::new(delimiter);
+    let mut quoted = CsvRecord::new(delimiter, limits);
     let mut index = 0u64;
     let mut pos = 0;
     while pos < part.len() {
-        if let Some(line_end) = split_plain_line(part, pos, delimiter, &mut ranges) {
+        if let Some(line_end) = split_plain_line(part, pos, delimiter, limits, &mut ranges)? {
             let blank = line_end == pos || (line_end == pos + 1 && part[pos] == b'\r');
             pos = line_end + 1;
             if blank {
@@ -221,12 +215,11 @@ fn scan_csv_part(part: &[u8], delimiter: u8, layout: &FileLayout) -> Result<(Sca
             }
             scanner.push(index, |i| ranges.get(i).map(|&(s, e)| &part[s..e]));
         } else {
-            let (consumed, fields) = quoted.read(&part[pos..])?;
-            pos += consumed;
-            if fields == 0 {
+            pos += quoted.read(&part[pos..])?;
+            if quoted.len() == 0 {
                 continue;
             }
-            scanner.push(index, |i| quoted.field(i, fields));
+            scanner.push(index, |i| quoted.field(i));
         }
         index += 1;
     }
@@ -235,22 +228,37 @@ fn scan_csv_part(part: &[u8], delimiter: u8, layout: &FileLayout) -> Result<(Sca
 
 /// Splits the line starting at `pos` at the delimiter into `ranges` (positions in `part`, a final `\r`
 /// excluded). Answers where the line ends (its `\n`, or the end of `part`), or `None` when the line has a quote
-/// and needs the full CSV rules.
-fn split_plain_line(part: &[u8], pos: usize, delimiter: u8, ranges: &mut Vec<(usize, usize)>) -> Option<usize> {
+/// and needs the full CSV rules. A line past the record limits is refused (413) before it is split.
+fn split_plain_line(
+    part: &[u8],
+    pos: usize,
+    delimiter: u8,
+    limits: &FileLimits,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Result<Option<usize>, AppError> {
     let line_end = memchr::memchr(b'\n', &part[pos..]).map_or(part.len(), |offset| pos + offset);
     let line = &part[pos..line_end];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if memchr::memchr(b'"', line).is_some() {
-        return None;
+        return Ok(None);
+    }
+    if line.len() > limits.max_record_bytes {
+        return Err(AppError::PayloadTooLarge(format!(
+            "a CSV record is longer than {} bytes",
+            limits.max_record_bytes
+        )));
     }
     ranges.clear();
     let mut start = 0;
     for separator in memchr::memchr_iter(delimiter, line) {
+        if ranges.len() + 1 >= limits.max_columns as usize {
+            return Err(AppError::PayloadTooLarge(format!("a CSV record has more than {} fields", limits.max_columns)));
+        }
         ranges.push((pos + start, pos + separator));
         start = separator + 1;
     }
     ranges.push((pos + start, pos + line.len()));
-    Some(line_end)
+    Ok(Some(line_end))
 }
 
 /// A `\r` not followed by `\n` (old Mac line ends), which csv-core treats as a record end.
@@ -258,80 +266,27 @@ fn has_bare_cr(part: &[u8]) -> bool {
     memchr::memchr_iter(b'\r', part).any(|i| part.get(i + 1) != Some(&b'\n'))
 }
 
-fn scan_csv_part_with_csv_crate(
+/// Reads a part with csv-core only: the reference the fast path is tested against, and the reader for files with
+/// bare carriage returns.
+fn scan_csv_part_with_csv_core(
     part: &[u8],
     delimiter: u8,
     layout: &FileLayout,
+    limits: &FileLimits,
 ) -> Result<(ScanResult, u64), AppError> {
-    let mut reader = csv_reader(part, delimiter);
-    let mut record = csv::ByteRecord::new();
+    let mut record = CsvRecord::new(delimiter, limits);
     let mut scanner = TransactionScanner::new(layout);
     let mut index = 0u64;
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        scanner.push(index, |i| record.get(i));
+    let mut pos = 0;
+    while pos < part.len() {
+        pos += record.read(&part[pos..])?;
+        if record.len() == 0 {
+            continue;
+        }
+        scanner.push(index, |i| record.field(i));
         index += 1;
     }
     Ok((scanner.finish(), index))
-}
-
-/// csv-core reading one record at a time into reusable buffers.
-struct QuotedRecord {
-    reader: csv_core::Reader,
-    output: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl QuotedRecord {
-    fn new(delimiter: u8) -> Self {
-        Self {
-            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            output: vec![0; 4096],
-            ends: vec![0; 64],
-        }
-    }
-
-    /// Reads the record at the start of `input`: bytes consumed and number of fields (0 for none).
-    fn read(&mut self, input: &[u8]) -> Result<(usize, usize), AppError> {
-        let (mut consumed, mut written, mut fields) = (0, 0, 0);
-        loop {
-            let rest = &input[consumed..];
-            let (result, nin, nout, nend) =
-                self.reader.read_record(rest, &mut self.output[written..], &mut self.ends[fields..]);
-            consumed += nin;
-            written += nout;
-            fields += nend;
-            match result {
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => return Ok((consumed, fields)),
-                csv_core::ReadRecordResult::OutputFull => {
-                    let grown = self.output.len() * 2;
-                    self.output.resize(grown, 0);
-                }
-                csv_core::ReadRecordResult::OutputEndsFull => {
-                    let grown = self.ends.len() * 2;
-                    self.ends.resize(grown, 0);
-                }
-                // All the input was read without a record end: the last record of the file, without a line break.
-                // An empty input tells csv-core the input is over.
-                csv_core::ReadRecordResult::InputEmpty => {
-                    let (result, _, _, nend) =
-                        self.reader.read_record(&[], &mut self.output[written..], &mut self.ends[fields..]);
-                    fields += nend;
-                    return match result {
-                        csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => Ok((consumed, fields)),
-                        _ => Err(AppError::field("file", "is not a readable CSV file: a record is too long")),
-                    };
-                }
-            }
-        }
-    }
-
-    fn field(&self, i: usize, fields: usize) -> Option<&[u8]> {
-        if i >= fields {
-            return None;
-        }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.output.get(start..self.ends[i])
-    }
 }
 
 /// The delimiter of a CSV file: whichever of `,` `;` tab `|` appears most often in the header line (`,` on ties).
@@ -391,40 +346,43 @@ fn split_records(body: &[u8], delimiter: u8, target: usize) -> Vec<Range<usize>>
 // ---------------------------------------------------------------------------------------------------------------
 // XLSX
 
-fn read_xlsx(bytes: &[u8]) -> Result<ScanResult, AppError> {
+/// Reads the first worksheet. The rows are kept (within `max_cells`) because the date order is decided from
+/// samples across the whole sheet before any row is scanned.
+fn read_xlsx(bytes: &[u8], limits: &FileLimits) -> Result<ScanResult, AppError> {
     let unreadable = |detail: String| AppError::field("file", format!("is not a readable XLSX workbook: {detail}"));
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("it has no worksheet".into()))?
-        .map_err(|e| unreadable(e.to_string()))?;
-    let first_row = u64::from(range.start().map_or(0, |(row, _)| row)) + 1;
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
+    let mut header: Option<(ColumnMap, usize)> = None;
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut cells = 0u64;
+    let found = xlsx_rows(bytes, limits, SheetChoice::First, unreadable, |number, row| {
+        let Some((_, date_column)) = &header else {
+            let names: Vec<String> = row.iter().map(|cell| cell_text(cell, false)).collect();
+            let columns = ColumnMap::from_header(&names).map_err(missing_columns)?;
+            let date_column = columns.invoice_date();
+            header = Some((columns, date_column));
+            return Ok(());
+        };
+        cells += row.len() as u64;
+        if cells > limits.max_cells {
+            return Err(AppError::PayloadTooLarge(format!("the sheet has more than {} cells", limits.max_cells)));
+        }
+        rows.push((number, row.iter().enumerate().map(|(i, cell)| cell_text(cell, i == *date_column)).collect()));
+        Ok(())
+    })?;
+    let Some((columns, date_column)) = header.filter(|_| found) else {
         return Err(AppError::Unprocessable {
             message: "The first worksheet is empty".into(),
             errors: Vec::new(),
             total_errors: 0,
         });
     };
-    let names: Vec<String> = header.iter().map(|cell| cell_text(cell, false)).collect();
-    let columns = ColumnMap::from_header(&names).map_err(missing_columns)?;
-    let date_column = columns.invoice_date();
-    let height = range.height();
-    let step = (height / 4096).max(1);
-    let samples: Vec<String> = (1..height)
-        .step_by(step)
-        .filter_map(|r| range.get((r, date_column)))
-        .map(|cell| cell_text(cell, true))
-        .collect();
+    let step = (rows.len() / 4096).max(1);
+    let samples: Vec<&str> =
+        rows.iter().step_by(step).filter_map(|(_, cells)| cells.get(date_column)).map(String::as_str).collect();
     let layout =
-        FileLayout { columns, dates: DateOrder::detect(samples.iter().map(String::as_bytes)), decimal_comma: false };
+        FileLayout { columns, dates: DateOrder::detect(samples.iter().map(|s| s.as_bytes())), decimal_comma: false };
     let mut scanner = TransactionScanner::new(&layout);
-    let mut cells: Vec<String> = Vec::new();
-    for (index, row) in rows.enumerate() {
-        cells.clear();
-        cells.extend(row.iter().enumerate().map(|(i, cell)| cell_text(cell, i == date_column)));
-        scanner.push(first_row + 1 + index as u64, |i| cells.get(i).map(String::as_bytes));
+    for (number, cells) in &rows {
+        scanner.push(*number, |i| cells.get(i).map(String::as_bytes));
     }
     Ok(scanner.finish())
 }
@@ -459,6 +417,10 @@ fn excel_date(dt: &ExcelDateTime) -> String {
 mod tests {
     use super::*;
 
+    fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+    }
+
     const HEADER: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 
     #[test]
@@ -489,7 +451,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_splitter_reads_like_the_csv_crate() {
+    fn the_fast_splitter_reads_like_csv_core() {
         let layout = FileLayout {
             columns: ColumnMap::from_header(&["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
                 .unwrap(),
@@ -502,8 +464,9 @@ mod tests {
                     ,,,,\n\
                     4,x,2011-01-04,1,C\n\
                     5,1,2011-01-05,1,\"D\"";
-        let (fast, fast_rows) = scan_csv_part(body.as_bytes(), b',', &layout).unwrap();
-        let (slow, slow_rows) = scan_csv_part_with_csv_crate(body.as_bytes(), b',', &layout).unwrap();
+        let limits = FileLimits::default();
+        let (fast, fast_rows) = scan_csv_part(body.as_bytes(), b',', &layout, &limits).unwrap();
+        let (slow, slow_rows) = scan_csv_part_with_csv_core(body.as_bytes(), b',', &layout, &limits).unwrap();
         assert_eq!(fast_rows, slow_rows);
         assert_eq!((fast.rows, fast.dropped, fast.issues.clone()), (slow.rows, slow.dropped, slow.issues.clone()));
         let ids = |r: ScanResult| r.purchases.into_activities().into_iter().map(|a| a.customer_id).collect::<Vec<_>>();
@@ -529,7 +492,7 @@ mod tests {
              536382,22139,RETROSPOT,5,2010-12-03 10:00:00,4.25,14527,United Kingdom\n\
              \n"
         );
-        let parsed = read_transactions(csv.as_bytes()).unwrap();
+        let parsed = read_transactions(csv.as_bytes(), &FileLimits::default()).unwrap();
         let p = &parsed.profile;
         assert_eq!((p.rows, p.kept_rows, p.customers), (7, 3, 2));
         assert_eq!(p.dropped.missing_customer_id, 1);
@@ -551,23 +514,24 @@ mod tests {
         let csv = "Invoice;Quantity;InvoiceDate;Price;Customer ID\n\
                    1;2;13.12.2010 10:00;2,50;A\n\
                    2;1;01.12.2010 09:00;1,00;A\n";
-        let parsed = read_transactions(csv.as_bytes()).unwrap();
+        let parsed = read_transactions(csv.as_bytes(), &FileLimits::default()).unwrap();
         assert_eq!(parsed.activities[0].monetary, 6.0);
         assert_eq!(parsed.profile.last_invoice_at.unwrap().to_rfc3339(), "2010-12-13T10:00:00+00:00");
     }
 
     #[test]
     fn refuses_files_it_cannot_use() {
-        let missing = read_transactions(b"InvoiceNo,Quantity,Price\n1,2,3\n").unwrap_err();
+        let missing = read_transactions(b"InvoiceNo,Quantity,Price\n1,2,3\n", &FileLimits::default()).unwrap_err();
         let AppError::Unprocessable { message, errors, .. } = missing else { panic!("{missing:?}") };
         assert!(message.contains("InvoiceDate") && message.contains("CustomerID"), "{message}");
         assert_eq!(errors.len(), 2);
 
-        let header_only = read_transactions(HEADER.as_bytes()).unwrap_err();
+        let header_only = read_transactions(HEADER.as_bytes(), &FileLimits::default()).unwrap_err();
         assert!(matches!(header_only, AppError::Unprocessable { ref message, .. } if message.contains("no data rows")));
 
         let bad_dates = format!("{HEADER}1,a,b,1,soon,1,5,UK\n2,a,b,1,2010-12-01 10:00,1,5,UK\n");
-        let AppError::Unprocessable { errors, total_errors, .. } = read_transactions(bad_dates.as_bytes()).unwrap_err()
+        let AppError::Unprocessable { errors, total_errors, .. } =
+            read_transactions(bad_dates.as_bytes(), &FileLimits::default()).unwrap_err()
         else {
             panic!()
         };
@@ -575,6 +539,9 @@ mod tests {
         assert_eq!((errors[0].row, errors[0].field.as_str()), (2, "invoiceDate"));
 
         let nothing_left = format!("{HEADER}1,a,b,1,2010-12-01 10:00,1,,UK\n");
-        assert!(matches!(read_transactions(nothing_left.as_bytes()), Err(AppError::Unprocessable { .. })));
+        assert!(matches!(
+            read_transactions(nothing_left.as_bytes(), &FileLimits::default()),
+            Err(AppError::Unprocessable { .. })
+        ));
     }
 }

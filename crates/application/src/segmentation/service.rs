@@ -17,6 +17,7 @@ use super::pipeline::analyse;
 use super::reader::{ParsedTransactions, read_transactions, sniff};
 use super::{CustomerResultFilter, CustomerResultQuery, CustomerResultSort, DatasetQuery, SegmentationRepository};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::files::FileLimits;
 use crate::media::FileStorage;
 use crate::system::Clock;
 use crate::{AppError, Caller};
@@ -28,6 +29,8 @@ pub struct SegmentationSettings {
     pub max_dataset_bytes: usize,
     /// How k-means runs.
     pub kmeans: KMeansSettings,
+    /// What a file may expand to.
+    pub files: FileLimits,
 }
 
 impl SegmentationSettings {
@@ -37,7 +40,11 @@ impl SegmentationSettings {
 
 impl Default for SegmentationSettings {
     fn default() -> Self {
-        Self { max_dataset_bytes: Self::DEFAULT_MAX_DATASET_BYTES, kmeans: KMeansSettings::default() }
+        Self {
+            max_dataset_bytes: Self::DEFAULT_MAX_DATASET_BYTES,
+            kmeans: KMeansSettings::default(),
+            files: FileLimits::default(),
+        }
     }
 }
 
@@ -128,8 +135,9 @@ impl SegmentationService {
             )));
         }
         sniff(&bytes)?;
+        let files = self.settings.files;
         let (bytes, parsed) = on_compute_pool(move || {
-            let parsed = read_transactions(&bytes);
+            let parsed = read_transactions(&bytes, &files);
             (bytes, parsed)
         })
         .await?;
@@ -212,9 +220,9 @@ impl SegmentationService {
             self.storage.get(&dataset.storage_key).await?.ok_or_else(|| {
                 AppError::Internal(format!("the file of dataset {dataset_id} is missing from storage"))
             })?;
-        let kmeans = self.settings.kmeans;
+        let (kmeans, files) = (self.settings.kmeans, self.settings.files);
         let outcome = on_compute_pool(move || {
-            let parsed: ParsedTransactions = read_transactions(&bytes)?;
+            let parsed: ParsedTransactions = read_transactions(&bytes, &files)?;
             analyse(&parsed, request.k, request.snapshot_date, &kmeans)
         })
         .await??;

@@ -57,13 +57,21 @@ pub trait UserRepository: Send + Sync {
     /// The account whose e-mail or username equals `identifier` (already lower-cased), if any.
     async fn find_by_login(&self, identifier: &str) -> Result<Option<User>, AppError>;
 
-    /// Replaces every stored field of the account. MUST return `AppError::NotFound` when it does not exist and
-    /// `AppError::Conflict` when the new e-mail or username is taken.
+    /// Replaces the stored fields of the account except its password hash and token version (see
+    /// [`Self::set_password`]), so a concurrent profile change cannot undo a password change. MUST return
+    /// `AppError::NotFound` when it does not exist, `AppError::Conflict` when the new e-mail or username is taken,
+    /// and `AppError::Conflict` (writing nothing) when the change would leave no active Admin where there was one —
+    /// checked in the same transaction as the write, with every such write serialised, so two Admins demoting,
+    /// deactivating or deleting each other at once cannot both succeed.
     async fn update(&self, user: &User) -> Result<(), AppError>;
+
+    /// Sets the password hash and increments the token version in one statement; answers the new version.
+    /// MUST return `AppError::NotFound` when the account does not exist.
+    async fn set_password(&self, id: Uuid, password_hash: &str, at: DateTime<Utc>) -> Result<i64, AppError>;
 
     /// Deletes the account and its refresh tokens. Returns `false` when there was none. MUST return
     /// `AppError::Conflict` (and delete nothing) while the account owns campaigns: their call lists would otherwise be
-    /// lost or left without an owner.
+    /// lost or left without an owner; and, as [`Self::update`], when it would leave no active Admin.
     async fn delete(&self, id: Uuid) -> Result<bool, AppError>;
 
     /// One page of accounts matching the query.

@@ -120,9 +120,9 @@ impl UserService {
         if !self.hasher.verify(current, &user.password_hash).await? {
             return Err(AppError::field("currentPassword", "is incorrect"));
         }
-        user.password_hash = self.hasher.hash(&password).await?;
+        let hash = self.hasher.hash(&password).await?;
         user.updated_at = self.clock.now();
-        self.users.update(&user).await?;
+        self.users.set_password(user.id, &hash, user.updated_at).await?;
         self.tokens.revoke_user(user.id, user.updated_at).await?;
         self.record(caller, ActivityAction::PasswordChanged, user.id, "changed own password").await
     }

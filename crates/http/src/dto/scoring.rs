@@ -467,6 +467,7 @@ impl PredictionListParams {
             model_version: self.model_version.clone(),
             overridden: self.overridden,
             requested_by: None,
+            campaigns_of: None,
             from: self.from,
             to: self.to,
         };

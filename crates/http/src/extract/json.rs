@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use leadscore_application::AppError;
 use serde::de::DeserializeOwned;
 
-use super::validation::{camel_case, report_to_fields};
+use super::validation::{camel_case, json_has_nul, nul_refused, report_to_fields};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -94,6 +94,9 @@ where
             }
             if body.is_empty() {
                 return Err(ApiError(AppError::BadRequest("Request body is empty; JSON expected".into())));
+            }
+            if json_has_nul(&body) {
+                return Err(nul_refused());
             }
             let value: T = parse_json(&body)?;
             value.validate().map_err(|report| ApiError::fields(report_to_fields(&report)))?;

@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use super::validation::{camel_case, report_to_fields};
+use super::validation::{camel_case, nul_refused, query_has_nul, report_to_fields};
 use crate::error::ApiError;
 
 /// Query parameters that parse and pass their garde rules.
@@ -19,6 +19,9 @@ pub fn parse_query<T: DeserializeOwned + garde::Validate>(query: &str) -> Result
 where
     T::Context: Default,
 {
+    if query_has_nul(query) {
+        return Err(nul_refused());
+    }
     let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
     let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
         // A repeated parameter fails as `job[1]`; the client knows it by its name.

@@ -159,9 +159,9 @@ pub async fn import_customers(
         dry_run: params.0.dry_run.unwrap_or(false),
     };
     let started = std::time::Instant::now();
-    let max_rows = state.customers.limits().max_rows;
+    let limits = state.customers.limits();
     // Parsing a large file is CPU work: keep it off the async workers.
-    let mut parsed = web::block(move || parse_customers(&bytes, max_rows, |_, _| {}))
+    let mut parsed = web::block(move || parse_customers(&bytes, &limits, |_, _| {}))
         .await
         .map_err(|e| ApiError(leadscore_application::AppError::Internal(format!("import task failed: {e}"))))??;
     let scoring = if params.0.score.unwrap_or(false) {

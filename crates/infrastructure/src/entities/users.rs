@@ -16,6 +16,7 @@ pub struct Model {
     pub is_active: bool,
     pub avatar_key: Option<String>,
     pub password_hash: String,
+    pub token_version: i64,
     /// Lower-cased e-mail, username and name, for Unicode-correct search on every database.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,

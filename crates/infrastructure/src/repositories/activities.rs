@@ -6,7 +6,9 @@ use leadscore_application::activities::{ActivityQuery, ActivityRepository};
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use leadscore_domain::pagination::{Page, SortDir};
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::query::{corrupt, fetch_page, in_range};
 use crate::entities::activities::{ActiveModel, Column, Entity, Model};
@@ -44,20 +46,7 @@ fn to_domain(model: Model) -> Result<Activity, AppError> {
 #[async_trait]
 impl ActivityRepository for SqlActivityRepository {
     async fn record(&self, activity: &Activity) -> Result<(), AppError> {
-        let row = ActiveModel {
-            id: Set(activity.id),
-            actor_id: Set(activity.actor_id),
-            action: Set(activity.action.as_str().to_owned()),
-            entity_type: Set(activity.entity_type.as_str().to_owned()),
-            entity_id: Set(activity.entity_id),
-            campaign_id: Set(activity.campaign_id),
-            lead_id: Set(activity.lead_id),
-            description: Set(activity.description.clone()),
-            ip: Set(activity.ip.clone()),
-            created_at: Set(activity.created_at),
-        };
-        Entity::insert(row).exec_without_returning(&self.db).await.map_err(db_err)?;
-        Ok(())
+        insert_activity(&self.db, activity).await
     }
 
     async fn list(&self, query: &ActivityQuery) -> Result<Page<Activity>, AppError> {
@@ -99,4 +88,22 @@ impl ActivityRepository for SqlActivityRepository {
         let items = items.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         Ok(Page { items, total_items, request })
     }
+}
+
+/// Writes one audit entry on `db` (a pool, or the transaction of the change it describes).
+pub(crate) async fn insert_activity(db: &impl ConnectionTrait, activity: &Activity) -> Result<(), AppError> {
+    let row = ActiveModel {
+        id: Set(activity.id),
+        actor_id: Set(activity.actor_id),
+        action: Set(activity.action.as_str().to_owned()),
+        entity_type: Set(activity.entity_type.as_str().to_owned()),
+        entity_id: Set(activity.entity_id),
+        campaign_id: Set(activity.campaign_id),
+        lead_id: Set(activity.lead_id),
+        description: Set(activity.description.clone()),
+        ip: Set(activity.ip.clone()),
+        created_at: Set(activity.created_at),
+    };
+    Entity::insert(row).exec_without_returning(db).await.map_err(db_err)?;
+    Ok(())
 }

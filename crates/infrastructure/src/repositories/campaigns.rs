@@ -9,6 +9,7 @@ use leadscore_application::campaigns::{
     RunSummary,
 };
 use leadscore_application::customers::CustomerFilter;
+use leadscore_domain::activity::Activity;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus};
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
@@ -18,8 +19,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::activities::insert_activity;
 use super::query::{contains_ci, corrupt, fetch_page};
-use crate::db::begin_write;
+use crate::db::{begin_write, lock_key};
 use crate::entities::{campaign_collaborators as collaborators, campaigns, leads, notes, predictions, users};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -435,7 +437,13 @@ async fn apply<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<RunCounts, 
         .exec(db)
         .await
         .map_err(db_err)?;
-    Ok(RunCounts { added: plan.leads.len() as u64 - kept, kept, removed: removed.len() as u64 })
+    let counts = RunCounts { added: plan.leads.len() as u64 - kept, kept, removed: removed.len() as u64 };
+    let description = format!(
+        "{} ({} added, {} kept, {} removed)",
+        plan.audit.description, counts.added, counts.kept, counts.removed
+    );
+    insert_activity(db, &Activity { description, ..plan.audit.clone() }).await?;
+    Ok(counts)
 }
 
 #[async_trait]
@@ -559,6 +567,7 @@ impl CampaignRepository for SqlCampaignRepository {
 
     async fn apply_run(&self, plan: &RunPlan) -> Result<RunCounts, AppError> {
         let txn = begin_write(&self.db).await.map_err(db_err)?;
+        lock_key(&txn, &format!("campaign_run:{}", plan.campaign_id)).await.map_err(db_err)?;
         let cache = RunCache::enlarge(&txn).await?;
         let result = apply(&txn, plan).await;
         // Restored before the transaction ends, while it still holds this pooled connection.

@@ -9,6 +9,7 @@ use leadscore_application::AppError;
 use leadscore_application::campaigns::{
     KnownOutcomes, LeadFilter, LeadRepository, LeadSort, LeadStats, LeadView, OutcomeChange,
 };
+use leadscore_domain::activity::Activity;
 use leadscore_domain::campaigns::{Lead, LeadStatus, Note, NoteType};
 use leadscore_domain::customers::{Customer, Outcome};
 use leadscore_domain::pagination::{Page, PageRequest};
@@ -20,6 +21,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::activities::insert_activity;
 use super::campaigns::members;
 use super::customers::to_domain as customer_to_domain;
 use super::notes::to_active as note_to_active;
@@ -193,21 +195,33 @@ fn missing_reference(err: DbErr) -> AppError {
 
 async fn write_change<C: ConnectionTrait>(
     db: &C,
+    previous: &Lead,
     lead: &Lead,
     note: &Note,
     outcome: Option<OutcomeChange>,
 ) -> Result<(), AppError> {
+    let assignee_was = match previous.assignee_id {
+        Some(id) => leads::Column::AssigneeId.eq(id),
+        None => leads::Column::AssigneeId.is_null(),
+    };
     let result = leads::Entity::update_many()
         .col_expr(leads::Column::Status, Expr::value(lead.status.as_str()))
         .col_expr(leads::Column::AssigneeId, Expr::value(lead.assignee_id))
         .col_expr(leads::Column::UpdatedAt, Expr::value(lead.updated_at))
         .col_expr(leads::Column::ClosedAt, Expr::value(lead.closed_at))
         .filter(leads::Column::Id.eq(lead.id))
+        .filter(leads::Column::Status.eq(previous.status.as_str()))
+        .filter(assignee_was)
         .exec(db)
         .await
         .map_err(missing_reference)?;
     if result.rows_affected == 0 {
-        return Err(AppError::NotFound("Lead not found".into()));
+        let exists = leads::Entity::find_by_id(lead.id).count(db).await.map_err(db_err)? > 0;
+        return Err(if exists {
+            AppError::Conflict("The lead was changed by someone else since it was read; reload it and try again".into())
+        } else {
+            AppError::NotFound("Lead not found".into())
+        });
     }
     notes::Entity::insert(note_to_active(note)).exec_without_returning(db).await.map_err(missing_reference)?;
     if let Some(change) = outcome {
@@ -270,10 +284,18 @@ impl LeadRepository for SqlLeadRepository {
         views(&self.db, rows, Scope::Campaign(campaign_id)).await
     }
 
-    async fn change(&self, lead: &Lead, note: &Note, outcome: Option<OutcomeChange>) -> Result<(), AppError> {
+    async fn change(
+        &self,
+        previous: &Lead,
+        lead: &Lead,
+        note: &Note,
+        outcome: Option<OutcomeChange>,
+        audit: &Activity,
+    ) -> Result<(), AppError> {
         let txn = begin_write(&self.db).await.map_err(db_err)?;
         // On error the transaction is dropped uncommitted, which rolls every statement back.
-        write_change(&txn, lead, note, outcome).await?;
+        write_change(&txn, previous, lead, note, outcome).await?;
+        insert_activity(&txn, audit).await?;
         txn.commit().await.map_err(db_err)
     }
 

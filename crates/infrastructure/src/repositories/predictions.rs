@@ -13,15 +13,17 @@ use leadscore_domain::scoring::{
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Statement, Value,
 };
 use uuid::Uuid;
 
 use super::query::{corrupt, fetch_page, in_range};
 use crate::db::begin_write;
-use crate::entities::customers;
 use crate::entities::predictions::{ActiveModel, Column, Entity, Model};
+use sea_orm::sea_query::Query;
+
+use crate::entities::{campaign_collaborators, campaigns, customers};
 use crate::error::{db_err, is_foreign_key_violation};
 
 /// Rows per INSERT: 19 columns × 500 stays far below SQLite's 32,766 bound parameters.
@@ -280,6 +282,24 @@ fn filtered(f: &PredictionFilter) -> sea_orm::Select<Entity> {
     }
     if let Some(v) = f.requested_by {
         select = select.filter(Column::RequestedBy.eq(v));
+    }
+    if let Some(user) = f.campaigns_of {
+        let owned = Query::select()
+            .column(campaigns::Column::Id)
+            .from(campaigns::Entity)
+            .and_where(campaigns::Column::OwnerId.eq(user))
+            .to_owned();
+        let joined = Query::select()
+            .column(campaign_collaborators::Column::CampaignId)
+            .from(campaign_collaborators::Entity)
+            .and_where(campaign_collaborators::Column::UserId.eq(user))
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(Column::CampaignId.is_null())
+                .add(Column::CampaignId.in_subquery(owned))
+                .add(Column::CampaignId.in_subquery(joined)),
+        );
     }
     in_range(select, Column::CreatedAt, f.from, f.to)
 }

@@ -6,13 +6,16 @@ use leadscore_application::AppError;
 use leadscore_application::users::{UserQuery, UserRepository, UserSortField};
 use leadscore_domain::pagination::Page;
 use leadscore_domain::users::{Email, Role, User, UserStats, Username};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::query::{contains_ci, corrupt, fetch_page, in_range, search_text};
+use crate::db::{begin_write, lock_key};
 use crate::entities::users::{self, ActiveModel, Column, Entity};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -45,6 +48,7 @@ fn to_domain(model: users::Model) -> Result<User, AppError> {
         is_active: model.is_active,
         avatar_key: model.avatar_key,
         password_hash: model.password_hash,
+        token_version: model.token_version,
         last_login_at: model.last_login_at,
         created_at: model.created_at,
         updated_at: model.updated_at,
@@ -63,6 +67,7 @@ fn to_active(user: &User) -> ActiveModel {
         is_active: Set(user.is_active),
         avatar_key: Set(user.avatar_key.clone()),
         password_hash: Set(user.password_hash.clone()),
+        token_version: Set(user.token_version),
         search_text: Set(search_text([
             Some(user.email.as_str()),
             user.username.as_ref().map(|u| u.as_str()),
@@ -98,16 +103,42 @@ impl UserRepository for SqlUserRepository {
     async fn update(&self, user: &User) -> Result<(), AppError> {
         let mut model = to_active(user);
         model.id = sea_orm::ActiveValue::Unchanged(user.id);
+        model.password_hash = NotSet;
+        model.token_version = NotSet;
+        let txn = AdminGuard::begin(&self.db).await?;
         let result =
-            Entity::update_many().set(model).filter(Column::Id.eq(user.id)).exec(&self.db).await.map_err(db_err)?;
+            Entity::update_many().set(model).filter(Column::Id.eq(user.id)).exec(&txn.txn).await.map_err(db_err)?;
         if result.rows_affected == 0 {
             return Err(AppError::NotFound("User not found".into()));
         }
-        Ok(())
+        txn.commit().await
+    }
+
+    async fn set_password(&self, id: Uuid, password_hash: &str, at: DateTime<Utc>) -> Result<i64, AppError> {
+        let result = Entity::update_many()
+            .col_expr(Column::PasswordHash, Expr::value(password_hash))
+            .col_expr(Column::TokenVersion, Expr::col(Column::TokenVersion).add(1))
+            .col_expr(Column::UpdatedAt, Expr::value(at))
+            .filter(Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(db_err)?;
+        if result.rows_affected == 0 {
+            return Err(AppError::NotFound("User not found".into()));
+        }
+        let version: Option<i64> = Entity::find_by_id(id)
+            .select_only()
+            .column(Column::TokenVersion)
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(db_err)?;
+        version.ok_or_else(|| AppError::NotFound("User not found".into()))
     }
 
     async fn delete(&self, id: Uuid) -> Result<bool, AppError> {
-        let result = Entity::delete_by_id(id).exec(&self.db).await.map_err(|err| {
+        let txn = AdminGuard::begin(&self.db).await?;
+        let result = Entity::delete_by_id(id).exec(&txn.txn).await.map_err(|err| {
             // The only foreign key that restricts deleting a user is a campaign's owner.
             if is_foreign_key_violation(&err) {
                 return AppError::Conflict(
@@ -116,6 +147,7 @@ impl UserRepository for SqlUserRepository {
             }
             db_err(err)
         })?;
+        txn.commit().await?;
         Ok(result.rows_affected > 0)
     }
 
@@ -170,12 +202,7 @@ impl UserRepository for SqlUserRepository {
     }
 
     async fn count_active_admins(&self) -> Result<u64, AppError> {
-        Entity::find()
-            .filter(Column::Role.eq(Role::Admin.as_str()))
-            .filter(Column::IsActive.eq(true))
-            .count(&self.db)
-            .await
-            .map_err(db_err)
+        active_admins(&self.db).await.map_err(db_err)
     }
 
     async fn record_login(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), AppError> {
@@ -186,5 +213,34 @@ impl UserRepository for SqlUserRepository {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+}
+
+async fn active_admins(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().filter(Column::Role.eq(Role::Admin.as_str())).filter(Column::IsActive.eq(true)).count(db).await
+}
+
+/// A write transaction on accounts that keeps an active Admin: every such transaction is serialised (one lock for
+/// all of them, so the count it reads cannot change under it), and [`Self::commit`] refuses to commit a change
+/// that took the number of active Admins from one or more to none.
+struct AdminGuard {
+    txn: DatabaseTransaction,
+    admins_before: u64,
+}
+
+impl AdminGuard {
+    async fn begin(db: &DatabaseConnection) -> Result<Self, AppError> {
+        let txn = begin_write(db).await.map_err(db_err)?;
+        lock_key(&txn, "users:active_admins").await.map_err(db_err)?;
+        let admins_before = active_admins(&txn).await.map_err(db_err)?;
+        Ok(Self { txn, admins_before })
+    }
+
+    async fn commit(self) -> Result<(), AppError> {
+        if self.admins_before > 0 && active_admins(&self.txn).await.map_err(db_err)? == 0 {
+            self.txn.rollback().await.map_err(db_err)?;
+            return Err(AppError::Conflict("Cannot remove the last active Admin".into()));
+        }
+        self.txn.commit().await.map_err(db_err)
     }
 }

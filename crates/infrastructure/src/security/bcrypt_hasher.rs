@@ -37,12 +37,37 @@ impl PasswordHasher for BcryptHasher {
         blocking(move || bcrypt::hash(plain, cost)).await?.map_err(|e| AppError::Internal(format!("bcrypt: {e}")))
     }
 
+    /// A password bcrypt cannot tell apart from another is never a match: past 72 bytes bcrypt ignores the rest
+    /// (so `<72 bytes>anything` would match), and a NUL ends its input (so `<71 bytes>\0` would too). No stored
+    /// hash was made from such a password (the policy refuses them); the time of a real check is still spent.
     async fn verify(&self, password: &str, hash: &str) -> Result<bool, AppError> {
-        let (plain, hash) = (password.to_owned(), hash.to_owned());
-        Ok(blocking(move || bcrypt::verify(plain, &hash).unwrap_or(false)).await?)
+        let ambiguous = password.len() > Password::MAX_BYTES || password.contains('\0');
+        let hash = if ambiguous { self.dummy_hash.clone() } else { hash.to_owned() };
+        let plain = password.to_owned();
+        let matched = blocking(move || bcrypt::verify(plain, &hash).unwrap_or(false)).await?;
+        Ok(matched && !ambiguous)
     }
 
     async fn verify_dummy(&self, password: &str) {
         let _ = self.verify(password, &self.dummy_hash.clone()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn nothing_past_72_bytes_or_after_a_nul_logs_in() {
+        let hasher = BcryptHasher::new(4).unwrap();
+        let long = format!("A1{}", "x".repeat(70));
+        let hash = hasher.hash(&Password::parse(&long, "password").unwrap()).await.unwrap();
+        assert!(hasher.verify(&long, &hash).await.unwrap());
+        assert!(!hasher.verify(&format!("{long}anything"), &hash).await.unwrap(), "bcrypt would ignore the tail");
+
+        let short = format!("A1{}", "y".repeat(69));
+        let hash = hasher.hash(&Password::parse(&short, "password").unwrap()).await.unwrap();
+        assert!(!hasher.verify(&format!("{short}\0"), &hash).await.unwrap(), "bcrypt would stop at the NUL");
+        assert!(Password::parse(&format!("{short}\0"), "password").is_err());
     }
 }

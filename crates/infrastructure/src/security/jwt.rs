@@ -21,6 +21,9 @@ struct Claims {
     iat: i64,
     exp: i64,
     jti: String,
+    /// Token version of the account; tokens from before it existed carry none and read as 0.
+    #[serde(default)]
+    ver: i64,
 }
 
 /// Signs and verifies HS256 JWTs. Only HS256 is accepted on verification, so `alg: none` and RS256/HS256
@@ -59,7 +62,13 @@ fn timestamp(seconds: i64) -> Result<DateTime<Utc>, AppError> {
 }
 
 impl TokenIssuer for JwtIssuer {
-    fn issue_access(&self, user_id: Uuid, role: Role, now: DateTime<Utc>) -> Result<IssuedToken, AppError> {
+    fn issue_access(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        token_version: i64,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedToken, AppError> {
         let expires_at = now + self.ttl;
         let claims = Claims {
             sub: user_id.to_string(),
@@ -67,6 +76,7 @@ impl TokenIssuer for JwtIssuer {
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
             jti: Uuid::now_v7().to_string(),
+            ver: token_version,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AppError::Internal(format!("signing token: {e}")))?;
@@ -84,6 +94,7 @@ impl TokenIssuer for JwtIssuer {
             user_id: claims.sub.parse().map_err(|_| invalid("bad subject"))?,
             role: claims.role.parse().map_err(|_| invalid("bad role"))?,
             token_id: claims.jti.parse().map_err(|_| invalid("bad token id"))?,
+            token_version: claims.ver,
             issued_at: timestamp(claims.iat)?,
             expires_at: timestamp(claims.exp)?,
         })
@@ -112,26 +123,29 @@ mod tests {
     fn round_trips_claims() {
         let id = Uuid::now_v7();
         let now = Utc::now();
-        let token = issuer().issue_access(id, Role::Manager, now).unwrap();
+        let token = issuer().issue_access(id, Role::Manager, 3, now).unwrap();
         let claims = issuer().verify_access(&token.token).unwrap();
         assert_eq!(claims.user_id, id);
         assert_eq!(claims.role, Role::Manager);
+        assert_eq!(claims.token_version, 3);
     }
 
     #[test]
     fn refuses_expired_tampered_and_foreign_tokens() {
         let issuer = issuer();
-        let expired = issuer.issue_access(Uuid::now_v7(), Role::Sales, Utc::now() - Duration::hours(1)).unwrap();
+        let expired = issuer.issue_access(Uuid::now_v7(), Role::Sales, 0, Utc::now() - Duration::hours(1)).unwrap();
         assert!(issuer.verify_access(&expired.token).is_err());
 
-        let good = issuer.issue_access(Uuid::now_v7(), Role::Sales, Utc::now()).unwrap().token;
+        let good = issuer.issue_access(Uuid::now_v7(), Role::Sales, 0, Utc::now()).unwrap().token;
         let mut tampered = good.clone();
         tampered.replace_range(tampered.len() - 3.., "AAA");
         assert!(issuer.verify_access(&tampered).is_err());
 
         let other = JwtIssuer::new(&[9u8; 32], Duration::minutes(15)).unwrap();
         assert!(
-            issuer.verify_access(&other.issue_access(Uuid::now_v7(), Role::Admin, Utc::now()).unwrap().token).is_err()
+            issuer
+                .verify_access(&other.issue_access(Uuid::now_v7(), Role::Admin, 0, Utc::now()).unwrap().token)
+                .is_err()
         );
 
         // alg: none with the same payload.

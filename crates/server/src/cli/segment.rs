@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::NaiveDate;
 use leadscore_application::AppError;
+use leadscore_application::files::FileLimits;
 use leadscore_application::segmentation::{self, KMeansSettings, read_transactions, rfm_table};
 use leadscore_domain::segmentation::ClusterCount;
 use leadscore_domain::segmentation::features::FeatureMatrix;
@@ -63,7 +64,7 @@ pub async fn run(args: SegmentArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let read = started.elapsed();
-    let parsed = read_transactions(&bytes).map_err(failure)?;
+    let parsed = read_transactions(&bytes, &FileLimits::default()).map_err(failure)?;
     let parse = started.elapsed();
     let table = rfm_table(&parsed, args.snapshot_date).map_err(failure)?;
     let features = FeatureMatrix::build(&table.customers);
