@@ -413,7 +413,13 @@ async fn scoring_model_loader_refuses_an_inconsistent_card() {
     let dir = model_copy();
     edit_json(dir.path().join("model.json"), |card| card["nColumns"] = json!(51));
     let message = refusal(dir.path()).await;
-    assert!(message.contains("model.json") && message.contains("column 50"), "{message}");
+    assert!(message.contains("model.json") && message.contains("fill only 50 columns"), "{message}");
+
+    // A card declaring 10^18 columns aborted the server on reload (the column table was allocated first).
+    let dir = model_copy();
+    edit_json(dir.path().join("model.json"), |card| card["nColumns"] = json!(1_000_000_000_000_000_000u64));
+    let message = refusal(dir.path()).await;
+    assert!(message.contains("nColumns") && message.contains("fill only 50 columns"), "{message}");
 
     let dir = model_copy();
     edit_json(dir.path().join("model.json"), |card| {

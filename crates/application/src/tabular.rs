@@ -31,15 +31,31 @@ impl Cell {
     }
 }
 
+/// The characters that make a spreadsheet read a CSV cell as a formula when they come first.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// A spreadsheet opening a CSV runs a cell starting with `=`, `+`, `-`, `@`, tab or CR as a formula, and customer
-/// fields come from uploaded files (OWASP "CSV injection"). Such a cell gets a leading `'`, which spreadsheets show
-/// as text. Phone-like values (`+351 912 345 678`: digits, spaces and `+-().` only) are left alone: they cannot
-/// call anything, and phones must survive an export and re-import unchanged. XLSX needs none of this: its text cells
-/// are never evaluated.
-fn neutralise_formula(text: String) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let phone_like = text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if risky && !phone_like { format!("'{text}") } else { text }
+/// fields come from uploaded files (OWASP "CSV injection"). Every such cell gets a leading `'`, which spreadsheets
+/// show as text — phone numbers too: `-1+1` and `+(1)-(1)` look like phones and are formulas, so no shape is
+/// spared. The import takes the `'` off again ([`restore_neutralised`]), so an export re-imports unchanged. XLSX
+/// needs none of this: its text cells are never evaluated. The one rule for every CSV export.
+pub(crate) fn neutralise_formula(text: String) -> String {
+    if guarded(&text) { format!("'{text}") } else { text }
+}
+
+/// Text the guard prefixes: a formula start, possibly behind quotes — `'=1` is guarded too (as `''=1`), so that
+/// taking one quote off on import gives back exactly what was exported.
+fn guarded(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// The inverse of [`neutralise_formula`] for a CSV cell read back: the guard's `'` is dropped. Spreadsheets read a
+/// leading `'` the same way — as a mark that the cell is text, not as part of its value.
+pub(crate) fn restore_neutralised(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if guarded(rest) => rest,
+        _ => text,
+    }
 }
 
 fn csv_error(e: impl std::fmt::Display) -> AppError {
@@ -107,22 +123,31 @@ pub(crate) fn xlsx_sheet<R: IntoIterator<Item = Cell>>(
 
 #[cfg(test)]
 mod tests {
-    use super::neutralise_formula;
+    use super::{neutralise_formula, restore_neutralised};
 
     #[test]
-    fn formula_like_text_is_neutralised_but_phones_are_not() {
+    fn formula_like_text_is_neutralised_phones_too_and_restored_on_import() {
         for (raw, expected) in [
             ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
             ("@SUM(A1)", "'@SUM(A1)"),
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
             ("\t=1", "'\t=1"),
-            ("+351 912 345 678", "+351 912 345 678"),
-            ("-", "-"),
+            ("+351 912 345 678", "'+351 912 345 678"),
+            // Each looks like a phone and is a formula.
+            ("-1+1", "'-1+1"),
+            ("+1-1", "'+1-1"),
+            ("+(1)-(1)", "'+(1)-(1)"),
+            ("-", "'-"),
             ("Ana", "Ana"),
             ("a=b", "a=b"),
         ] {
             assert_eq!(neutralise_formula(raw.to_owned()), expected, "{raw}");
+            assert_eq!(restore_neutralised(expected), raw, "{raw} round-trips");
+        }
+        assert_eq!(restore_neutralised("'quoted"), "'quoted", "only the guard's own quote is taken off");
+        for raw in ["'=1", "''-2", "'", "''", "'a"] {
+            assert_eq!(restore_neutralised(&neutralise_formula(raw.to_owned())), raw, "{raw} round-trips");
         }
     }
 }

@@ -26,6 +26,7 @@ mod auth;
 mod campaigns;
 pub mod customers;
 mod errors;
+mod hostile;
 mod openapi;
 mod rbac;
 pub mod scoring;

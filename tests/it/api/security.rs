@@ -765,7 +765,8 @@ async fn api10_exports_neutralise_spreadsheet_formulas() {
     body["name"] = json!("=HYPERLINK(\"https://evil.example\",\"click\")");
     body["city"] = json!("@SUM(1+1)");
     body["externalId"] = json!("-2+3+cmd|' /C calc'!A0");
-    body["phone"] = json!("+351 912 345 678");
+    // Looks like a phone, is a formula (= 0): every formula start is guarded, phones included.
+    body["phone"] = json!("+(1)-(1)");
     let id = created(&app, "/api/v1/customers", &app.admin, body).await;
 
     let response =
@@ -779,7 +780,24 @@ async fn api10_exports_neutralise_spreadsheet_formulas() {
     assert_eq!(cell("name"), "'=HYPERLINK(\"https://evil.example\",\"click\")");
     assert_eq!(cell("city"), "'@SUM(1+1)");
     assert_eq!(cell("externalId"), "'-2+3+cmd|' /C calc'!A0");
-    assert_eq!(cell("phone"), "+351 912 345 678", "phones stay as they are");
+    assert_eq!(cell("phone"), "'+(1)-(1)");
+
+    // The import takes the guard's quote off again: the export re-imports as it was.
+    let response = app
+        .authed(Method::POST, "/api/v1/customers/import?onConflict=update", &app.admin.token)
+        .multipart(csv_form(text.as_bytes()))
+        .send()
+        .await
+        .unwrap();
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(
+        (report["data"]["rejected"].as_u64(), report["data"]["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{report}"
+    );
+    let (_, stored) = app.call(Method::GET, &format!("/api/v1/customers/{id}"), Some(&app.admin.token), None).await;
+    assert_eq!(stored["data"]["phone"], "+(1)-(1)", "{stored}");
+    assert_eq!(stored["data"]["name"], "=HYPERLINK(\"https://evil.example\",\"click\")");
 
     // XLSX writes text cells, which a spreadsheet never evaluates: the values are kept as they are.
     let response =

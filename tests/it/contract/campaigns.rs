@@ -812,6 +812,13 @@ async fn a_rerun_keeps_worked_leads_adds_new_ones_and_drops_the_rest(db: &Databa
     let note_on_c0 = noted(db, &lead_of(db, id, &c[0]).await, Some(&amy), worked_at).await;
     let note_on_c3 = noted(db, &lead_of(db, id, &c[3]).await, None, worked_at).await;
     let c2_before = lead_of(db, id, &c[2]).await;
+    // A person overrode c0's first-run prediction: a decision kept for the record when the run is superseded.
+    let predictions = SqlPredictionRepository::new(db.clone());
+    let c0_prediction = lead_of(db, id, &c[0]).await.prediction_id.unwrap();
+    let mut overridden = predictions.find(c0_prediction).await.unwrap().unwrap();
+    let outcome = overridden.outcome;
+    overridden.apply_override(outcome, "called already".into(), amy.id, worked_at);
+    predictions.save_override(&overridden).await.unwrap();
 
     // Second run: c4 is new, c1 and c2 stay (re-ranked, re-scored by a new model), c0 and c3 drop out.
     let second_at = first_at + Duration::days(1);
@@ -857,7 +864,12 @@ async fn a_rerun_keeps_worked_leads_adds_new_ones_and_drops_the_rest(db: &Databa
         assert_eq!(stored.latest_score, Some(latest(probability, at, version)), "customer {i}");
     }
     assert_eq!(customers_repo.find_by_id(c[5].id).await.unwrap().unwrap(), c[5]);
-    assert_eq!(campaign_predictions(db, Some(id)).await.len(), 7, "earlier runs' predictions stay in the history");
+    // Retention: the earlier run's predictions are superseded and removed, but for the overridden one.
+    let mut kept: Vec<Uuid> = campaign_predictions(db, Some(id)).await.iter().map(|p| p.id).collect();
+    kept.sort();
+    let mut expected: Vec<Uuid> = second.leads.iter().map(|l| l.prediction.id).chain([c0_prediction]).collect();
+    expected.sort();
+    assert_eq!(kept, expected);
     assert_eq!(repo.find(id).await.unwrap().unwrap().last_run, Some(second.summary.clone()));
     assert_eq!(leads_of(db, other).await, other_leads);
 

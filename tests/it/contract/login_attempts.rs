@@ -141,7 +141,7 @@ async fn concurrent_reservations_never_pass_the_limit(db: &DatabaseConnection) {
         )
         .await;
     assert_eq!(ips_recorded.iter().sum::<u64>(), 5, "refused reservations record nothing");
-    assert!(answers.iter().any(|a| *a == Reservation::Refused { oldest: Some(t) }));
+    assert!(answers.contains(&Reservation::Refused { oldest: Some(t) }));
 
     // Releasing a reservation frees its place; an old attempt outside the window does not count.
     repo.release(granted[0]).await.unwrap();

@@ -41,7 +41,8 @@ pub trait CampaignRepository: Send + Sync {
     /// Applies a run in ONE transaction: stores the leads' predictions, keeps leads whose customer is still listed
     /// (refreshing rank, probability, score, tier, model version and prediction; keeping status, assignee and
     /// notes), adds the others as Pending, deletes leads no longer listed with their notes, sets the listed
-    /// customers' latest score, records the run summary on the campaign, and writes the plan's audit entry (its
+    /// customers' latest score, records the run summary on the campaign, deletes the campaign's earlier run predictions that no lead points at
+    /// any more unless overridden (retention), and writes the plan's audit entry (its
     /// description followed by ` (A added, K kept, R removed)`). Runs of one campaign are serialised. A failure MUST
     /// leave everything as it was, the audit entry included. `NotFound` when the campaign is gone.
     async fn apply_run(&self, plan: &RunPlan) -> Result<RunCounts, AppError>;

@@ -5,6 +5,7 @@ use leadscore_domain::RowError;
 
 use crate::AppError;
 use crate::files::{CsvRecord, FileLimits, SheetChoice, xlsx_rows};
+use crate::tabular::restore_neutralised;
 
 /// Receives the header, then each data row.
 pub(crate) trait TableVisitor {
@@ -118,7 +119,8 @@ fn read_csv(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut impl
             });
             continue;
         }
-        match record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() {
+        // A cell the CSV export guarded against formulas (`'=...`) reads back as it was.
+        match record.iter().map(|f| std::str::from_utf8(f).map(restore_neutralised)).collect::<Result<Vec<&str>, _>>() {
             Ok(cells) => visitor.row(number, &cells),
             Err(_) => visitor.bad_row(RowError {
                 row: number,

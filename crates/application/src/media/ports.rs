@@ -17,4 +17,8 @@ pub trait FileStorage: Send + Sync {
 
     /// Removes the file under `key`; a missing file is not an error.
     async fn delete(&self, key: &str) -> Result<(), AppError>;
+
+    /// Removes every file whose key starts with `folder/` (e.g. `datasets/<user>`); none is not an error. MUST
+    /// remove nothing outside the store for a folder that tries to leave it.
+    async fn delete_folder(&self, folder: &str) -> Result<(), AppError>;
 }

@@ -148,6 +148,13 @@ impl MediaService {
             tracing::warn!(%key, error = %err, "could not remove stored file");
         }
     }
+
+    /// Removes a folder of stored files (a deleted account's uploads); failures are logged, as for [`Self::remove`].
+    pub async fn remove_folder(&self, folder: &str) {
+        if let Err(err) = self.storage.delete_folder(folder).await {
+            tracing::warn!(%folder, error = %err, "could not remove stored files");
+        }
+    }
 }
 
 /// Refuses an image whose header declares more pixels than the limit (413), or has no readable dimensions

@@ -129,6 +129,7 @@ fn prefixed(errors: RecordErrors, prefix: impl Fn(usize) -> String) -> AppError 
 
 impl ScoringService {
     /// Wires the use cases.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         registry: Arc<ModelRegistry>,
         fleet: Arc<ModelFleet>,

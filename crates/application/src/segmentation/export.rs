@@ -4,6 +4,7 @@ use leadscore_domain::segmentation::{Analysis, SegmentedCustomer};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::AppError;
+use crate::tabular::neutralise_formula;
 
 /// File formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,10 +54,9 @@ pub fn rfm_code(customer: &SegmentedCustomer) -> String {
     format!("{}{}{}", customer.r_score, customer.f_score, customer.m_score)
 }
 
-/// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'` in CSV,
-/// as OWASP advises against CSV injection; customer ids come from uploaded files.
+/// Customer ids come from uploaded files: the CSV-injection rule of every export.
 fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+    neutralise_formula(text.to_owned())
 }
 
 /// The customers as CSV.

@@ -17,4 +17,6 @@ pub use ports::{
     SegmentationRepository,
 };
 pub use reader::{ParsedTransactions, read_transactions, sniff};
-pub use service::{AnalysisRequest, CustomerSelection, DatasetDetail, SegmentationService, SegmentationSettings};
+pub use service::{
+    AnalysisRequest, CustomerSelection, DatasetDetail, SegmentationService, SegmentationSettings, dataset_folder,
+};

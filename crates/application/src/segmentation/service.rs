@@ -22,6 +22,11 @@ use crate::media::FileStorage;
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
+/// Where a user's uploaded transaction files are stored: one folder per owner, removed with the account.
+pub fn dataset_folder(owner: Uuid) -> String {
+    format!("datasets/{owner}")
+}
+
 /// Limits and k-means settings of the service.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SegmentationSettings {
@@ -143,7 +148,7 @@ impl SegmentationService {
         .await?;
         let parsed = parsed?;
         let id = Uuid::now_v7();
-        let storage_key = format!("datasets/{}/{id}.{}", caller.id, parsed.format.as_str());
+        let storage_key = format!("{}/{id}.{}", dataset_folder(caller.id), parsed.format.as_str());
         let dataset = Dataset {
             id,
             owner_id: caller.id,

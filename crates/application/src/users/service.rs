@@ -12,6 +12,7 @@ use crate::activities::{ActivityLog, NewActivity};
 use crate::auth::RefreshTokenRepository;
 use crate::error::Validator;
 use crate::media::{ImageUpload, MediaService};
+use crate::segmentation::dataset_folder;
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
@@ -299,6 +300,8 @@ impl UserService {
         if let Some(key) = &user.avatar_key {
             self.media.remove(key).await;
         }
+        // The account's datasets went with it (cascade); their files must not stay behind.
+        self.media.remove_folder(&dataset_folder(user.id)).await;
         self.record(caller, ActivityAction::UserDeleted, user.id, format!("deleted {}", user.email)).await
     }
 

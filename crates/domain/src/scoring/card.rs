@@ -143,6 +143,14 @@ impl ModelCard {
         if self.features.is_empty() {
             push("features", "must list at least one feature".into());
         }
+        // Every column is filled by exactly one feature, so a card naming more columns than its features fill is
+        // wrong — and checked before the column table below is allocated: a card declaring 10^18 columns aborted
+        // the server on reload.
+        let filled: usize = self.features.iter().map(|spec| spec.columns().len()).sum();
+        if self.n_columns > filled {
+            push("nColumns", format!("is {}, but the features fill only {filled} columns", self.n_columns));
+            return Err(DomainError::Invalid(errors));
+        }
         let mut names = BTreeSet::new();
         let mut seen = vec![0u32; self.n_columns];
         for spec in &self.features {

@@ -12,6 +12,7 @@ use leadscore_application::customers::CustomerFilter;
 use leadscore_domain::activity::Activity;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus};
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
+use leadscore_domain::scoring::PredictionSource;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
@@ -21,7 +22,7 @@ use uuid::Uuid;
 
 use super::activities::insert_activity;
 use super::query::{contains_ci, corrupt, fetch_page};
-use crate::db::{begin_write, lock_key};
+use crate::db::begin_write;
 use crate::entities::{campaign_collaborators as collaborators, campaigns, leads, notes, predictions, users};
 use crate::error::{db_err, is_foreign_key_violation};
 
@@ -384,6 +385,27 @@ impl RunCache {
     }
 }
 
+/// Retention of a campaign's predictions: a run supersedes the earlier runs', so those no lead points at any more
+/// are deleted — except overridden ones, a person's decision kept for the record. Without it every re-run of a
+/// large campaign added its whole call list again, for good.
+async fn prune_superseded_predictions<C: ConnectionTrait>(db: &C, campaign_id: Uuid) -> Result<(), AppError> {
+    let current = Query::select()
+        .column(leads::Column::PredictionId)
+        .from(leads::Entity)
+        .and_where(leads::Column::CampaignId.eq(campaign_id))
+        .and_where(leads::Column::PredictionId.is_not_null())
+        .to_owned();
+    predictions::Entity::delete_many()
+        .filter(predictions::Column::CampaignId.eq(campaign_id))
+        .filter(predictions::Column::Source.eq(PredictionSource::Campaign.as_str()))
+        .filter(predictions::Column::OriginalProbability.is_null())
+        .filter(predictions::Column::Id.not_in_subquery(current))
+        .exec(db)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 async fn apply<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<RunCounts, AppError> {
     // Locks the campaign row on PostgreSQL (SQLite's writer lock serialises runs anyway): two runs of one campaign
     // must not interleave, and a delete must wait for the run.
@@ -426,6 +448,7 @@ async fn apply<C: ConnectionTrait>(db: &C, plan: &RunPlan) -> Result<RunCounts, 
     upsert_leads(db, plan).await?;
     delete_leads(db, &removed).await?;
     copy_scores_to_customers(db, plan).await?;
+    prune_superseded_predictions(db, plan.campaign_id).await?;
 
     let summary = &plan.summary;
     campaigns::Entity::update_many()
@@ -567,7 +590,6 @@ impl CampaignRepository for SqlCampaignRepository {
 
     async fn apply_run(&self, plan: &RunPlan) -> Result<RunCounts, AppError> {
         let txn = begin_write(&self.db).await.map_err(db_err)?;
-        lock_key(&txn, &format!("campaign_run:{}", plan.campaign_id)).await.map_err(db_err)?;
         let cache = RunCache::enlarge(&txn).await?;
         let result = apply(&txn, plan).await;
         // Restored before the transaction ends, while it still holds this pooled connection.

@@ -23,7 +23,8 @@ impl LocalDiskStorage {
     /// The path of a key, or `None` when the key would leave the root.
     fn path_of(&self, key: &str) -> Option<PathBuf> {
         let relative = Path::new(key);
-        let safe = !key.is_empty() && relative.components().all(|c| matches!(c, Component::Normal(_)));
+        let safe =
+            !key.is_empty() && !key.contains('\0') && relative.components().all(|c| matches!(c, Component::Normal(_)));
         safe.then(|| self.root.join(relative))
     }
 }
@@ -77,6 +78,15 @@ impl FileStorage for LocalDiskStorage {
             Ok(()) => Ok(()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(err) => Err(unavailable(key, err)),
+        }
+    }
+
+    async fn delete_folder(&self, folder: &str) -> Result<(), AppError> {
+        let Some(path) = self.path_of(folder.trim_end_matches('/')) else { return Ok(()) };
+        match tokio::fs::remove_dir_all(&path).await {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(unavailable(folder, err)),
         }
     }
 }
