@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use zip::write::SimpleFileOptions;
 
 use crate::AppError;
+use crate::customers::parser_props::COLUMNS;
 use crate::customers::{ImportLimits, parse_customers};
 use crate::files::FileLimits;
 use crate::segmentation::read_transactions;
@@ -51,25 +52,8 @@ fn sheet(rows: &str) -> String {
     )
 }
 
-const UCI_HEADER: [&str; 17] = [
-    "age",
-    "job",
-    "marital",
-    "education",
-    "default",
-    "balance",
-    "housing",
-    "loan",
-    "contact",
-    "day",
-    "month",
-    "duration",
-    "campaign",
-    "pdays",
-    "previous",
-    "poutcome",
-    "y",
-];
+/// The UCI columns of an import file (the five contact columns are optional).
+const UCI_HEADER: &[&str] = COLUMNS.split_at(5).1;
 const UCI_ROW: [&str; 17] = [
     "41",
     "technician",
@@ -102,7 +86,7 @@ fn text_row(r: u32, cells: &[&str]) -> String {
 
 /// A customer sheet: the UCI header in row 1, one customer in row 2, then `extra`.
 fn customer_sheet(extra: &str) -> String {
-    sheet(&format!("{}{}{extra}", text_row(1, &UCI_HEADER), text_row(2, &UCI_ROW)))
+    sheet(&format!("{}{}{extra}", text_row(1, UCI_HEADER), text_row(2, &UCI_ROW)))
 }
 
 fn customers(bytes: &[u8], files: FileLimits) -> Result<u64, AppError> {
@@ -266,7 +250,7 @@ fn row() -> impl Strategy<Value = String> {
 
 fn header_row() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just(format!("{}{}", text_row(1, &UCI_HEADER), text_row(2, &UCI_ROW))),
+        Just(format!("{}{}", text_row(1, UCI_HEADER), text_row(2, &UCI_ROW))),
         Just(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>InvoiceNo</t></is></c><c r="B1" t="inlineStr"><is><t>Quantity</t></is></c><c r="C1" t="inlineStr"><is><t>InvoiceDate</t></is></c><c r="D1" t="inlineStr"><is><t>UnitPrice</t></is></c><c r="E1" t="inlineStr"><is><t>CustomerID</t></is></c></row>"#.to_owned()),
         row(),
     ]

@@ -6,7 +6,7 @@ mod export;
 mod filter;
 mod import;
 #[cfg(test)]
-mod parser_props;
+pub(crate) mod parser_props;
 mod ports;
 mod service;
 mod table;

@@ -14,7 +14,7 @@ use crate::tabular::restore_neutralised;
 const UCI_HEADER: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"";
 
 /// Our own columns first, then the UCI ones.
-const COLUMNS: [&str; 22] = [
+pub(crate) const COLUMNS: [&str; 22] = [
     "externalId",
     "name",
     "email",
