@@ -27,7 +27,7 @@ openapi:
 bench:
     cargo bench -p leadscore --bench customers
     tests/benchmarks/segmentation.sh
-    cargo bench -p leadscore-application --bench kmeans
+    cargo bench -p leadscore-infrastructure --bench kmeans
     cargo bench -p leadscore-infrastructure --bench scorer
     cargo bench -p leadscore-infrastructure --bench analytics
     tests/benchmarks/api.sh

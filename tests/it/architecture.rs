@@ -57,6 +57,12 @@ fn inner_layers_do_not_depend_on_frameworks() {
             "{krate} reaches sqlx/tract: {deps:?}"
         );
     }
+    // File formats are adapters: the readers (calamine, zip, quick-xml) live in the infrastructure crate behind
+    // the application's `TableReader` and `TransactionReader` ports.
+    let application = reachable("leadscore-application", &packages, resolve);
+    for banned in ["calamine", "zip", "quick-xml"] {
+        assert!(!application.contains(banned), "leadscore-application must not depend on {banned}");
+    }
     let http = reachable("leadscore-http", &packages, resolve);
     for banned in ["sea-orm", "sqlx", "tract-onnx", "leadscore-infrastructure"] {
         assert!(!http.contains(banned), "leadscore-http must not depend on {banned}");

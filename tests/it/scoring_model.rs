@@ -519,6 +519,7 @@ async fn scoring_model_profile_encoder_gives_the_record_encoders_bits_on_every_u
     let card = model.card();
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/bank-marketing/bank-full.csv");
     let parsed = parse_customers(
+        &leadscore_infrastructure::files::FileReader,
         &std::fs::read(&file).unwrap(),
         &leadscore_application::customers::ImportLimits::default(),
         |_, _| {},

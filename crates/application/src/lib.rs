@@ -12,8 +12,6 @@ pub mod campaigns;
 pub mod customers;
 pub mod error;
 pub mod files;
-#[cfg(test)]
-mod files_props;
 pub mod media;
 pub mod scoring;
 pub mod segmentation;

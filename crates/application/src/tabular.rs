@@ -3,6 +3,7 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::AppError;
+use crate::files::neutralise_formula;
 
 /// A cell of an exported row.
 pub(crate) enum Cell {
@@ -28,33 +29,6 @@ impl Cell {
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
-    }
-}
-
-/// The characters that make a spreadsheet read a CSV cell as a formula when they come first.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A spreadsheet opening a CSV runs a cell starting with `=`, `+`, `-`, `@`, tab or CR as a formula, and customer
-/// fields come from uploaded files (OWASP "CSV injection"). Every such cell gets a leading `'`, which spreadsheets
-/// show as text — phone numbers too: `-1+1` and `+(1)-(1)` look like phones and are formulas, so no shape is
-/// spared. The import takes the `'` off again ([`restore_neutralised`]), so an export re-imports unchanged. XLSX
-/// needs none of this: its text cells are never evaluated. The one rule for every CSV export.
-pub(crate) fn neutralise_formula(text: String) -> String {
-    if guarded(&text) { format!("'{text}") } else { text }
-}
-
-/// Text the guard prefixes: a formula start, possibly behind quotes — `'=1` is guarded too (as `''=1`), so that
-/// taking one quote off on import gives back exactly what was exported.
-fn guarded(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
-}
-
-/// The inverse of [`neutralise_formula`] for a CSV cell read back: the guard's `'` is dropped. Spreadsheets read a
-/// leading `'` the same way — as a mark that the cell is text, not as part of its value.
-pub(crate) fn restore_neutralised(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if guarded(rest) => rest,
-        _ => text,
     }
 }
 
@@ -119,35 +93,4 @@ pub(crate) fn xlsx_sheet<R: IntoIterator<Item = Cell>>(
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     sheet.autofilter(0, 0, last_row, header.len() as u16 - 1).map_err(xlsx_error)?;
     workbook.save_to_buffer().map_err(xlsx_error)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{neutralise_formula, restore_neutralised};
-
-    #[test]
-    fn formula_like_text_is_neutralised_phones_too_and_restored_on_import() {
-        for (raw, expected) in [
-            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
-            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
-            ("\t=1", "'\t=1"),
-            ("+351 912 345 678", "'+351 912 345 678"),
-            // Each looks like a phone and is a formula.
-            ("-1+1", "'-1+1"),
-            ("+1-1", "'+1-1"),
-            ("+(1)-(1)", "'+(1)-(1)"),
-            ("-", "'-"),
-            ("Ana", "Ana"),
-            ("a=b", "a=b"),
-        ] {
-            assert_eq!(neutralise_formula(raw.to_owned()), expected, "{raw}");
-            assert_eq!(restore_neutralised(expected), raw, "{raw} round-trips");
-        }
-        assert_eq!(restore_neutralised("'quoted"), "'quoted", "only the guard's own quote is taken off");
-        for raw in ["'=1", "''-2", "'", "''", "'a"] {
-            assert_eq!(restore_neutralised(&neutralise_formula(raw.to_owned())), raw, "{raw} round-trips");
-        }
-    }
 }

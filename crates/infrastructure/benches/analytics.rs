@@ -85,7 +85,9 @@ async fn main() {
 
     let setup = Instant::now();
     let bytes = std::fs::read(&file).unwrap();
-    let parsed = parse_customers(&bytes, &ImportLimits::default(), |_, _| {}).unwrap();
+    let parsed =
+        parse_customers(&leadscore_infrastructure::files::FileReader, &bytes, &ImportLimits::default(), |_, _| {})
+            .unwrap();
     let rows: Vec<_> = parsed.valid.into_iter().map(|(_, c)| c).collect();
     let customers = rows.len();
     SqlCustomerRepository::new(db.clone()).import(rows, OnConflict::Skip, false, Utc::now(), None).await.unwrap();

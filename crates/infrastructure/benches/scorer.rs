@@ -110,13 +110,17 @@ fn main() {
     let load = start.elapsed();
     let card = model.card().clone();
     let records = read_records(&file, &card);
-    let profiles: Vec<BankProfile> =
-        parse_customers(&std::fs::read(&file).unwrap(), &ImportLimits::default(), |_, _| {})
-            .unwrap()
-            .valid
-            .into_iter()
-            .map(|(_, row)| row.profile)
-            .collect();
+    let profiles: Vec<BankProfile> = parse_customers(
+        &leadscore_infrastructure::files::FileReader,
+        &std::fs::read(&file).unwrap(),
+        &ImportLimits::default(),
+        |_, _| {},
+    )
+    .unwrap()
+    .valid
+    .into_iter()
+    .map(|(_, row)| row.profile)
+    .collect();
     assert_eq!(profiles.len(), records.len());
     let mut encoded = Vec::with_capacity(records.len() * card.n_columns);
     for record in &records {

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod db;
 mod entities;
 pub mod error;
+pub mod files;
 pub mod repositories;
 pub mod scoring;
 pub mod security;

@@ -48,8 +48,13 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
 
     reset_peak();
     let started = Instant::now();
-    let parsed =
-        parse_customers(bytes, &ImportLimits { max_rows: 2_000_000, ..ImportLimits::default() }, |_, _| {}).unwrap();
+    let parsed = parse_customers(
+        &leadscore_infrastructure::files::FileReader,
+        bytes,
+        &ImportLimits { max_rows: 2_000_000, ..ImportLimits::default() },
+        |_, _| {},
+    )
+    .unwrap();
     let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
     let report = services.customers.import_parsed(Some(&admin), parsed, options, None, started).await.unwrap();
     out.push(Row {

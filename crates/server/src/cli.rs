@@ -11,9 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use leadscore_application::Caller;
 use leadscore_application::campaigns::CampaignDraft;
-use leadscore_application::customers::{
-    CustomerFilter, DemoIdentity, ImportLimits, ImportOptions, ImportReport, OnConflict, parse_customers,
-};
+use leadscore_application::customers::{CustomerFilter, DemoIdentity, ImportOptions, ImportReport, OnConflict};
 use leadscore_application::users::CreateUser;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, MAX_TARGET_LEADS};
 use leadscore_domain::users::Role;
@@ -244,18 +242,19 @@ async fn import_file(
     let started = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let services = Services::build(config).await?;
-    let limits = ImportLimits { max_rows: config.max_import_rows, files: config.file_limits };
-    let mut parsed = parse_customers(&bytes, &limits, |row, draft| {
-        if demo {
-            let identity = DemoIdentity::nth(row.saturating_sub(2));
-            draft.external_id = Some(identity.external_id);
-            draft.name = Some(identity.name);
-            draft.email = Some(identity.email);
-            draft.phone = Some(identity.phone);
-            draft.city = Some(identity.city);
-        }
-    })
-    .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+    let mut parsed = services
+        .customers
+        .parse_file(&bytes, |row, draft| {
+            if demo {
+                let identity = DemoIdentity::nth(row.saturating_sub(2));
+                draft.external_id = Some(identity.external_id);
+                draft.name = Some(identity.name);
+                draft.email = Some(identity.email);
+                draft.phone = Some(identity.phone);
+                draft.city = Some(identity.city);
+            }
+        })
+        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     if score {
         let rows = parsed.valid.iter_mut().map(|(_, row)| row);
         let scoring =

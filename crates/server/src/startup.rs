@@ -22,6 +22,7 @@ use leadscore_http::Server;
 use leadscore_http::{AppState, HttpSettings, Metrics, build_server_with_metrics};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe};
+use leadscore_infrastructure::files::FileReader;
 use leadscore_infrastructure::repositories::{
     GroupCommitPredictions, SqlActivityRepository, SqlAnalyticsRepository, SqlCampaignRepository,
     SqlCustomerRepository, SqlLeadRepository, SqlLoginAttemptRepository, SqlModelDeploymentRepository,
@@ -162,6 +163,7 @@ impl Services {
         ));
         let customers = CustomerService::new(
             customer_repo,
+            Arc::new(FileReader),
             clock.clone(),
             activity_log.clone(),
             ImportLimits { max_rows: config.max_import_rows, files: config.file_limits },
@@ -169,6 +171,7 @@ impl Services {
         let segmentation = SegmentationService::new(
             Arc::new(SqlSegmentationRepository::new(db.clone())),
             storage,
+            Arc::new(FileReader),
             clock.clone(),
             activity_log.clone(),
             SegmentationSettings {

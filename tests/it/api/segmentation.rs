@@ -555,7 +555,12 @@ fn the_online_retail_file_has_4338_customers() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/online-retail/online_retail.csv");
     let bytes =
         std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (the shared data sits beside the repository)"));
-    let parsed = read_transactions(&bytes, &leadscore_application::files::FileLimits::default()).unwrap();
+    let parsed = read_transactions(
+        &leadscore_infrastructure::files::FileReader,
+        &bytes,
+        &leadscore_application::files::FileLimits::default(),
+    )
+    .unwrap();
     let profile = &parsed.profile;
     assert_eq!(profile.customers, 4_338, "S2's figure");
     assert_eq!((profile.rows, profile.kept_rows), (541_909, 397_884));

@@ -5,8 +5,8 @@ use leadscore_domain::customers::{CustomerDraft, NewCustomer, parse_yes_no};
 use leadscore_domain::{DomainError, RowError};
 
 use super::service::ImportLimits;
-use super::table::{TableVisitor, read_table};
 use crate::AppError;
+use crate::files::{TableReader, TableVisitor};
 
 /// What to do with a row that matches an existing customer (by external id, then e-mail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -337,18 +337,48 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
 /// Parses and validates a customer file. `adjust` may change each draft before validation (the demo seeder fills
 /// in generated contact details this way).
 pub fn parse_customers(
+    reader: &dyn TableReader,
     bytes: &[u8],
     limits: &ImportLimits,
     adjust: impl FnMut(u64, &mut CustomerDraft),
 ) -> Result<ParsedFile, AppError> {
     let mut parser = Parser { columns: Vec::new(), out: ParsedFile::default(), adjust };
-    read_table(bytes, limits.max_rows, &limits.files, &mut parser)?;
+    reader.read_table(bytes, limits.max_rows, &limits.files, &mut parser)?;
     Ok(parser.out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::FileLimits;
+
+    /// A fake of the table reader for the mapping rules: one row per line, cells split at `;` (or `,` when the
+    /// header has no `;`), surrounding quotes dropped.
+    struct Lines;
+
+    impl TableReader for Lines {
+        fn read_table(
+            &self,
+            bytes: &[u8],
+            _: u64,
+            _: &FileLimits,
+            visitor: &mut dyn TableVisitor,
+        ) -> Result<(), AppError> {
+            let text = std::str::from_utf8(bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let mut lines = text.lines();
+            let header = lines.next().unwrap_or_default();
+            let delimiter = if header.contains(';') { ';' } else { ',' };
+            let split = |line: &str| -> Vec<String> {
+                line.split(delimiter).map(|c| c.trim().trim_matches('"').to_owned()).collect()
+            };
+            visitor.header(&split(header))?;
+            for (i, line) in lines.enumerate() {
+                let cells = split(line);
+                visitor.row(i as u64 + 2, &cells.iter().map(String::as_str).collect::<Vec<_>>());
+            }
+            Ok(())
+        }
+    }
 
     const UCI: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"\n";
 
@@ -357,9 +387,13 @@ mod tests {
         let file = format!(
             "{UCI}58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed =
-            parse_customers(file.as_bytes(), &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
-                .unwrap();
+        let parsed = parse_customers(
+            &Lines,
+            file.as_bytes(),
+            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
+            |_, _| {},
+        )
+        .unwrap();
         assert_eq!(parsed.total_rows, 1);
         assert_eq!(parsed.valid.len(), 1);
         assert_eq!(parsed.valid[0].0, 2);
@@ -371,9 +405,13 @@ mod tests {
         let file = format!(
             "{UCI}300;\"pilot\";\"married\";\"tertiary\";\"no\";abc;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed =
-            parse_customers(file.as_bytes(), &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
-                .unwrap();
+        let parsed = parse_customers(
+            &Lines,
+            file.as_bytes(),
+            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
+            |_, _| {},
+        )
+        .unwrap();
         assert_eq!(parsed.rejected, 1);
         let fields: Vec<(&str, u64)> = parsed.errors.iter().map(|e| (e.field.as_str(), e.row)).collect();
         assert!(fields.contains(&("balance", 2)), "{fields:?}");
@@ -384,6 +422,7 @@ mod tests {
     #[test]
     fn missing_columns_are_named_and_unknown_ones_reported() {
         let err = parse_customers(
+            &Lines,
             b"age,job,favouriteColour\n30,admin.,blue\n",
             &ImportLimits { max_rows: 10, ..ImportLimits::default() },
             |_, _| {},
@@ -392,8 +431,9 @@ mod tests {
         let AppError::Unprocessable { message, errors, .. } = err else { panic!() };
         assert!(message.contains("marital") && message.contains("poutcome"), "{message}");
         assert!(errors.iter().all(|e| e.row == 1));
-        let err = parse_customers(b"age;job\n", &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
-            .unwrap_err();
+        let err =
+            parse_customers(&Lines, b"age;job\n", &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
+                .unwrap_err();
         assert!(matches!(err, AppError::Unprocessable { .. }));
     }
 

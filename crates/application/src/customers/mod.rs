@@ -5,11 +5,8 @@ mod demo;
 mod export;
 mod filter;
 mod import;
-#[cfg(test)]
-pub(crate) mod parser_props;
 mod ports;
 mod service;
-mod table;
 
 pub use demo::DemoIdentity;
 pub use export::{EXPORT_COLUMNS, ExportFormat, csv_header, csv_rows, xlsx_workbook};

@@ -11,10 +11,10 @@ use leadscore_domain::users::Role;
 use uuid::Uuid;
 
 use super::filter::{CustomerFilter, CustomerSort};
-use super::import::{ImportOptions, ImportReport, ParsedFile};
+use super::import::{ImportOptions, ImportReport, ParsedFile, parse_customers};
 use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
-use crate::files::FileLimits;
+use crate::files::{FileLimits, TableReader};
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
@@ -127,6 +127,7 @@ impl CustomerPatch {
 #[derive(Clone)]
 pub struct CustomerService {
     repo: Arc<dyn CustomerRepository>,
+    reader: Arc<dyn TableReader>,
     clock: Arc<dyn Clock>,
     activities: ActivityLog,
     limits: ImportLimits,
@@ -136,11 +137,22 @@ impl CustomerService {
     /// Wires the service to its ports.
     pub fn new(
         repo: Arc<dyn CustomerRepository>,
+        reader: Arc<dyn TableReader>,
         clock: Arc<dyn Clock>,
         activities: ActivityLog,
         limits: ImportLimits,
     ) -> Self {
-        Self { repo, clock, activities, limits }
+        Self { repo, reader, clock, activities, limits }
+    }
+
+    /// Reads and validates an import file within the limits. CPU work: call it off the async executor. `adjust`
+    /// may change each draft before validation (the demo seeder fills in generated contact details this way).
+    pub fn parse_file(
+        &self,
+        bytes: &[u8],
+        adjust: impl FnMut(u64, &mut CustomerDraft),
+    ) -> Result<ParsedFile, AppError> {
+        parse_customers(self.reader.as_ref(), bytes, &self.limits, adjust)
     }
 
     /// The import limits in force.

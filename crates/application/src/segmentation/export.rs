@@ -4,7 +4,7 @@ use leadscore_domain::segmentation::{Analysis, SegmentedCustomer};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::AppError;
-use crate::tabular::neutralise_formula;
+use crate::files::neutralise_formula;
 
 /// File formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,19 +4,19 @@
 
 mod clustering;
 mod export;
+mod parsed;
 mod pipeline;
 mod ports;
-mod reader;
 mod service;
 
 pub use clustering::{Clustering, KMeansSettings, kmeans, silhouette};
 pub use export::{COLUMNS as EXPORT_COLUMNS, ExportFile, ExportFormat, write_csv, write_xlsx};
+pub use parsed::{ParsedTransactions, read_transactions};
 pub use pipeline::{AnalysisOutcome, ChosenClustering, RfmTable, analyse, candidate_ks, cluster, describe, rfm_table};
 pub use ports::{
     CustomerResultFilter, CustomerResultQuery, CustomerResultSort, DatasetQuery, DatasetSortField,
     SegmentationRepository,
 };
-pub use reader::{ParsedTransactions, read_transactions, sniff};
 pub use service::{
     AnalysisRequest, CustomerSelection, DatasetDetail, SegmentationService, SegmentationSettings, dataset_folder,
 };

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use uuid::Uuid;
 
 use super::clustering::{Clustering, KMeansSettings, kmeans, silhouette};
-use super::reader::ParsedTransactions;
+use super::parsed::ParsedTransactions;
 use crate::AppError;
 
 /// RFM values of every customer at a snapshot date.
@@ -268,8 +268,26 @@ pub fn analyse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::files::FileLimits;
-    use crate::segmentation::reader::read_transactions;
+    use leadscore_domain::segmentation::DatasetFormat;
+    use leadscore_domain::segmentation::transactions::{ColumnMap, DateOrder, FileLayout, TransactionScanner};
+
+    use crate::segmentation::parsed::finish;
+
+    /// A plain comma-separated file (no quotes) through the domain's scanner: the pipeline tests need no file
+    /// format.
+    fn read_transactions(bytes: &[u8]) -> Result<ParsedTransactions, AppError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let mut lines = text.lines();
+        let header: Vec<String> = lines.next().unwrap_or_default().split(',').map(str::to_owned).collect();
+        let columns = ColumnMap::from_header(&header).map_err(|_| AppError::BadRequest("columns".into()))?;
+        let layout = FileLayout { columns, dates: DateOrder::YearFirst, decimal_comma: false };
+        let mut scanner = TransactionScanner::new(&layout);
+        for (i, line) in lines.enumerate() {
+            let cells: Vec<&str> = line.split(',').collect();
+            scanner.push(i as u64 + 2, |c| cells.get(c).map(|s| s.as_bytes()));
+        }
+        finish(DatasetFormat::Csv, scanner.finish())
+    }
 
     /// Twelve customers in three obvious groups: recent big spenders, middling ones, and one-off old buyers.
     fn sample_file() -> String {
@@ -297,7 +315,7 @@ mod tests {
 
     #[test]
     fn computes_rfm_by_hand_and_names_three_groups() {
-        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
         let table = rfm_table(&parsed, None).unwrap();
         assert_eq!(table.snapshot_date, NaiveDate::from_ymd_opt(2011, 12, 21).unwrap());
         let first = &table.customers[0];
@@ -325,7 +343,7 @@ mod tests {
 
     #[test]
     fn auto_tries_2_to_8_and_keeps_the_best_silhouette() {
-        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
         let outcome = analyse(&parsed, ClusterCount::Auto, None, &KMeansSettings::default()).unwrap();
         assert!(outcome.auto_k);
         assert_eq!(outcome.candidates.iter().map(|c| c.k).collect::<Vec<_>>(), (2..=8).collect::<Vec<u8>>());
@@ -335,7 +353,7 @@ mod tests {
 
     #[test]
     fn refuses_k_above_the_customers_and_early_snapshots() {
-        let parsed = read_transactions(sample_file().as_bytes(), &FileLimits::default()).unwrap();
+        let parsed = read_transactions(sample_file().as_bytes()).unwrap();
         let err = candidate_ks(10, 10, ClusterCount::Fixed(10));
         assert!(matches!(err, Err(AppError::Validation(ref f)) if f[0].field == "k" && f[0].message.contains("(10)")));
         let early = NaiveDate::from_ymd_opt(2011, 12, 19);

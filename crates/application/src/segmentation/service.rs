@@ -13,11 +13,11 @@ use uuid::Uuid;
 
 use super::clustering::KMeansSettings;
 use super::export::{ExportFile, ExportFormat, write_csv, write_xlsx};
+use super::parsed::{ParsedTransactions, read_transactions};
 use super::pipeline::analyse;
-use super::reader::{ParsedTransactions, read_transactions, sniff};
 use super::{CustomerResultFilter, CustomerResultQuery, CustomerResultSort, DatasetQuery, SegmentationRepository};
 use crate::activities::{ActivityLog, NewActivity};
-use crate::files::FileLimits;
+use crate::files::{FileLimits, TransactionReader};
 use crate::media::FileStorage;
 use crate::system::Clock;
 use crate::{AppError, Caller};
@@ -109,6 +109,7 @@ pub(crate) async fn on_compute_pool<T: Send + 'static>(
 pub struct SegmentationService {
     repo: Arc<dyn SegmentationRepository>,
     storage: Arc<dyn FileStorage>,
+    reader: Arc<dyn TransactionReader>,
     clock: Arc<dyn Clock>,
     activities: ActivityLog,
     settings: SegmentationSettings,
@@ -119,11 +120,12 @@ impl SegmentationService {
     pub fn new(
         repo: Arc<dyn SegmentationRepository>,
         storage: Arc<dyn FileStorage>,
+        reader: Arc<dyn TransactionReader>,
         clock: Arc<dyn Clock>,
         activities: ActivityLog,
         settings: SegmentationSettings,
     ) -> Self {
-        Self { repo, storage, clock, activities, settings }
+        Self { repo, storage, reader, clock, activities, settings }
     }
 
     /// Largest transaction file accepted.
@@ -139,10 +141,10 @@ impl SegmentationService {
                 self.settings.max_dataset_bytes
             )));
         }
-        sniff(&bytes)?;
-        let files = self.settings.files;
+        self.reader.sniff(&bytes)?;
+        let (files, reader) = (self.settings.files, self.reader.clone());
         let (bytes, parsed) = on_compute_pool(move || {
-            let parsed = read_transactions(&bytes, &files);
+            let parsed = read_transactions(reader.as_ref(), &bytes, &files);
             (bytes, parsed)
         })
         .await?;
@@ -225,9 +227,9 @@ impl SegmentationService {
             self.storage.get(&dataset.storage_key).await?.ok_or_else(|| {
                 AppError::Internal(format!("the file of dataset {dataset_id} is missing from storage"))
             })?;
-        let (kmeans, files) = (self.settings.kmeans, self.settings.files);
+        let (kmeans, files, reader) = (self.settings.kmeans, self.settings.files, self.reader.clone());
         let outcome = on_compute_pool(move || {
-            let parsed: ParsedTransactions = read_transactions(&bytes, &files)?;
+            let parsed: ParsedTransactions = read_transactions(reader.as_ref(), &bytes, &files)?;
             analyse(&parsed, request.k, request.snapshot_date, &kmeans)
         })
         .await??;

@@ -74,6 +74,8 @@ fn refresh_token_of(req: &HttpRequest, body: &web::Bytes) -> Result<Option<Strin
         (status = 403, description = "Sign-up is disabled", body = ErrorBody),
         (status = 409, description = "E-mail or username taken", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address (successful or not)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn register(state: web::Data<AppState>, ip: ClientIp, body: ValidJson<RegisterRequest>) -> ApiResult {
     let body = body.0;

@@ -174,7 +174,7 @@ pub async fn delete_campaign(
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Visible but not the caller's (or a Sales user)", body = ErrorBody),
         (status = 404, description = "No such campaign, or not visible", body = ErrorBody),
-        (status = 409, description = "The campaign is Completed", body = ErrorBody),
+        (status = 409, description = "The campaign is Completed, or a run of it is already in progress", body = ErrorBody),
     ))]
 pub async fn run_campaign(state: web::Data<AppState>, user: AuthUser, ip: ClientIp, id: web::Path<Uuid>) -> ApiResult {
     let report = state.campaigns.run(&user.0, id.into_inner(), ip.as_deref()).await?;
@@ -277,7 +277,7 @@ pub async fn get_lead(state: web::Data<AppState>, user: AuthUser, path: web::Pat
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "A lead assigned to someone else, or assigning another user", body = ErrorBody),
         (status = 404, description = "No such campaign or lead, or not visible", body = ErrorBody),
-        (status = 409, description = "A transition the workflow does not allow", body = ErrorBody,
+        (status = 409, description = "A transition the workflow does not allow, or the lead changed since it was read (another change landed first; reload and retry)", body = ErrorBody,
             example = json!({"status": "fail", "message": "a lead cannot go from Pending to Converted; allowed from Pending: Contacted, Failed", "errors": []})),
     ))]
 pub async fn update_lead(

@@ -5,9 +5,7 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use futures_util::stream;
-use leadscore_application::customers::{
-    ImportOptions, OnConflict, csv_header, csv_rows, parse_customers, xlsx_workbook,
-};
+use leadscore_application::customers::{ImportOptions, OnConflict, csv_header, csv_rows, xlsx_workbook};
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
@@ -159,9 +157,9 @@ pub async fn import_customers(
         dry_run: params.0.dry_run.unwrap_or(false),
     };
     let started = std::time::Instant::now();
-    let limits = state.customers.limits();
+    let customers = state.customers.clone();
     // Parsing a large file is CPU work: keep it off the async workers.
-    let mut parsed = web::block(move || parse_customers(&bytes, &limits, |_, _| {}))
+    let mut parsed = web::block(move || customers.parse_file(&bytes, |_, _| {}))
         .await
         .map_err(|e| ApiError(leadscore_application::AppError::Internal(format!("import task failed: {e}"))))??;
     let scoring = if params.0.score.unwrap_or(false) {

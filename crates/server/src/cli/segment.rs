@@ -11,6 +11,7 @@ use leadscore_application::files::FileLimits;
 use leadscore_application::segmentation::{self, KMeansSettings, read_transactions, rfm_table};
 use leadscore_domain::segmentation::ClusterCount;
 use leadscore_domain::segmentation::features::FeatureMatrix;
+use leadscore_infrastructure::files::FileReader;
 
 /// Arguments of `leadscore segment`.
 #[derive(clap::Args)]
@@ -64,7 +65,7 @@ pub async fn run(args: SegmentArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let read = started.elapsed();
-    let parsed = read_transactions(&bytes, &FileLimits::default()).map_err(failure)?;
+    let parsed = read_transactions(&FileReader, &bytes, &FileLimits::default()).map_err(failure)?;
     let parse = started.elapsed();
     let table = rfm_table(&parsed, args.snapshot_date).map_err(failure)?;
     let features = FeatureMatrix::build(&table.customers);

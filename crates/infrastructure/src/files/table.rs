@@ -1,25 +1,43 @@
 //! Reading an uploaded table (CSV or XLSX, decided by content) row by row, with spreadsheet row numbers.
 
 use calamine::Data;
+use leadscore_application::AppError;
+use leadscore_application::files::{FileLimits, TableReader, TableVisitor, TransactionReader, restore_neutralised};
 use leadscore_domain::RowError;
+use leadscore_domain::segmentation::DatasetFormat;
+use leadscore_domain::segmentation::transactions::ScanResult;
 
-use crate::AppError;
-use crate::files::{CsvRecord, FileLimits, SheetChoice, xlsx_rows};
-use crate::tabular::restore_neutralised;
+use super::{CsvRecord, SheetChoice, xlsx_rows};
 
-/// Receives the header, then each data row.
-pub(crate) trait TableVisitor {
-    /// The header row (trimmed cells). An error stops reading.
-    fn header(&mut self, cells: &[String]) -> Result<(), AppError>;
-    /// One data row; `number` is the spreadsheet row (header = 1). Wholly blank rows are not passed on.
-    fn row(&mut self, number: u64, cells: &[&str]);
-    /// A row that could not be read at all (bad encoding, wrong number of fields).
-    fn bad_row(&mut self, error: RowError);
+/// The CSV and XLSX reader behind [`TableReader`] (customer files) and [`TransactionReader`] (transaction files).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileReader;
+
+impl TableReader for FileReader {
+    fn read_table(
+        &self,
+        bytes: &[u8],
+        max_rows: u64,
+        limits: &FileLimits,
+        visitor: &mut dyn TableVisitor,
+    ) -> Result<(), AppError> {
+        read_table(bytes, max_rows, limits, visitor)
+    }
+}
+
+impl TransactionReader for FileReader {
+    fn sniff(&self, bytes: &[u8]) -> Result<DatasetFormat, AppError> {
+        super::transactions::sniff(bytes)
+    }
+
+    fn scan(&self, bytes: &[u8], limits: &FileLimits) -> Result<(DatasetFormat, ScanResult), AppError> {
+        super::transactions::scan(bytes, limits)
+    }
 }
 
 /// The formats an upload can be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TableFormat {
+enum TableFormat {
     /// Office Open XML workbook.
     Xlsx,
     /// Delimited text.
@@ -28,7 +46,7 @@ pub(crate) enum TableFormat {
 
 /// Decides the format from the bytes: a ZIP container is XLSX; an OLE2 container is a legacy `.xls` (refused);
 /// anything else is treated as delimited text.
-pub(crate) fn sniff(bytes: &[u8]) -> Result<TableFormat, AppError> {
+fn sniff(bytes: &[u8]) -> Result<TableFormat, AppError> {
     if bytes.starts_with(b"PK\x03\x04") {
         Ok(TableFormat::Xlsx)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
@@ -41,11 +59,11 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<TableFormat, AppError> {
 }
 
 /// Reads the table, stopping with 413 after `max_rows` data rows or past one of the file limits.
-pub(crate) fn read_table(
+fn read_table(
     bytes: &[u8],
     max_rows: u64,
     limits: &FileLimits,
-    visitor: &mut impl TableVisitor,
+    visitor: &mut dyn TableVisitor,
 ) -> Result<(), AppError> {
     match sniff(bytes)? {
         TableFormat::Xlsx => read_xlsx(bytes, max_rows, limits, visitor),
@@ -76,7 +94,7 @@ fn detect_delimiter(text: &[u8]) -> u8 {
     counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d)
 }
 
-fn read_csv(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut impl TableVisitor) -> Result<(), AppError> {
+fn read_csv(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut dyn TableVisitor) -> Result<(), AppError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut record = CsvRecord::new(detect_delimiter(text), limits);
     let mut header_len = None;
@@ -161,12 +179,7 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn read_xlsx(
-    bytes: &[u8],
-    max_rows: u64,
-    limits: &FileLimits,
-    visitor: &mut impl TableVisitor,
-) -> Result<(), AppError> {
+fn read_xlsx(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut dyn TableVisitor) -> Result<(), AppError> {
     let unreadable = |detail: String| AppError::Unprocessable {
         message: format!("The XLSX workbook cannot be read: {detail}"),
         errors: Vec::new(),

@@ -8,11 +8,13 @@ use std::io::Write;
 use proptest::prelude::*;
 use zip::write::SimpleFileOptions;
 
-use crate::AppError;
-use crate::customers::parser_props::COLUMNS;
-use crate::customers::{ImportLimits, parse_customers};
-use crate::files::FileLimits;
-use crate::segmentation::read_transactions;
+use leadscore_application::AppError;
+use leadscore_application::customers::{ImportLimits, parse_customers};
+use leadscore_application::files::FileLimits;
+use leadscore_application::segmentation::read_transactions;
+
+use super::FileReader;
+use super::parser_props::COLUMNS;
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
@@ -90,7 +92,8 @@ fn customer_sheet(extra: &str) -> String {
 }
 
 fn customers(bytes: &[u8], files: FileLimits) -> Result<u64, AppError> {
-    parse_customers(bytes, &ImportLimits { max_rows: 1_000, files }, |_, _| {}).map(|p| p.valid.len() as u64)
+    parse_customers(&FileReader, bytes, &ImportLimits { max_rows: 1_000, files }, |_, _| {})
+        .map(|p| p.valid.len() as u64)
 }
 
 fn too_large(result: Result<u64, AppError>, naming: &str) {
@@ -157,10 +160,10 @@ fn a_transaction_sheet_is_bounded_by_cells() {
         .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c><c r="C{r}"><v>40000</v></c><c r="D{r}"><v>2.5</v></c><c r="E{r}"><v>{}</v></c></row>"#, 100 + r % 7))
         .collect();
     let bytes = workbook(&sst("0", &[]), STYLES, &sheet(&format!("{header}{rows}")));
-    let parsed = read_transactions(&bytes, &FileLimits::default()).unwrap();
+    let parsed = read_transactions(&FileReader, &bytes, &FileLimits::default()).unwrap();
     assert_eq!(parsed.profile.rows, 49);
     assert!(matches!(
-        read_transactions(&bytes, &FileLimits { max_cells: 100, ..FileLimits::default() }),
+        read_transactions(&FileReader, &bytes, &FileLimits { max_cells: 100, ..FileLimits::default() }),
         Err(AppError::PayloadTooLarge(m)) if m.contains("100 cells")
     ));
 }
@@ -177,7 +180,7 @@ fn csv_records_past_the_limits_are_refused_in_both_readers() {
     for body in [",".repeat(60), "z".repeat(2_000), format!("\"{}\"", "q".repeat(2_000))] {
         let file = format!("{header}{body}\n");
         assert!(
-            matches!(read_transactions(file.as_bytes(), &limits), Err(AppError::PayloadTooLarge(_))),
+            matches!(read_transactions(&FileReader, file.as_bytes(), &limits), Err(AppError::PayloadTooLarge(_))),
             "{}",
             &body[..10]
         );
@@ -334,7 +337,7 @@ proptest! {
         if let Err(err) = customers(&bytes, limits) {
             prop_assert!(refused_cleanly(&err), "customers: {err:?}");
         }
-        if let Err(err) = read_transactions(&bytes, &limits) {
+        if let Err(err) = read_transactions(&FileReader, &bytes, &limits) {
             prop_assert!(refused_cleanly(&err), "transactions: {err:?}");
         }
     }
@@ -345,7 +348,7 @@ proptest! {
         if let Err(err) = customers(&bytes, limits) {
             prop_assert!(refused_cleanly(&err), "customers: {err:?}");
         }
-        if let Err(err) = read_transactions(&bytes, &limits) {
+        if let Err(err) = read_transactions(&FileReader, &bytes, &limits) {
             prop_assert!(refused_cleanly(&err), "transactions: {err:?}");
         }
     }

@@ -54,7 +54,8 @@ fn sizes(clustering: &Clustering) -> Vec<usize> {
 fn main() {
     let file = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_else(|| DEFAULT_FILE.to_owned());
     let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("reading {file}: {e}"));
-    let parsed = read_transactions(&bytes, &FileLimits::default()).unwrap();
+    let parsed =
+        read_transactions(&leadscore_infrastructure::files::FileReader, &bytes, &FileLimits::default()).unwrap();
     let table = rfm_table(&parsed, None).unwrap();
     let features = FeatureMatrix::build(&table.customers);
     let settings = KMeansSettings::default();

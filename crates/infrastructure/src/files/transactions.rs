@@ -1,4 +1,4 @@
-//! Reading a transaction file (CSV or XLSX, decided by content) into per-customer purchases.
+//! Reading a transaction file (CSV or XLSX, decided by content) into scanned rows.
 //!
 //! The readers only split a file into rows of cells; the domain's `TransactionScanner` decides what each cell
 //! means. A CSV file is cut into parts of about 1 MiB at record boundaries and the parts are read in parallel;
@@ -7,41 +7,25 @@
 use std::ops::Range;
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use leadscore_domain::segmentation::rfm::CustomerActivity;
+use leadscore_application::AppError;
+use leadscore_application::files::FileLimits;
+use leadscore_domain::segmentation::DatasetFormat;
 use leadscore_domain::segmentation::transactions::{
     ColumnMap, DateOrder, FileLayout, MissingColumns, ScanResult, TransactionScanner,
 };
-use leadscore_domain::segmentation::{DatasetFormat, DatasetProfile};
 use rayon::prelude::*;
 
-use crate::AppError;
-use crate::files::{CsvRecord, FileLimits, SheetChoice, xlsx_rows};
+use super::{CsvRecord, SheetChoice, xlsx_rows};
 
 /// Target size of the parts a CSV file is read in. Fixed (not derived from the core count) so that floating-point
 /// sums are identical on every machine.
 const PART_BYTES: usize = 1 << 20;
 /// Date cells sampled from the start of each part to decide the date order of a file.
 const DATE_SAMPLES_PER_PART: usize = 256;
-/// Unreadable rows kept in a dataset's profile (an upload refused for them lists up to 100).
-const PROFILE_ISSUES: usize = 10;
-
-/// A file read and cleaned: its profile and one entry per customer.
-#[derive(Debug, Clone)]
-pub struct ParsedTransactions {
-    /// CSV or XLSX.
-    pub format: DatasetFormat,
-    /// Counts, period, drops.
-    pub profile: DatasetProfile,
-    /// Purchases per customer, ordered by customer id.
-    pub activities: Vec<CustomerActivity>,
-    /// The last kept invoice (for the default snapshot date).
-    pub last_invoice: Option<NaiveDateTime>,
-}
 
 /// Decides the format from the bytes: an XLSX workbook (a ZIP holding `xl/`), or text taken as CSV. Other binary
 /// files, legacy `.xls` workbooks and UTF-16 text are refused with 415.
-pub fn sniff(bytes: &[u8]) -> Result<DatasetFormat, AppError> {
+pub(super) fn sniff(bytes: &[u8]) -> Result<DatasetFormat, AppError> {
     if bytes.is_empty() {
         return Err(AppError::field("file", "must not be empty"));
     }
@@ -63,64 +47,14 @@ pub fn sniff(bytes: &[u8]) -> Result<DatasetFormat, AppError> {
     Ok(DatasetFormat::Csv)
 }
 
-/// Reads and cleans a whole file, within `limits` (413 past one). Refuses (422) a file without the required columns, without data rows, with more
-/// than 1% unreadable rows, or where no row survives cleaning.
-pub fn read_transactions(bytes: &[u8], limits: &FileLimits) -> Result<ParsedTransactions, AppError> {
+/// Splits a file into rows and scans them, within `limits` (413 past one).
+pub(super) fn scan(bytes: &[u8], limits: &FileLimits) -> Result<(DatasetFormat, ScanResult), AppError> {
     let format = sniff(bytes)?;
     let scan = match format {
         DatasetFormat::Csv => read_csv(bytes, limits)?,
         DatasetFormat::Xlsx => read_xlsx(bytes, limits)?,
     };
-    finish(format, scan)
-}
-
-fn finish(format: DatasetFormat, scan: ScanResult) -> Result<ParsedTransactions, AppError> {
-    if scan.rows == 0 {
-        return Err(unprocessable("The file has a header row but no data rows", Vec::new(), 0));
-    }
-    if !scan.unreadable_rows_tolerable() {
-        let bad = scan.dropped.unparseable;
-        return Err(unprocessable(
-            &format!("{bad} of {} rows cannot be read (at most 1% may be); the first ones are listed", scan.rows),
-            scan.issues,
-            bad,
-        ));
-    }
-    let ScanResult { rows, dropped, mut issues, purchases } = scan;
-    if purchases.kept_rows() == 0 {
-        return Err(unprocessable(
-            &format!(
-                "No row is left after cleaning: {} without CustomerID, {} cancelled, {} with Quantity <= 0, {} with \
-                 UnitPrice <= 0, {} unreadable",
-                dropped.missing_customer_id,
-                dropped.cancelled,
-                dropped.non_positive_quantity,
-                dropped.non_positive_price,
-                dropped.unparseable
-            ),
-            Vec::new(),
-            0,
-        ));
-    }
-    issues.truncate(PROFILE_ISSUES);
-    let period = purchases.period();
-    let kept_rows = purchases.kept_rows();
-    let activities = purchases.into_activities();
-    let utc = |at: NaiveDateTime| DateTime::<Utc>::from_naive_utc_and_offset(at, Utc);
-    Ok(ParsedTransactions {
-        format,
-        profile: DatasetProfile {
-            rows,
-            kept_rows,
-            customers: activities.len() as u64,
-            first_invoice_at: period.map(|(first, _)| utc(first)),
-            last_invoice_at: period.map(|(_, last)| utc(last)),
-            dropped,
-            issues,
-        },
-        activities,
-        last_invoice: period.map(|(_, last)| last),
-    })
+    Ok((format, scan))
 }
 
 fn unprocessable(message: &str, errors: Vec<leadscore_domain::RowError>, total_errors: u64) -> AppError {
@@ -492,7 +426,12 @@ mod tests {
              536382,22139,RETROSPOT,5,2010-12-03 10:00:00,4.25,14527,United Kingdom\n\
              \n"
         );
-        let parsed = read_transactions(csv.as_bytes(), &FileLimits::default()).unwrap();
+        let parsed = leadscore_application::segmentation::read_transactions(
+            &crate::files::FileReader,
+            csv.as_bytes(),
+            &FileLimits::default(),
+        )
+        .unwrap();
         let p = &parsed.profile;
         assert_eq!((p.rows, p.kept_rows, p.customers), (7, 3, 2));
         assert_eq!(p.dropped.missing_customer_id, 1);
@@ -514,24 +453,44 @@ mod tests {
         let csv = "Invoice;Quantity;InvoiceDate;Price;Customer ID\n\
                    1;2;13.12.2010 10:00;2,50;A\n\
                    2;1;01.12.2010 09:00;1,00;A\n";
-        let parsed = read_transactions(csv.as_bytes(), &FileLimits::default()).unwrap();
+        let parsed = leadscore_application::segmentation::read_transactions(
+            &crate::files::FileReader,
+            csv.as_bytes(),
+            &FileLimits::default(),
+        )
+        .unwrap();
         assert_eq!(parsed.activities[0].monetary, 6.0);
         assert_eq!(parsed.profile.last_invoice_at.unwrap().to_rfc3339(), "2010-12-13T10:00:00+00:00");
     }
 
     #[test]
     fn refuses_files_it_cannot_use() {
-        let missing = read_transactions(b"InvoiceNo,Quantity,Price\n1,2,3\n", &FileLimits::default()).unwrap_err();
+        let missing = leadscore_application::segmentation::read_transactions(
+            &crate::files::FileReader,
+            b"InvoiceNo,Quantity,Price\n1,2,3\n",
+            &FileLimits::default(),
+        )
+        .unwrap_err();
         let AppError::Unprocessable { message, errors, .. } = missing else { panic!("{missing:?}") };
         assert!(message.contains("InvoiceDate") && message.contains("CustomerID"), "{message}");
         assert_eq!(errors.len(), 2);
 
-        let header_only = read_transactions(HEADER.as_bytes(), &FileLimits::default()).unwrap_err();
+        let header_only = leadscore_application::segmentation::read_transactions(
+            &crate::files::FileReader,
+            HEADER.as_bytes(),
+            &FileLimits::default(),
+        )
+        .unwrap_err();
         assert!(matches!(header_only, AppError::Unprocessable { ref message, .. } if message.contains("no data rows")));
 
         let bad_dates = format!("{HEADER}1,a,b,1,soon,1,5,UK\n2,a,b,1,2010-12-01 10:00,1,5,UK\n");
         let AppError::Unprocessable { errors, total_errors, .. } =
-            read_transactions(bad_dates.as_bytes(), &FileLimits::default()).unwrap_err()
+            leadscore_application::segmentation::read_transactions(
+                &crate::files::FileReader,
+                bad_dates.as_bytes(),
+                &FileLimits::default(),
+            )
+            .unwrap_err()
         else {
             panic!()
         };
@@ -540,7 +499,11 @@ mod tests {
 
         let nothing_left = format!("{HEADER}1,a,b,1,2010-12-01 10:00,1,,UK\n");
         assert!(matches!(
-            read_transactions(nothing_left.as_bytes(), &FileLimits::default()),
+            leadscore_application::segmentation::read_transactions(
+                &crate::files::FileReader,
+                nothing_left.as_bytes(),
+                &FileLimits::default()
+            ),
             Err(AppError::Unprocessable { .. })
         ));
     }

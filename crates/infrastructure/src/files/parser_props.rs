@@ -5,10 +5,11 @@ use leadscore_domain::customers::{Contact, Education, Job, Marital, Month, NewCu
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use super::import::{ParsedFile, parse_customers};
-use super::service::ImportLimits;
-use crate::AppError;
-use crate::tabular::restore_neutralised;
+use leadscore_application::AppError;
+use leadscore_application::customers::{ImportLimits, ParsedFile, parse_customers};
+use leadscore_application::files::restore_neutralised;
+
+use super::FileReader;
 
 /// The header of `bank-full.csv`, as UCI ships it.
 const UCI_HEADER: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"";
@@ -42,7 +43,7 @@ pub(crate) const COLUMNS: [&str; 22] = [
 const MAX_ROWS: u64 = 10_000;
 
 fn parse(bytes: &[u8]) -> Result<ParsedFile, AppError> {
-    parse_customers(bytes, &ImportLimits { max_rows: MAX_ROWS, ..ImportLimits::default() }, |_, _| {})
+    parse_customers(&FileReader, bytes, &ImportLimits { max_rows: MAX_ROWS, ..ImportLimits::default() }, |_, _| {})
 }
 
 /// What holds for every successful parse, whatever the input.
