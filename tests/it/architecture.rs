@@ -57,10 +57,10 @@ fn inner_layers_do_not_depend_on_frameworks() {
             "{krate} reaches sqlx/tract: {deps:?}"
         );
     }
-    // File formats are adapters: the readers live in the infrastructure crate behind the application's
-    // `TableReader` and `TransactionReader` ports.
+    // File formats are adapters: readers, writers and image headers live in the infrastructure crate behind the
+    // application's `TableReader`, `TransactionReader`, `TableWriter` and `ImageInspector` ports.
     let application = reachable("leadscore-application", &packages, resolve);
-    for banned in ["calamine", "quick-xml"] {
+    for banned in ["calamine", "quick-xml", "zip", "csv", "csv-core", "rust_xlsxwriter", "infer", "imagesize"] {
         assert!(!application.contains(banned), "leadscore-application must not depend on {banned}");
     }
     let http = reachable("leadscore-http", &packages, resolve);

@@ -11,12 +11,12 @@ pub mod caller;
 pub mod campaigns;
 pub mod customers;
 pub mod error;
+pub mod exports;
 pub mod files;
 pub mod media;
 pub mod scoring;
 pub mod segmentation;
 pub mod system;
-mod tabular;
 pub mod users;
 
 pub use caller::Caller;

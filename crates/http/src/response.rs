@@ -2,8 +2,14 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use futures_util::StreamExt;
+use leadscore_application::exports::{ExportBody, ExportFile};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::error::ApiError;
 
 /// `{"status": "success", "message": "...", "data": ...}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,4 +57,16 @@ pub fn created<T: Serialize>(message: &str, data: T) -> HttpResponse {
 /// 200 with only a message.
 pub fn done(message: &str) -> HttpResponse {
     HttpResponse::Ok().json(MessageEnvelope { status: "success", message: message.to_owned() })
+}
+
+/// An export as an attachment: the whole file, or its chunks as they are written. Every export handler ends here.
+pub fn attachment(file: ExportFile) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_TYPE, file.content_type))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file.file_name)));
+    match file.body {
+        ExportBody::Bytes(bytes) => response.body(bytes),
+        ExportBody::Stream(chunks) => response.streaming(chunks.map(|chunk| chunk.map(Bytes::from).map_err(ApiError))),
+    }
 }

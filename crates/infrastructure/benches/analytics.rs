@@ -112,6 +112,7 @@ async fn main() {
             customers: Arc::new(SqlCustomerRepository::new(db.clone())),
             predictions: Arc::new(SqlPredictionRepository::new(db.clone())),
             activity_repo: activity_repo.clone(),
+            writer: Arc::new(leadscore_infrastructure::files::FileWriter),
         },
         models.clone(),
         ActivityLog::new(activity_repo, clock.clone()),

@@ -13,9 +13,12 @@ use leadscore::config::Config;
 use leadscore::startup::Services;
 use leadscore_application::Caller;
 use leadscore_application::customers::{
-    CustomerFilter, ImportLimits, ImportOptions, OnConflict, csv_header, csv_rows, parse_customers, xlsx_workbook,
+    CustomerFilter, ImportLimits, ImportOptions, OnConflict, customer_sheet, export_columns, export_rows,
+    parse_customers,
 };
+use leadscore_application::exports::TableWriter;
 use leadscore_domain::users::Role;
+use leadscore_infrastructure::files::FileWriter;
 use sea_orm::{ConnectionTrait, Database};
 
 fn peak_rss_mb() -> f64 {
@@ -68,7 +71,7 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
     let filter = CustomerFilter::default();
     reset_peak();
     let started = Instant::now();
-    let mut size = csv_header().unwrap().len();
+    let mut size = FileWriter.csv(Some(&export_columns()), &[]).unwrap().len();
     let mut after = None;
     let mut rows = 0;
     loop {
@@ -76,7 +79,7 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
         rows += batch.len();
-        size += csv_rows(&batch).unwrap().len();
+        size += FileWriter.csv(None, &export_rows(&batch)).unwrap().len();
     }
     out.push(Row {
         backend,
@@ -90,7 +93,7 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
     reset_peak();
     let started = Instant::now();
     let all = services.customers.export_all(&admin, &filter).await.unwrap();
-    let xlsx = xlsx_workbook(&all).unwrap();
+    let xlsx = FileWriter.xlsx(&[customer_sheet(&all)]).unwrap();
     out.push(Row {
         backend,
         phase: "export XLSX",

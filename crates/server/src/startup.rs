@@ -22,7 +22,7 @@ use leadscore_http::Server;
 use leadscore_http::{AppState, HttpSettings, Metrics, build_server_with_metrics};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe};
-use leadscore_infrastructure::files::FileReader;
+use leadscore_infrastructure::files::{FileReader, FileWriter, ImageHeaders};
 use leadscore_infrastructure::repositories::{
     GroupCommitPredictions, SqlActivityRepository, SqlAnalyticsRepository, SqlCampaignRepository,
     SqlCustomerRepository, SqlLeadRepository, SqlLoginAttemptRepository, SqlModelDeploymentRepository,
@@ -89,7 +89,8 @@ impl Services {
         let storage = Arc::new(LocalDiskStorage::new(config.storage_dir.clone()));
 
         let activity_log = ActivityLog::new(activity_repo.clone(), clock.clone());
-        let media = MediaService::new(storage.clone(), config.max_image_bytes, config.max_image_pixels);
+        let media =
+            MediaService::new(storage.clone(), Arc::new(ImageHeaders), config.max_image_bytes, config.max_image_pixels);
         let policy = AuthPolicy {
             refresh_ttl: chrono(config.jwt_refresh_ttl)?,
             allow_signup: config.allow_signup,
@@ -136,6 +137,7 @@ impl Services {
                 customers: customer_repo.clone(),
                 predictions: prediction_repo.clone(),
                 activity_repo: activity_repo.clone(),
+                writer: Arc::new(FileWriter),
             },
             models.clone(),
             activity_log.clone(),
@@ -164,6 +166,7 @@ impl Services {
         let customers = CustomerService::new(
             customer_repo,
             Arc::new(FileReader),
+            Arc::new(FileWriter),
             clock.clone(),
             activity_log.clone(),
             ImportLimits { max_rows: config.max_import_rows, files: config.file_limits },
@@ -172,6 +175,7 @@ impl Services {
             Arc::new(SqlSegmentationRepository::new(db.clone())),
             storage,
             Arc::new(FileReader),
+            Arc::new(FileWriter),
             clock.clone(),
             activity_log.clone(),
             SegmentationSettings {

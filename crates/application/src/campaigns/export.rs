@@ -1,8 +1,7 @@
 //! The call list of a campaign as CSV or XLSX: one row per lead, in call order.
 
 use super::model::LeadView;
-use crate::AppError;
-use crate::tabular::{Cell, csv_lines, xlsx_sheet};
+use crate::exports::{Cell, Column, Sheet};
 
 /// Column headers, in order.
 pub const LEAD_COLUMNS: [&str; 18] = [
@@ -51,19 +50,14 @@ fn cells(v: &LeadView) -> [Cell; 18] {
     ]
 }
 
-/// The call list as CSV with a header.
-pub fn leads_csv(leads: &[LeadView]) -> Result<Vec<u8>, AppError> {
-    csv_lines(Some(&LEAD_COLUMNS), leads.iter().map(cells))
-}
-
-/// The call list as a workbook.
-pub fn leads_xlsx(leads: &[LeadView]) -> Result<Vec<u8>, AppError> {
-    let width = |header: &str| match header {
-        "leadId" | "customerId" => 38,
-        "email" | "assignee" => 30,
-        "name" => 24,
-        "phone" | "city" | "externalId" | "probability" => 16,
-        other => other.len().max(8) + 2,
-    };
-    xlsx_sheet("Call list", &LEAD_COLUMNS, width, leads.iter().map(cells))
+/// The call list as one sheet.
+pub fn leads_sheet(leads: &[LeadView]) -> Sheet {
+    let columns = Column::all(&LEAD_COLUMNS, |title| match title {
+        "leadId" | "customerId" => Some(38),
+        "email" | "assignee" => Some(30),
+        "name" => Some(24),
+        "phone" | "city" | "externalId" | "probability" => Some(16),
+        _ => None,
+    });
+    Sheet { name: "Call list", columns, rows: leads.iter().map(|l| cells(l).into()).collect() }
 }

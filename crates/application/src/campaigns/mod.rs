@@ -6,7 +6,7 @@ mod model;
 mod ports;
 mod service;
 
-pub use export::{LEAD_COLUMNS, leads_csv, leads_xlsx};
+pub use export::{LEAD_COLUMNS, leads_sheet};
 pub use model::{
     Campaign, CampaignFilter, CampaignStats, KnownOutcomes, LeadFilter, LeadSort, LeadStats, LeadView, Member,
     NewCampaign, OutcomeChange, RankedLead, RunCounts, RunPlan, RunSummary,

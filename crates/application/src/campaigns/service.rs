@@ -18,6 +18,7 @@ use leadscore_domain::scoring::{FeatureRecord, Prediction, PredictionSource};
 use leadscore_domain::users::{Email, Role};
 use uuid::Uuid;
 
+use super::export::leads_sheet;
 use super::model::{
     Campaign, CampaignFilter, CampaignStats, LeadFilter, LeadSort, LeadStats, LeadView, NewCampaign, OutcomeChange,
     RankedLead, RunCounts, RunPlan, RunSummary,
@@ -25,6 +26,7 @@ use super::model::{
 use super::ports::{CampaignRepository, LeadRepository, NoteRepository};
 use crate::activities::{ActivityLog, ActivityQuery, ActivityRepository, NewActivity};
 use crate::customers::{CustomerFilter, CustomerRepository};
+use crate::exports::{ExportFile, ExportFormat, TableWriter};
 use crate::scoring::{CustomerWalk, ModelRegistry, PredictionRepository, ScoredProfile, score_records};
 use crate::system::Clock;
 use crate::users::UserRepository;
@@ -135,6 +137,8 @@ pub struct CampaignPorts {
     pub predictions: Arc<dyn PredictionRepository>,
     /// Reading the audit trail.
     pub activity_repo: Arc<dyn ActivityRepository>,
+    /// Writing the call list as a file.
+    pub writer: Arc<dyn TableWriter>,
 }
 
 /// Campaign, lead, note and campaign-activity use cases.
@@ -578,12 +582,14 @@ impl CampaignService {
         &self,
         caller: &Caller,
         id: Uuid,
-        format: &str,
+        format: ExportFormat,
         ip: Option<&str>,
-    ) -> Result<(Campaign, Vec<LeadView>), AppError> {
+    ) -> Result<ExportFile, AppError> {
         let campaign = self.visible(caller, id).await?;
         let leads = self.ports.leads.all(id).await?;
-        let description = format!("exported the call list of {} ({} leads, {format})", campaign.info.name, leads.len());
+        let bytes = self.ports.writer.write(format, &[leads_sheet(&leads)])?;
+        let ext = format.extension();
+        let description = format!("exported the call list of {} ({} leads, {ext})", campaign.info.name, leads.len());
         self.activities
             .record(activity(
                 caller,
@@ -595,7 +601,8 @@ impl CampaignService {
                 ip,
             ))
             .await?;
-        Ok((campaign, leads))
+        let date = self.clock.now().format("%Y-%m-%d");
+        Ok(ExportFile::bytes(format!("call-list-{}-{date}.{ext}", campaign.id), format, bytes))
     }
 
     /// Writes a Feedback or Internal note on a lead (members).

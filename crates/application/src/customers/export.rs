@@ -1,18 +1,8 @@
-//! Export formats. The CSV columns are our import format too, so an export re-imports to the same data.
+//! The customer export's sheet. Its columns are our import format too, so an export re-imports to the same data.
 
 use leadscore_domain::customers::Customer;
 
-use crate::AppError;
-use crate::tabular::{Cell, csv_lines, xlsx_sheet};
-
-/// The file formats of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// RFC 4180 CSV, UTF-8, `,`-separated, streamed.
-    Csv,
-    /// An Excel workbook.
-    Xlsx,
-}
+use crate::exports::{Cell, Column, Sheet};
 
 /// Column headers, in order.
 pub const EXPORT_COLUMNS: [&str; 29] = [
@@ -92,25 +82,24 @@ fn cells(c: &Customer) -> [Cell; 29] {
     ]
 }
 
-/// The header line.
-pub fn csv_header() -> Result<Vec<u8>, AppError> {
-    csv_lines(Some(&EXPORT_COLUMNS), std::iter::empty::<[Cell; 29]>())
+/// The columns, sized for a workbook.
+pub fn export_columns() -> Vec<Column> {
+    Column::all(&EXPORT_COLUMNS, |title| match title {
+        "id" => Some(38),
+        "email" => Some(32),
+        "name" | "modelVersion" | "scoredAt" | "createdAt" => Some(26),
+        "externalId" | "phone" | "city" => Some(18),
+        "job" | "education" | "probability" => Some(14),
+        _ => None,
+    })
 }
 
-/// CSV lines for a batch of customers (no header).
-pub fn csv_rows(customers: &[Customer]) -> Result<Vec<u8>, AppError> {
-    csv_lines(None, customers.iter().map(cells))
+/// One row per customer.
+pub fn export_rows(customers: &[Customer]) -> Vec<Vec<Cell>> {
+    customers.iter().map(|c| cells(c).into()).collect()
 }
 
-/// A workbook with one sheet: bold, frozen header with an autofilter, numbers as number cells, sized columns.
-pub fn xlsx_workbook(customers: &[Customer]) -> Result<Vec<u8>, AppError> {
-    let width = |header: &str| match header {
-        "id" => 38,
-        "email" => 32,
-        "name" | "modelVersion" | "scoredAt" | "createdAt" => 26,
-        "externalId" | "phone" | "city" => 18,
-        "job" | "education" | "probability" => 14,
-        other => other.len().max(8) + 2,
-    };
-    xlsx_sheet("Customers", &EXPORT_COLUMNS, width, customers.iter().map(cells))
+/// The customers as one sheet.
+pub fn customer_sheet(customers: &[Customer]) -> Sheet {
+    Sheet { name: "Customers", columns: export_columns(), rows: export_rows(customers) }
 }

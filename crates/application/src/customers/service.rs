@@ -10,15 +10,19 @@ use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::users::Role;
 use uuid::Uuid;
 
+use super::export::{customer_sheet, export_columns, export_rows};
 use super::filter::{CustomerFilter, CustomerSort};
 use super::import::{ImportOptions, ImportReport, ParsedFile, parse_customers};
 use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::exports::{ExportBody, ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TableReader};
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
 const WRITERS: [Role; 2] = [Role::Admin, Role::Manager];
+/// Customers per chunk of a streamed CSV export.
+const EXPORT_BATCH: u64 = 2_000;
 /// Row errors returned in an answer; the total is always given.
 const MAX_REPORTED_ERRORS: usize = 100;
 
@@ -128,6 +132,7 @@ impl CustomerPatch {
 pub struct CustomerService {
     repo: Arc<dyn CustomerRepository>,
     reader: Arc<dyn TableReader>,
+    writer: Arc<dyn TableWriter>,
     clock: Arc<dyn Clock>,
     activities: ActivityLog,
     limits: ImportLimits,
@@ -138,11 +143,12 @@ impl CustomerService {
     pub fn new(
         repo: Arc<dyn CustomerRepository>,
         reader: Arc<dyn TableReader>,
+        writer: Arc<dyn TableWriter>,
         clock: Arc<dyn Clock>,
         activities: ActivityLog,
         limits: ImportLimits,
     ) -> Self {
-        Self { repo, reader, clock, activities, limits }
+        Self { repo, reader, writer, clock, activities, limits }
     }
 
     /// Reads and validates an import file within the limits. CPU work: call it off the async executor. `adjust`
@@ -301,6 +307,53 @@ impl CustomerService {
     ) -> Result<Vec<Customer>, AppError> {
         caller.require(&WRITERS)?;
         self.repo.list_after(filter, after, limit).await
+    }
+
+    /// The customers matching the filter as a file (Admin, Manager), recorded in the audit trail. CSV is streamed:
+    /// the base is walked in id order one batch per chunk, so memory stays flat however large it is; XLSX is
+    /// built whole.
+    pub async fn export(
+        &self,
+        caller: &Caller,
+        filter: CustomerFilter,
+        format: ExportFormat,
+    ) -> Result<ExportFile, AppError> {
+        self.start_export(caller, &filter, format.extension()).await?;
+        let file_name = format!("customers-{}.{}", self.clock.now().format("%Y-%m-%d"), format.extension());
+        if format == ExportFormat::Xlsx {
+            let customers = self.export_all(caller, &filter).await?;
+            let bytes = self.writer.xlsx(&[customer_sheet(&customers)])?;
+            return Ok(ExportFile::bytes(file_name, format, bytes));
+        }
+        let header = self.writer.csv(Some(&export_columns()), &[])?;
+        let (service, caller) = (self.clone(), *caller);
+        let chunks =
+            futures_util::stream::unfold((Some(header), None::<Uuid>, false), move |(header, after, finished)| {
+                let (service, filter) = (service.clone(), filter.clone());
+                async move {
+                    if let Some(header) = header {
+                        return Some((Ok(header), (None, after, finished)));
+                    }
+                    if finished {
+                        return None;
+                    }
+                    match service.export_batch(&caller, &filter, after, EXPORT_BATCH).await {
+                        Ok(batch) if batch.is_empty() => None,
+                        Ok(batch) => {
+                            let last = batch.last().map(|c| c.id);
+                            let done = (batch.len() as u64) < EXPORT_BATCH;
+                            let chunk = service.writer.csv(None, &export_rows(&batch));
+                            let failed = chunk.is_err();
+                            Some((chunk, (None, last, done || failed)))
+                        }
+                        Err(err) => {
+                            tracing::error!(error = %err, "customer export failed midway");
+                            Some((Err(err), (None, after, true)))
+                        }
+                    }
+                }
+            });
+        Ok(ExportFile { file_name, content_type: format.content_type(), body: ExportBody::Stream(Box::pin(chunks)) })
     }
 
     /// Every customer matching the filter, walked in batches.

@@ -3,5 +3,5 @@
 mod ports;
 mod service;
 
-pub use ports::FileStorage;
+pub use ports::{FileStorage, ImageInspector};
 pub use service::{ImageKind, ImageUpload, MediaService};

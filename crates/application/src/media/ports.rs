@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use super::ImageKind;
 use crate::AppError;
 
 /// A store of files addressed by keys such as `avatars/<user>/<uuid>.png`.
@@ -21,4 +22,12 @@ pub trait FileStorage: Send + Sync {
     /// Removes every file whose key starts with `folder/` (e.g. `datasets/<user>`); none is not an error. MUST
     /// remove nothing outside the store for a folder that tries to leave it.
     async fn delete_folder(&self, folder: &str) -> Result<(), AppError>;
+}
+
+/// Tells what an uploaded image is from its first bytes, never decoding it.
+pub trait ImageInspector: Send + Sync {
+    /// The format by its magic bytes (never the file name or the declared type), or `None` for anything else.
+    fn kind(&self, bytes: &[u8]) -> Option<ImageKind>;
+    /// Width and height as the header declares them, or `None` when they cannot be read.
+    fn dimensions(&self, bytes: &[u8]) -> Option<(u32, u32)>;
 }

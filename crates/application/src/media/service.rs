@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::FileStorage;
+use super::{FileStorage, ImageInspector};
 use crate::AppError;
 
 /// The image formats accepted, decided by magic bytes, never by file name or declared type.
@@ -21,17 +21,6 @@ pub enum ImageKind {
 }
 
 impl ImageKind {
-    /// Detects the format from the first bytes of the file.
-    pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        match infer::get(bytes)?.mime_type() {
-            "image/jpeg" => Some(Self::Jpeg),
-            "image/png" => Some(Self::Png),
-            "image/gif" => Some(Self::Gif),
-            "image/webp" => Some(Self::Webp),
-            _ => None,
-        }
-    }
-
     /// File extension used in storage keys.
     pub fn extension(self) -> &'static str {
         match self {
@@ -79,6 +68,7 @@ pub struct ImageUpload {
 #[derive(Clone)]
 pub struct MediaService {
     storage: Arc<dyn FileStorage>,
+    inspector: Arc<dyn ImageInspector>,
     max_image_bytes: usize,
     max_image_pixels: u64,
 }
@@ -90,9 +80,14 @@ impl MediaService {
     /// 100,000 × 100,000 pixels, 40 GB once decoded by whoever shows it.
     pub const DEFAULT_MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
-    /// Wires the service to its storage.
-    pub fn new(storage: Arc<dyn FileStorage>, max_image_bytes: usize, max_image_pixels: u64) -> Self {
-        Self { storage, max_image_bytes, max_image_pixels }
+    /// Wires the service to its storage and its image inspector.
+    pub fn new(
+        storage: Arc<dyn FileStorage>,
+        inspector: Arc<dyn ImageInspector>,
+        max_image_bytes: usize,
+        max_image_pixels: u64,
+    ) -> Self {
+        Self { storage, inspector, max_image_bytes, max_image_pixels }
     }
 
     /// Largest image accepted.
@@ -108,9 +103,11 @@ impl MediaService {
         if bytes.is_empty() {
             return Err(AppError::field("file", "must not be empty"));
         }
-        let kind = ImageKind::sniff(&bytes)
+        let kind = self
+            .inspector
+            .kind(&bytes)
             .ok_or_else(|| AppError::UnsupportedMediaType("file must be a JPEG, PNG, GIF or WebP image".into()))?;
-        check_dimensions(&bytes, self.max_image_pixels)?;
+        check_dimensions(self.inspector.dimensions(&bytes), self.max_image_pixels)?;
         let key = format!("{prefix}/{}.{}", Uuid::now_v7(), kind.extension());
         let size = bytes.len();
         self.storage.put(&key, bytes).await?;
@@ -159,17 +156,15 @@ impl MediaService {
 
 /// Refuses an image whose header declares more pixels than the limit (413), or has no readable dimensions
 /// (422): the server never decodes images, but the browsers and apps that show them do.
-fn check_dimensions(bytes: &[u8], max_pixels: u64) -> Result<(), AppError> {
-    let size = imagesize::blob_size(bytes)
-        .map_err(|_| AppError::field("file", "is not a readable image: its dimensions cannot be read"))?;
-    let pixels = (size.width as u64).saturating_mul(size.height as u64);
-    if size.width == 0 || size.height == 0 {
+fn check_dimensions(dimensions: Option<(u32, u32)>, max_pixels: u64) -> Result<(), AppError> {
+    let (width, height) =
+        dimensions.ok_or_else(|| AppError::field("file", "is not a readable image: its dimensions cannot be read"))?;
+    if width == 0 || height == 0 {
         return Err(AppError::field("file", "is an image without pixels"));
     }
-    if pixels > max_pixels {
+    if u64::from(width).saturating_mul(u64::from(height)) > max_pixels {
         return Err(AppError::PayloadTooLarge(format!(
-            "image is {} x {} pixels, more than {} pixels",
-            size.width, size.height, max_pixels
+            "image is {width} x {height} pixels, more than {max_pixels} pixels"
         )));
     }
     Ok(())
@@ -180,29 +175,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffs_by_magic_bytes_only() {
-        assert_eq!(ImageKind::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(ImageKind::Png));
-        assert_eq!(ImageKind::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"), Some(ImageKind::Jpeg));
-        assert_eq!(ImageKind::sniff(b"GIF89a\x01\0\x01\0"), Some(ImageKind::Gif));
-        assert_eq!(ImageKind::sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
-        assert_eq!(ImageKind::sniff(b"<?php echo 'png'; ?>"), None);
-        assert_eq!(ImageKind::sniff(b"%PDF-1.7"), None);
-    }
-
-    fn png(width: u32, height: u32) -> Vec<u8> {
-        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        bytes.extend(width.to_be_bytes());
-        bytes.extend(height.to_be_bytes());
-        bytes.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-        bytes
-    }
-
-    #[test]
     fn refuses_images_that_declare_too_many_pixels() {
-        assert!(check_dimensions(&png(7_680, 5_120), 40_000_000).is_ok());
-        let bomb = check_dimensions(&png(100_000, 100_000), 40_000_000).unwrap_err();
+        assert!(check_dimensions(Some((7_680, 5_120)), 40_000_000).is_ok());
+        let bomb = check_dimensions(Some((100_000, 100_000)), 40_000_000).unwrap_err();
         assert!(matches!(bomb, AppError::PayloadTooLarge(m) if m.contains("100000 x 100000")));
-        assert!(matches!(check_dimensions(&png(0, 10), 40_000_000), Err(AppError::Validation(_))));
-        assert!(matches!(check_dimensions(b"\x89PNG\r\n\x1a\n", 40_000_000), Err(AppError::Validation(_))));
+        assert!(matches!(check_dimensions(Some((0, 10)), 40_000_000), Err(AppError::Validation(_))));
+        assert!(matches!(check_dimensions(None, 40_000_000), Err(AppError::Validation(_))));
     }
 }

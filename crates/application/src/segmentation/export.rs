@@ -1,49 +1,8 @@
-//! The customers of an analysis as a CSV or XLSX file.
+//! The customers of an analysis, and its segment summary, as sheets.
 
 use leadscore_domain::segmentation::{Analysis, SegmentedCustomer};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::AppError;
-use crate::files::neutralise_formula;
-
-/// File formats of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExportFormat {
-    /// RFC 4180, UTF-8, comma-separated (the default).
-    #[default]
-    Csv,
-    /// An Excel workbook: a Customers sheet and a Segments sheet.
-    Xlsx,
-}
-
-impl ExportFormat {
-    /// The media type served.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => "text/csv; charset=utf-8",
-            ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-
-    /// File extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Xlsx => "xlsx",
-        }
-    }
-}
-
-/// A file ready to be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportFile {
-    /// Suggested file name.
-    pub file_name: String,
-    /// Media type.
-    pub content_type: &'static str,
-    /// Content.
-    pub bytes: Vec<u8>,
-}
+use crate::exports::{Cell, Column, Sheet};
 
 /// Column headers of both formats, as the API names the fields.
 pub const COLUMNS: [&str; 10] =
@@ -54,117 +13,71 @@ pub fn rfm_code(customer: &SegmentedCustomer) -> String {
     format!("{}{}{}", customer.r_score, customer.f_score, customer.m_score)
 }
 
-/// Customer ids come from uploaded files: the CSV-injection rule of every export.
-fn neutralise(text: &str) -> String {
-    neutralise_formula(text.to_owned())
+/// The customers, one row each (customer ids come from uploaded files: the writer guards them in CSV).
+pub fn customers_sheet(customers: &[SegmentedCustomer]) -> Sheet {
+    let columns = Column::all(&COLUMNS, |title| match title {
+        "customerId" | "monetary" => Some(14),
+        "segment" => Some(22),
+        _ => None,
+    });
+    let rows = customers
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.customer_id.clone()),
+                Cell::Number(f64::from(c.recency)),
+                Cell::Number(f64::from(c.frequency)),
+                Cell::Money(c.monetary),
+                Cell::Number(f64::from(c.r_score)),
+                Cell::Number(f64::from(c.f_score)),
+                Cell::Number(f64::from(c.m_score)),
+                Cell::Text(rfm_code(c)),
+                Cell::Number(f64::from(c.cluster)),
+                Cell::Text(c.segment.clone()),
+            ]
+        })
+        .collect();
+    Sheet { name: "Customers", columns, rows }
 }
 
-/// The customers as CSV.
-pub fn write_csv(customers: &[SegmentedCustomer]) -> Result<Vec<u8>, AppError> {
-    let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::with_capacity(64 * (customers.len() + 1)));
-    writer.write_record(COLUMNS).map_err(fail)?;
-    for c in customers {
-        writer
-            .write_record([
-                neutralise(&c.customer_id),
-                c.recency.to_string(),
-                c.frequency.to_string(),
-                format!("{:.2}", c.monetary),
-                c.r_score.to_string(),
-                c.f_score.to_string(),
-                c.m_score.to_string(),
-                rfm_code(c),
-                c.cluster.to_string(),
-                c.segment.clone(),
-            ])
-            .map_err(fail)?;
-    }
-    writer.into_inner().map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
-}
+/// Column headers of the segment summary.
+pub const SEGMENT_COLUMNS: [&str; 11] = [
+    "cluster",
+    "segment",
+    "customers",
+    "revenue",
+    "revenueShare",
+    "recencyMean",
+    "recencyMedian",
+    "frequencyMean",
+    "frequencyMedian",
+    "monetaryMean",
+    "monetaryMedian",
+];
 
-/// The customers and the segment summary as a workbook: bold, frozen header rows with autofilters, typed numbers.
-pub fn write_xlsx(analysis: &Analysis, customers: &[SegmentedCustomer]) -> Result<Vec<u8>, AppError> {
-    build_xlsx(analysis, customers).map_err(|e| AppError::Internal(format!("writing XLSX: {e}")))
-}
-
-fn header(sheet: &mut Worksheet, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
-    for (col, name) in names.iter().enumerate() {
-        sheet.write_string_with_format(0, col_index(col), *name, bold)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-fn col_index(col: usize) -> u16 {
-    u16::try_from(col).unwrap_or(u16::MAX)
-}
-
-fn row_index(row: usize) -> u32 {
-    u32::try_from(row).unwrap_or(u32::MAX)
-}
-
-fn build_xlsx(analysis: &Analysis, customers: &[SegmentedCustomer]) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0.00");
-    let percent = Format::new().set_num_format("0.0%");
-    let decimal = Format::new().set_num_format("0.00");
-
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Customers")?;
-    header(sheet, &COLUMNS, &bold)?;
-    for (i, c) in customers.iter().enumerate() {
-        let row = row_index(i + 1);
-        sheet.write_string(row, 0, &c.customer_id)?;
-        sheet.write_number(row, 1, f64::from(c.recency))?;
-        sheet.write_number(row, 2, f64::from(c.frequency))?;
-        sheet.write_number_with_format(row, 3, c.monetary, &money)?;
-        sheet.write_number(row, 4, f64::from(c.r_score))?;
-        sheet.write_number(row, 5, f64::from(c.f_score))?;
-        sheet.write_number(row, 6, f64::from(c.m_score))?;
-        sheet.write_string(row, 7, rfm_code(c))?;
-        sheet.write_number(row, 8, f64::from(c.cluster))?;
-        sheet.write_string(row, 9, &c.segment)?;
-    }
-    sheet.autofilter(0, 0, row_index(customers.len()), col_index(COLUMNS.len() - 1))?;
-    sheet.set_column_width(0, 14)?;
-    sheet.set_column_width(3, 14)?;
-    sheet.set_column_width(9, 22)?;
-
-    let summary = workbook.add_worksheet();
-    summary.set_name("Segments")?;
-    let columns = [
-        "cluster",
-        "segment",
-        "customers",
-        "revenue",
-        "revenueShare",
-        "recencyMean",
-        "recencyMedian",
-        "frequencyMean",
-        "frequencyMedian",
-        "monetaryMean",
-        "monetaryMedian",
-    ];
-    header(summary, &columns, &bold)?;
-    for (i, s) in analysis.segments.iter().enumerate() {
-        let row = row_index(i + 1);
-        summary.write_number(row, 0, f64::from(s.cluster))?;
-        summary.write_string(row, 1, &s.name)?;
-        summary.write_number(row, 2, s.size as f64)?;
-        summary.write_number_with_format(row, 3, s.revenue, &money)?;
-        summary.write_number_with_format(row, 4, s.revenue_share, &percent)?;
-        summary.write_number_with_format(row, 5, s.recency.mean, &decimal)?;
-        summary.write_number_with_format(row, 6, s.recency.median, &decimal)?;
-        summary.write_number_with_format(row, 7, s.frequency.mean, &decimal)?;
-        summary.write_number_with_format(row, 8, s.frequency.median, &decimal)?;
-        summary.write_number_with_format(row, 9, s.monetary.mean, &money)?;
-        summary.write_number_with_format(row, 10, s.monetary.median, &money)?;
-    }
-    summary.autofilter(0, 0, row_index(analysis.segments.len()), col_index(columns.len() - 1))?;
-    summary.set_column_width(1, 22)?;
-    workbook.save_to_buffer()
+/// The segment summary, one row per segment (the workbook's second sheet).
+pub fn segments_sheet(analysis: &Analysis) -> Sheet {
+    let columns = Column::all(&SEGMENT_COLUMNS, |title| (title == "segment").then_some(22));
+    let rows = analysis
+        .segments
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::Number(f64::from(s.cluster)),
+                Cell::Text(s.name.clone()),
+                Cell::Number(s.size as f64),
+                Cell::Money(s.revenue),
+                Cell::Percent(s.revenue_share),
+                Cell::Decimal(s.recency.mean),
+                Cell::Decimal(s.recency.median),
+                Cell::Decimal(s.frequency.mean),
+                Cell::Decimal(s.frequency.median),
+                Cell::Money(s.monetary.mean),
+                Cell::Money(s.monetary.median),
+            ]
+        })
+        .collect();
+    Sheet { name: "Segments", columns, rows }
 }
 
 #[cfg(test)]
@@ -186,12 +99,10 @@ mod tests {
     }
 
     #[test]
-    fn csv_has_a_header_typed_values_and_no_formulas() {
-        let bytes = write_csv(&[customer("17850"), customer("=HYPERLINK(\"x\")")]).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "customerId,recency,frequency,monetary,rScore,fScore,mScore,rfmScore,cluster,segment");
-        assert_eq!(lines[1], "17850,3,7,1234.50,5,4,5,545,0,Champions");
-        assert!(lines[2].starts_with("\"'=HYPERLINK"), "{}", lines[2]);
+    fn the_customers_sheet_has_the_api_names_and_typed_values() {
+        let sheet = customers_sheet(&[customer("17850")]);
+        assert_eq!(sheet.columns.iter().map(|c| c.title).collect::<Vec<_>>(), COLUMNS);
+        assert_eq!(sheet.rows[0][3], Cell::Money(1234.5));
+        assert_eq!(sheet.rows[0][7], Cell::Text("545".into()));
     }
 }

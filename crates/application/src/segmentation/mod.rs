@@ -10,7 +10,7 @@ mod ports;
 mod service;
 
 pub use clustering::{Clustering, KMeansSettings, kmeans, silhouette};
-pub use export::{COLUMNS as EXPORT_COLUMNS, ExportFile, ExportFormat, write_csv, write_xlsx};
+pub use export::{COLUMNS as EXPORT_COLUMNS, SEGMENT_COLUMNS, customers_sheet, segments_sheet};
 pub use parsed::{ParsedTransactions, read_transactions};
 pub use pipeline::{AnalysisOutcome, ChosenClustering, RfmTable, analyse, candidate_ks, cluster, describe, rfm_table};
 pub use ports::{

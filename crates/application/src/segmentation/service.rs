@@ -12,11 +12,12 @@ use leadscore_domain::segmentation::{Analysis, ClusterCount, Dataset, SegmentedC
 use uuid::Uuid;
 
 use super::clustering::KMeansSettings;
-use super::export::{ExportFile, ExportFormat, write_csv, write_xlsx};
+use super::export::{customers_sheet, segments_sheet};
 use super::parsed::{ParsedTransactions, read_transactions};
 use super::pipeline::analyse;
 use super::{CustomerResultFilter, CustomerResultQuery, CustomerResultSort, DatasetQuery, SegmentationRepository};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::exports::{ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TransactionReader};
 use crate::media::FileStorage;
 use crate::system::Clock;
@@ -110,6 +111,7 @@ pub struct SegmentationService {
     repo: Arc<dyn SegmentationRepository>,
     storage: Arc<dyn FileStorage>,
     reader: Arc<dyn TransactionReader>,
+    writer: Arc<dyn TableWriter>,
     clock: Arc<dyn Clock>,
     activities: ActivityLog,
     settings: SegmentationSettings,
@@ -121,11 +123,12 @@ impl SegmentationService {
         repo: Arc<dyn SegmentationRepository>,
         storage: Arc<dyn FileStorage>,
         reader: Arc<dyn TransactionReader>,
+        writer: Arc<dyn TableWriter>,
         clock: Arc<dyn Clock>,
         activities: ActivityLog,
         settings: SegmentationSettings,
     ) -> Self {
-        Self { repo, storage, reader, clock, activities, settings }
+        Self { repo, storage, reader, writer, clock, activities, settings }
     }
 
     /// Largest transaction file accepted.
@@ -290,10 +293,10 @@ impl SegmentationService {
         let filter = resolve(&analysis, selection)?;
         let customers = self.repo.all_customers(id, &filter, sort_by, sort_dir).await?;
         let count = customers.len();
-        let bytes = match format {
-            ExportFormat::Csv => write_csv(&customers)?,
-            ExportFormat::Xlsx => on_compute_pool(move || write_xlsx(&analysis, &customers)).await??,
-        };
+        let writer = self.writer.clone();
+        let bytes =
+            on_compute_pool(move || writer.write(format, &[customers_sheet(&customers), segments_sheet(&analysis)]))
+                .await??;
         self.record(
             caller,
             ActivityAction::AnalysisExported,
@@ -302,11 +305,7 @@ impl SegmentationService {
             format!("exported {count} customers of an RFM analysis as {}", format.extension()),
         )
         .await?;
-        Ok(ExportFile {
-            file_name: format!("rfm-{id}.{}", format.extension()),
-            content_type: format.content_type(),
-            bytes,
-        })
+        Ok(ExportFile::bytes(format!("rfm-{id}.{}", format.extension()), format, bytes))
     }
 
     /// Deletes an analysis with its results.

@@ -6,6 +6,7 @@ use leadscore_application::campaigns::{
     Campaign, CampaignDraft, CampaignFilter, CampaignPatch, CampaignStats, LeadDetail, LeadFilter, LeadPatch, LeadSort,
     LeadStats, LeadView, Member, RunReport,
 };
+use leadscore_application::exports::ExportFormat;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus, Note, NoteType};
 use leadscore_domain::pagination::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -573,6 +574,15 @@ pub enum LeadExportFormat {
     Csv,
     /// Excel workbook.
     Xlsx,
+}
+
+impl From<LeadExportFormat> for ExportFormat {
+    fn from(format: LeadExportFormat) -> Self {
+        match format {
+            LeadExportFormat::Csv => ExportFormat::Csv,
+            LeadExportFormat::Xlsx => ExportFormat::Xlsx,
+        }
+    }
 }
 
 /// Options of the call-list export.

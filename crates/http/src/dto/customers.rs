@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use garde::Validate;
 use leadscore_application::customers::{CustomerFilter, CustomerPatch, CustomerSort, CustomerSortField, ImportReport};
+use leadscore_application::exports::ExportFormat;
 use leadscore_domain::customers::{Contact, Customer, CustomerDraft, Education, Job, Marital, Month, Poutcome};
 use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::scoring::Tier;
@@ -434,6 +435,15 @@ pub enum ExportFormatParam {
     Csv,
     /// Excel workbook.
     Xlsx,
+}
+
+impl From<ExportFormatParam> for ExportFormat {
+    fn from(format: ExportFormatParam) -> Self {
+        match format {
+            ExportFormatParam::Csv => ExportFormat::Csv,
+            ExportFormatParam::Xlsx => ExportFormat::Xlsx,
+        }
+    }
 }
 
 /// Declares a query-parameter struct holding the customer filter plus the given extra fields, so the list and the

@@ -4,8 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use garde::Validate;
+use leadscore_application::exports::ExportFormat;
 use leadscore_application::segmentation::{
-    AnalysisRequest, CustomerResultSort, CustomerSelection, DatasetDetail, DatasetQuery, DatasetSortField, ExportFormat,
+    AnalysisRequest, CustomerResultSort, CustomerSelection, DatasetDetail, DatasetQuery, DatasetSortField,
 };
 use leadscore_domain::pagination::{PageRequest, SortDir};
 use leadscore_domain::segmentation::{

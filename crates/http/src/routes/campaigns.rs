@@ -1,21 +1,19 @@
 //! `/api/v1/campaigns`, their leads and notes, `/api/v1/notes/{noteId}` and the audit trail `/api/v1/activities`.
 //! Who may see and change what is decided in the application layer (see `CampaignService`).
 
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use actix_web::{HttpResponse, web};
-use leadscore_application::campaigns::{leads_csv, leads_xlsx};
+use actix_web::web;
 use uuid::Uuid;
 
 use crate::dto::activities::{ActivityDto, ActivityListParams, AuditListParams};
 use crate::dto::campaigns::{
     CampaignDto, CampaignListParams, CampaignOptionDto, CampaignStatsDto, CreateCampaignRequest, CreateNoteRequest,
-    LeadDto, LeadExportFormat, LeadExportParams, LeadListParams, LeadStatsDto, NoteDto, RunReportDto,
-    UpdateCampaignRequest, UpdateLeadRequest,
+    LeadDto, LeadExportParams, LeadListParams, LeadStatsDto, NoteDto, RunReportDto, UpdateCampaignRequest,
+    UpdateLeadRequest,
 };
 use crate::dto::common::{PageParams, Paginated};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, ClientIp, ValidJson, ValidQuery};
-use crate::response::{Envelope, MessageEnvelope, created, done, ok, ok_with};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok, ok_with};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -231,24 +229,9 @@ pub async fn export_leads(
     id: web::Path<Uuid>,
     params: ValidQuery<LeadExportParams>,
 ) -> ApiResult {
-    let format = params.0.format.unwrap_or_default();
-    let (ext, content_type) = match format {
-        LeadExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
-        LeadExportFormat::Xlsx => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    };
-    let (campaign, leads) = state.campaigns.export_leads(&user.0, id.into_inner(), ext, ip.as_deref()).await?;
-    let bytes = match format {
-        LeadExportFormat::Csv => leads_csv(&leads)?,
-        LeadExportFormat::Xlsx => leads_xlsx(&leads)?,
-    };
-    let date = chrono::Utc::now().format("%Y-%m-%d");
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, content_type))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"call-list-{}-{date}.{ext}\"", campaign.id),
-        ))
-        .body(bytes))
+    let format = params.0.format.unwrap_or_default().into();
+    let file = state.campaigns.export_leads(&user.0, id.into_inner(), format, ip.as_deref()).await?;
+    Ok(attachment(file))
 }
 
 /// One lead: the customer's attributes, score, probability, tier, the top factors of its last scoring, status,

@@ -1,25 +1,19 @@
 //! `/api/v1/customers`: the customer base, its search, import and export.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
-use futures_util::stream;
-use leadscore_application::customers::{ImportOptions, OnConflict, csv_header, csv_rows, xlsx_workbook};
+use actix_web::web;
+use leadscore_application::customers::{ImportOptions, OnConflict};
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
 use crate::dto::customers::{
-    CreateCustomerRequest, CustomerDto, CustomerExportParams, CustomerListParams, ExportFormatParam, ImportModeParam,
-    ImportParams, ImportReportDto, OnConflictParam, UpdateCustomerRequest,
+    CreateCustomerRequest, CustomerDto, CustomerExportParams, CustomerListParams, ImportModeParam, ImportParams,
+    ImportReportDto, OnConflictParam, UpdateCustomerRequest,
 };
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
-use crate::response::{Envelope, MessageEnvelope, created, done, ok, ok_with};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok, ok_with};
 use crate::state::AppState;
-
-/// Customers per database round trip of a streamed export.
-const EXPORT_BATCH: u64 = 2_000;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // The literal paths come before `{id}` so `export` is never read as an id.
@@ -192,54 +186,8 @@ pub async fn export_customers(
     user: AuthUser,
     params: ValidQuery<CustomerExportParams>,
 ) -> ApiResult {
-    let caller = user.0;
     let filter = params.0.filter();
-    let format = params.0.format.unwrap_or_default();
-    let date = chrono::Utc::now().format("%Y-%m-%d");
-    state
-        .customers
-        .start_export(&caller, &filter, if format == ExportFormatParam::Xlsx { "xlsx" } else { "csv" })
-        .await?;
-    if format == ExportFormatParam::Xlsx {
-        let customers = state.customers.export_all(&caller, &filter).await?;
-        let bytes = xlsx_workbook(&customers)?;
-        return Ok(HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-            .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{date}.xlsx\"")))
-            .body(bytes));
-    }
-    let header = Bytes::from(csv_header()?);
-    let service = state.customers.clone();
-    // Walk the base in id order, one batch per chunk of the response, so memory stays flat however large it is.
-    let body = stream::unfold((Some(header), None::<Uuid>, false), move |(header, after, finished)| {
-        let service = service.clone();
-        let filter = filter.clone();
-        async move {
-            if let Some(header) = header {
-                return Some((Ok::<_, ApiError>(header), (None, after, finished)));
-            }
-            if finished {
-                return None;
-            }
-            match service.export_batch(&caller, &filter, after, EXPORT_BATCH).await {
-                Ok(batch) if batch.is_empty() => None,
-                Ok(batch) => {
-                    let last = batch.last().map(|c| c.id);
-                    let done = (batch.len() as u64) < EXPORT_BATCH;
-                    match csv_rows(&batch) {
-                        Ok(bytes) => Some((Ok(Bytes::from(bytes)), (None, last, done))),
-                        Err(err) => Some((Err(ApiError(err)), (None, last, true))),
-                    }
-                }
-                Err(err) => {
-                    tracing::error!(error = %err, "customer export failed midway");
-                    Some((Err(ApiError(err)), (None, after, true)))
-                }
-            }
-        }
-    });
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{date}.csv\"")))
-        .streaming(body))
+    let format = params.0.format.unwrap_or_default().into();
+    let file = state.customers.export(&user.0, filter, format).await?;
+    Ok(attachment(file))
 }

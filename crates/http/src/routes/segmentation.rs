@@ -2,8 +2,7 @@
 //! and analysis is visible to its uploader and to Admins only (others get 404).
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
@@ -13,7 +12,7 @@ use crate::dto::segmentation::{
 };
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
-use crate::response::{Envelope, MessageEnvelope, created, done, ok};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -208,8 +207,5 @@ pub async fn export_analysis_customers(
 ) -> ApiResult {
     let (selection, sort_by, sort_dir, format) = params.0.into_parts();
     let file = state.segmentation.export(&user.0, id.into_inner(), &selection, sort_by, sort_dir, format).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, file.content_type))
-        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file.file_name)))
-        .body(file.bytes))
+    Ok(attachment(file))
 }

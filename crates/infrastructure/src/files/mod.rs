@@ -20,14 +20,18 @@ use quick_xml::events::Event;
 use leadscore_application::AppError;
 use leadscore_application::files::FileLimits;
 
+mod images;
 #[cfg(test)]
 mod parser_props;
 #[cfg(test)]
 mod props;
 mod table;
 mod transactions;
+mod writer;
 
+pub use images::ImageHeaders;
 pub use table::FileReader;
+pub use writer::FileWriter;
 
 fn too_large(message: String) -> AppError {
     AppError::PayloadTooLarge(message)
