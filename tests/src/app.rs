@@ -79,7 +79,7 @@ impl TestApp {
             })
             .await
             .expect("provision admin");
-        let application = Application::build(config.clone()).await.expect("build application");
+        let application = Application::with_services(config.clone(), services).await.expect("build application");
         let address = format!("http://127.0.0.1:{}", application.port());
         tokio::spawn(application.run_until_stopped());
         let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");

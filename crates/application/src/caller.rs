@@ -32,4 +32,15 @@ impl Caller {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// The operator at the shell (`leadscore import`, `seed`): trusted as an Admin, but no account — the audit
+    /// trail records no actor for it.
+    pub fn operator() -> Self {
+        Self { id: Uuid::nil(), role: Role::Admin }
+    }
+
+    /// The account to record as the actor of an audit entry: none for the operator.
+    pub fn actor_id(&self) -> Option<Uuid> {
+        (!self.id.is_nil()).then_some(self.id)
+    }
 }

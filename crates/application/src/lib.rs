@@ -13,6 +13,7 @@ pub mod customers;
 pub mod error;
 pub mod exports;
 pub mod files;
+pub mod imports;
 pub mod media;
 pub mod scoring;
 pub mod segmentation;

@@ -17,3 +17,20 @@ pub trait HealthProbe: Send + Sync {
     /// `true` when the dependency can serve requests now. MUST NOT block for longer than a few seconds.
     async fn is_ready(&self) -> bool;
 }
+
+/// Runs CPU-heavy work (parsing a file, clustering, writing a workbook) on the rayon pool, so async workers stay
+/// free: the one way CPU work leaves the executor in the use cases. A panic becomes an internal error.
+pub async fn on_compute_pool<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::AppError> {
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        let _ = sender.send(result);
+    });
+    match receiver.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err(crate::AppError::Internal("a computation panicked".into())),
+        Err(_) => Err(crate::AppError::Internal("a computation was dropped".into())),
+    }
+}

@@ -7,6 +7,7 @@ use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::AuthService;
 use leadscore_application::campaigns::CampaignService;
 use leadscore_application::customers::CustomerService;
+use leadscore_application::imports::ImportService;
 use leadscore_application::media::MediaService;
 use leadscore_application::scoring::ScoringService;
 use leadscore_application::segmentation::SegmentationService;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub users: UserService,
     /// The customer base.
     pub customers: CustomerService,
+    /// Importing customer files (read, optional scoring, write).
+    pub imports: ImportService,
     /// The audit trail.
     pub activities: ActivityService,
     /// Uploaded images.

@@ -59,7 +59,7 @@ async fn run(backend: &'static str, url: &str, bytes: &[u8], out: &mut Vec<Row>)
     )
     .unwrap();
     let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
-    let report = services.customers.import_parsed(Some(&admin), parsed, options, None, started).await.unwrap();
+    let report = services.customers.import_parsed(&admin, parsed, options, None, started).await.unwrap();
     out.push(Row {
         backend,
         phase: "import (parse + validate + write)",

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -12,8 +11,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use leadscore_application::Caller;
 use leadscore_application::campaigns::CampaignDraft;
 use leadscore_application::customers::{CustomerFilter, DemoIdentity, ImportOptions, ImportReport, OnConflict};
+use leadscore_application::imports::ImportRequest;
 use leadscore_application::users::CreateUser;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, MAX_TARGET_LEADS};
+use leadscore_domain::customers::CustomerDraft;
 use leadscore_domain::users::Role;
 use leadscore_infrastructure::db;
 
@@ -239,41 +240,34 @@ async fn import_file(
     demo: bool,
     score: bool,
 ) -> anyhow::Result<ImportReport> {
-    let started = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let services = Services::build(config).await?;
-    let mut parsed = services
-        .customers
-        .parse_file(&bytes, |row, draft| {
-            if demo {
-                let identity = DemoIdentity::nth(row.saturating_sub(2));
-                draft.external_id = Some(identity.external_id);
-                draft.name = Some(identity.name);
-                draft.email = Some(identity.email);
-                draft.phone = Some(identity.phone);
-                draft.city = Some(identity.city);
-            }
-        })
-        .map_err(|e| anyhow::anyhow!(describe(&e)))?;
-    if score {
-        let rows = parsed.valid.iter_mut().map(|(_, row)| row);
-        let scoring =
-            services.scoring.score_new_customers(None, rows).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
-        println!("scored {} rows with model {}", scoring.scored, scoring.model_version);
-    }
-    let bar = ProgressBar::new(parsed.valid.len() as u64);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} writing {pos}/{len} rows [{bar:40}] {elapsed}") {
-        bar.set_style(style.progress_chars("=> "));
+    let adjust = move |row: u64, draft: &mut CustomerDraft| {
+        if demo {
+            let identity = DemoIdentity::nth(row.saturating_sub(2));
+            draft.external_id = Some(identity.external_id);
+            draft.name = Some(identity.name);
+            draft.email = Some(identity.email);
+            draft.phone = Some(identity.phone);
+            draft.city = Some(identity.city);
+        }
+    };
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} writing {pos} rows {elapsed}") {
+        bar.set_style(style);
     }
     let progress_bar = bar.clone();
     let progress = Arc::new(move |written: u64| progress_bar.set_position(written));
-    let report = services
-        .customers
-        .import_parsed(None, parsed, options, Some(progress), started)
+    let outcome = services
+        .imports
+        .import(&Caller::operator(), bytes, ImportRequest { options, score }, adjust, Some(progress))
         .await
         .map_err(|e| anyhow::anyhow!(describe(&e)))?;
     bar.finish_and_clear();
-    Ok(report)
+    if let Some(scoring) = &outcome.scoring {
+        println!("scored {} rows with model {}", scoring.scored, scoring.model_version);
+    }
+    Ok(outcome.report)
 }
 
 /// The demo campaign over the whole base, run, with its leads closed from the data's known outcomes.

@@ -10,6 +10,7 @@ use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
 use leadscore_application::campaigns::{CampaignPorts, CampaignRepository, CampaignService, CampaignSettings};
 use leadscore_application::customers::{CustomerService, ImportLimits};
+use leadscore_application::imports::ImportService;
 use leadscore_application::media::MediaService;
 use leadscore_application::scoring::{
     ModelFleet, ModelLoader, ModelProbe, ModelRegistry, PredictionRepository, ScoringService, ScoringSettings,
@@ -51,6 +52,8 @@ pub struct Services {
     pub activities: ActivityService,
     /// The customer base.
     pub customers: CustomerService,
+    /// Importing customer files.
+    pub imports: ImportService,
     /// Images.
     pub media: MediaService,
     /// RFM segmentation.
@@ -196,6 +199,7 @@ impl Services {
             auth,
             users: user_service,
             activities: ActivityService::new(activity_repo),
+            imports: ImportService::new(customers.clone(), scoring.clone()),
             customers,
             media,
             segmentation,
@@ -222,6 +226,12 @@ impl Application {
     /// Builds everything and binds the listener; the server starts serving when awaited.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let services = Services::build(&config).await?;
+        Self::with_services(config, services).await
+    }
+
+    /// Binds the listener over services already built (a test harness that provisioned accounts through them, so
+    /// the database is migrated and the model loaded once).
+    pub async fn with_services(config: Config, services: Services) -> anyhow::Result<Self> {
         services.fleet.announce().await.context("recording the model this replica serves")?;
         let fleet = services.fleet.clone();
         let wal = match config.sqlite_checkpoint_interval {
@@ -240,6 +250,7 @@ impl Application {
             users: services.users,
             activities: services.activities,
             customers: services.customers,
+            imports: services.imports,
             media: services.media,
             segmentation: services.segmentation,
             scoring: services.scoring,

@@ -224,20 +224,17 @@ impl CustomerService {
         self.repo.list(filter, sort, page).await
     }
 
-    /// Writes a file parsed by `parse_customers` (callers parse off the async executor): the one import path of the
-    /// API, `leadscore import` and the demo seeder. `actor` is `None` for a trusted operator at the shell; a caller
-    /// must be Admin or Manager.
+    /// Writes a parsed file in one transaction (the write step of [`crate::imports::ImportService`]). The caller
+    /// must be Admin or Manager (the shell's operator is an Admin).
     pub async fn import_parsed(
         &self,
-        actor: Option<&Caller>,
+        caller: &Caller,
         parsed: ParsedFile,
         options: ImportOptions,
         progress: Option<ImportProgress>,
         started: Instant,
     ) -> Result<ImportReport, AppError> {
-        if let Some(caller) = actor {
-            caller.require(&WRITERS)?;
-        }
+        caller.require(&WRITERS)?;
         let ParsedFile { valid, mut errors, total_rows, rejected, unknown_columns } = parsed;
         let total_errors = errors.len() as u64;
         errors.sort_by_key(|e| e.row);
@@ -277,7 +274,7 @@ impl CustomerService {
                 "imported {total_rows} rows: {} created, {} updated, {} skipped, {rejected} rejected",
                 report.created, report.updated, report.skipped
             );
-            self.record(actor, ActivityAction::CustomersImported, None, description).await?;
+            self.record(Some(caller), ActivityAction::CustomersImported, None, description).await?;
         }
         Ok(report)
     }
@@ -381,7 +378,7 @@ impl CustomerService {
         description: String,
     ) -> Result<(), AppError> {
         self.activities
-            .record(NewActivity::about(actor.map(|c| c.id), action, EntityType::Customer, id, description))
+            .record(NewActivity::about(actor.and_then(Caller::actor_id), action, EntityType::Customer, id, description))
             .await
     }
 }

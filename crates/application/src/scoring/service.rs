@@ -353,12 +353,10 @@ impl ScoringService {
     /// cannot encode stay unscored.
     pub async fn score_new_customers<'a>(
         &self,
-        caller: Option<&Caller>,
+        caller: &Caller,
         rows: impl IntoIterator<Item = &'a mut NewCustomer>,
     ) -> Result<ImportScoring, AppError> {
-        if let Some(caller) = caller {
-            caller.require(&MANAGERS)?;
-        }
+        caller.require(&MANAGERS)?;
         let model = self.registry.current();
         let version = model.card().model_version.clone();
         let now = self.clock.now();

@@ -20,7 +20,7 @@ use crate::activities::{ActivityLog, NewActivity};
 use crate::exports::{ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TransactionReader};
 use crate::media::FileStorage;
-use crate::system::Clock;
+use crate::system::{Clock, on_compute_pool};
 use crate::{AppError, Caller};
 
 /// Where a user's uploaded transaction files are stored: one folder per owner, removed with the account.
@@ -87,22 +87,6 @@ pub struct DatasetDetail {
     pub dataset: Dataset,
     /// Its analyses.
     pub analyses: Vec<Analysis>,
-}
-
-/// Runs CPU-heavy work on the rayon pool, so async workers stay free. A panic becomes an internal error.
-pub(crate) async fn on_compute_pool<T: Send + 'static>(
-    job: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let (sender, receiver) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-        let _ = sender.send(result);
-    });
-    match receiver.await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(_)) => Err(AppError::Internal("segmentation computation panicked".into())),
-        Err(_) => Err(AppError::Internal("segmentation computation was dropped".into())),
-    }
 }
 
 /// Datasets, analyses, results and exports.

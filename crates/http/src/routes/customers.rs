@@ -3,6 +3,7 @@
 use actix_multipart::Multipart;
 use actix_web::web;
 use leadscore_application::customers::{ImportOptions, OnConflict};
+use leadscore_application::imports::ImportRequest;
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
@@ -10,7 +11,7 @@ use crate::dto::customers::{
     CreateCustomerRequest, CustomerDto, CustomerExportParams, CustomerListParams, ImportModeParam, ImportParams,
     ImportReportDto, OnConflictParam, UpdateCustomerRequest,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
 use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok, ok_with};
 use crate::state::AppState;
@@ -140,7 +141,7 @@ pub async fn import_customers(
     params: ValidQuery<ImportParams>,
     form: Multipart,
 ) -> ApiResult {
-    user.0.require(&[leadscore_domain::users::Role::Admin, leadscore_domain::users::Role::Manager])?;
+    state.imports.authorize(&user.0)?;
     let bytes = read_file(form, state.settings.max_import_bytes).await?;
     let options = ImportOptions {
         strict: !matches!(params.0.mode.unwrap_or_default(), ImportModeParam::Skip),
@@ -150,22 +151,11 @@ pub async fn import_customers(
         },
         dry_run: params.0.dry_run.unwrap_or(false),
     };
-    let started = std::time::Instant::now();
-    let customers = state.customers.clone();
-    // Parsing a large file is CPU work: keep it off the async workers.
-    let mut parsed = web::block(move || customers.parse_file(&bytes, |_, _| {}))
-        .await
-        .map_err(|e| ApiError(leadscore_application::AppError::Internal(format!("import task failed: {e}"))))??;
-    let scoring = if params.0.score.unwrap_or(false) {
-        let rows = parsed.valid.iter_mut().map(|(_, row)| row);
-        Some(state.scoring.score_new_customers(Some(&user.0), rows).await?)
-    } else {
-        None
-    };
-    let report = state.customers.import_parsed(Some(&user.0), parsed, options, None, started).await?;
+    let request = ImportRequest { options, score: params.0.score.unwrap_or(false) };
+    let outcome = state.imports.import(&user.0, bytes, request, |_, _| {}, None).await?;
     let message = if options.dry_run { "Dry run: nothing was written" } else { "Import completed" };
-    let mut dto = ImportReportDto::from(report);
-    dto.scoring = scoring.map(Into::into);
+    let mut dto = ImportReportDto::from(outcome.report);
+    dto.scoring = outcome.scoring.map(Into::into);
     Ok(ok_with(message, dto))
 }
 
