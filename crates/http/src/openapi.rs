@@ -14,15 +14,14 @@ use crate::dto::analytics::{
 use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use crate::dto::campaigns::{
     CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, CreateNoteRequest,
-    LastRunDto, LeadDto, LeadExportFormat, LeadSortBy, LeadStatsDto, LeadStatusDto, MemberDto, NoteDto, NoteTypeDto,
-    RunReportDto, UpdateCampaignRequest, UpdateLeadRequest,
+    LastRunDto, LeadDto, LeadSortBy, LeadStatsDto, LeadStatusDto, MemberDto, NoteDto, NoteTypeDto, RunReportDto,
+    UpdateCampaignRequest, UpdateLeadRequest,
 };
-use crate::dto::common::{Pagination, SortDirParam};
+use crate::dto::common::{ExportFormatParam, Pagination, SortDirParam};
 use crate::dto::criteria::CustomerCriteriaDto;
 use crate::dto::customers::{
-    ContactDto, CreateCustomerRequest, CustomerDto, CustomerSortBy, EducationDto, ExportFormatParam, ImportModeParam,
-    ImportReportDto, JobDto, MaritalDto, MonthDto, OnConflictParam, OutcomeDto, PoutcomeDto, TierDto,
-    UpdateCustomerRequest,
+    ContactDto, CreateCustomerRequest, CustomerDto, CustomerSortBy, EducationDto, ImportModeParam, ImportReportDto,
+    JobDto, MaritalDto, MonthDto, OnConflictParam, OutcomeDto, PoutcomeDto, TierDto, UpdateCustomerRequest,
 };
 use crate::dto::media::UploadDto;
 use crate::dto::scoring::{
@@ -33,7 +32,7 @@ use crate::dto::scoring::{
 use crate::dto::segmentation::{
     AnalysisDto, CentroidDto, CreateAnalysisRequest, DatasetDetailDto, DatasetDto, DatasetFormatDto, DatasetSortBy,
     DroppedRowsDto, KCandidateDto, KModeDto, KParam, RowIssueDto, SegmentCustomerDto, SegmentCustomerSortBy,
-    SegmentDto, SegmentExportFormat, StatDto,
+    SegmentDto, StatDto,
 };
 use crate::dto::users::{
     AdminUpdateUserRequest, ChangePasswordRequest, CreateUserRequest, DeleteAccountRequest, RoleDto,
@@ -152,12 +151,12 @@ and answer `{items, pagination}`.",
         PredictionSortBy, OverridePredictionRequest, ScoreCustomersRequest, RescoreReportDto, ImportScoringDto,
         CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, UpdateCampaignRequest,
         MemberDto, LastRunDto, RunReportDto, LeadDto, LeadSortBy, LeadStatsDto, LeadStatusDto, UpdateLeadRequest,
-        LeadExportFormat, NoteDto, NoteTypeDto, CreateNoteRequest,
+        NoteDto, NoteTypeDto, CreateNoteRequest,
         OverviewDto, CustomerFiguresDto, PredictionCountsDto, LeadCountsDto, TrendDto, TrendPointDto, GroupByDto,
         MetricDto, BreakdownDto, BreakdownGroupDto, DimensionDto, TierRowDto, LiftDto, DecileDto, LeaderboardRowDto,
         DatasetDto, DatasetDetailDto, DatasetFormatDto, DatasetSortBy, DroppedRowsDto, RowIssueDto, AnalysisDto,
         CreateAnalysisRequest, KParam, KModeDto, KCandidateDto, SegmentDto, StatDto, CentroidDto,
-        SegmentCustomerDto, SegmentCustomerSortBy, SegmentExportFormat,
+        SegmentCustomerDto, SegmentCustomerSortBy,
     )),
     modifiers(&BearerAuth, &ExtractorErrors),
     tags(

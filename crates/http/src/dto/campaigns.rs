@@ -6,14 +6,13 @@ use leadscore_application::campaigns::{
     Campaign, CampaignDraft, CampaignFilter, CampaignPatch, CampaignStats, LeadDetail, LeadFilter, LeadPatch, LeadSort,
     LeadStats, LeadView, Member, RunReport,
 };
-use leadscore_application::exports::ExportFormat;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, LeadStatus, Note, NoteType};
 use leadscore_domain::pagination::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::common::{PageParams, SortDirParam, double_option};
+use super::common::{ExportFormatParam, PageParams, SortDirParam, double_option};
 use super::criteria::CustomerCriteriaDto;
 use super::customers::{CustomerDto, TierDto};
 use super::scoring::FactorsDto;
@@ -565,26 +564,6 @@ impl From<LeadStats> for LeadStatsDto {
     }
 }
 
-/// Call-list file format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum LeadExportFormat {
-    /// CSV (default).
-    #[default]
-    Csv,
-    /// Excel workbook.
-    Xlsx,
-}
-
-impl From<LeadExportFormat> for ExportFormat {
-    fn from(format: LeadExportFormat) -> Self {
-        match format {
-            LeadExportFormat::Csv => ExportFormat::Csv,
-            LeadExportFormat::Xlsx => ExportFormat::Xlsx,
-        }
-    }
-}
-
 /// Options of the call-list export.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -592,7 +571,7 @@ impl From<LeadExportFormat> for ExportFormat {
 pub struct LeadExportParams {
     /// `csv` (default) or `xlsx`.
     #[garde(skip)]
-    pub format: Option<LeadExportFormat>,
+    pub format: Option<ExportFormatParam>,
 }
 
 /// A new note.

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use garde::Validate;
+use leadscore_application::exports::ExportFormat;
 use leadscore_domain::pagination::{DEFAULT_PAGE_SIZE, Page, PageRequest, SortDir};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -106,4 +107,25 @@ where
     D: serde::Deserializer<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// File format of every export: `csv` (RFC 4180, UTF-8; the default) or `xlsx` (an Excel workbook: bold frozen
+/// header, autofilter, typed numbers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormatParam {
+    /// CSV (default).
+    #[default]
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+}
+
+impl From<ExportFormatParam> for ExportFormat {
+    fn from(format: ExportFormatParam) -> Self {
+        match format {
+            ExportFormatParam::Csv => ExportFormat::Csv,
+            ExportFormatParam::Xlsx => ExportFormat::Xlsx,
+        }
+    }
 }

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use garde::Validate;
 use leadscore_application::customers::{CustomerFilter, CustomerPatch, CustomerSort, CustomerSortField, ImportReport};
-use leadscore_application::exports::ExportFormat;
 use leadscore_domain::customers::{Contact, Customer, CustomerDraft, Education, Job, Marital, Month, Poutcome};
 use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::scoring::Tier;
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::common::{PageParams, SortDirParam, double_option};
+use super::common::{ExportFormatParam, PageParams, SortDirParam, double_option};
 use super::scoring::ImportScoringDto;
 use crate::error::{ApiError, ErrorItem};
 
@@ -424,26 +423,6 @@ pub enum CustomerSortBy {
     CreatedAt,
     /// Name (unnamed last).
     Name,
-}
-
-/// Export file format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormatParam {
-    /// CSV (default), streamed.
-    #[default]
-    Csv,
-    /// Excel workbook.
-    Xlsx,
-}
-
-impl From<ExportFormatParam> for ExportFormat {
-    fn from(format: ExportFormatParam) -> Self {
-        match format {
-            ExportFormatParam::Csv => ExportFormat::Csv,
-            ExportFormatParam::Xlsx => ExportFormat::Xlsx,
-        }
-    }
 }
 
 /// Declares a query-parameter struct holding the customer filter plus the given extra fields, so the list and the

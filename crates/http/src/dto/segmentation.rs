@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::common::{PageParams, SortDirParam, check_range};
+use super::common::{ExportFormatParam, PageParams, SortDirParam, check_range};
 use crate::error::ApiError;
 
 /// The kind of an uploaded file, decided from its content.
@@ -629,17 +629,6 @@ impl SegmentCustomerListParams {
     }
 }
 
-/// File format of an export.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SegmentExportFormat {
-    /// RFC 4180 CSV, UTF-8 (default).
-    #[default]
-    Csv,
-    /// Excel workbook: Customers and Segments sheets, bold frozen headers, typed numbers, autofilter.
-    Xlsx,
-}
-
 /// Format, filters and sort of an export (every matching customer, no paging).
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -647,7 +636,7 @@ pub enum SegmentExportFormat {
 pub struct SegmentExportParams {
     /// `csv` (default) or `xlsx`.
     #[garde(skip)]
-    pub format: Option<SegmentExportFormat>,
+    pub format: Option<ExportFormatParam>,
     /// Only these segments, by name (repeat for several).
     #[serde(default)]
     #[garde(length(max = 10), inner(length(max = 64)))]
@@ -674,10 +663,7 @@ impl SegmentExportParams {
             CustomerSelection { segments: self.segment, clusters: self.cluster, q: self.q },
             self.sort_by.unwrap_or_default().into(),
             self.sort_dir.unwrap_or_default().into(),
-            match self.format.unwrap_or_default() {
-                SegmentExportFormat::Csv => ExportFormat::Csv,
-                SegmentExportFormat::Xlsx => ExportFormat::Xlsx,
-            },
+            self.format.unwrap_or_default().into(),
         )
     }
 }
