@@ -71,40 +71,5 @@ impl From<DomainError> for AppError {
     }
 }
 
-/// Collects the validation errors of several independent parses so the client sees all of them at once.
-#[derive(Debug, Default)]
-pub struct Validator {
-    errors: Vec<FieldError>,
-}
-
-impl Validator {
-    /// Starts with no errors.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Keeps the value of a successful parse, or remembers its errors.
-    pub fn check<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(DomainError::Invalid(fields)) => {
-                self.errors.extend(fields);
-                None
-            }
-            Err(DomainError::InvalidTransition(message)) => {
-                self.errors.push(FieldError::new("", message));
-                None
-            }
-        }
-    }
-
-    /// Records an error found outside a parse.
-    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    /// `Ok` when nothing failed, otherwise every error found.
-    pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Validation(self.errors)) }
-    }
-}
+/// The one validation fold; `finish()?` turns its errors into `AppError::Validation`.
+pub use leadscore_domain::Validator;

@@ -46,3 +46,50 @@ impl DomainError {
         Self::Invalid(vec![FieldError::new(field, message)])
     }
 }
+
+/// Collects the errors of several independent checks, so a client sees all of them at once: the one fold every
+/// validation uses (domain constructors and application use cases alike).
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// Starts with no errors.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value of a successful check, or remembers its errors.
+    pub fn check<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(DomainError::Invalid(fields)) => {
+                self.errors.extend(fields);
+                None
+            }
+            Err(DomainError::InvalidTransition(message)) => {
+                self.errors.push(FieldError::new("", message));
+                None
+            }
+        }
+    }
+
+    /// The value, or an "is required" error on `field`.
+    pub fn required<T: Clone>(&mut self, value: &Option<T>, field: &str) -> Option<T> {
+        if value.is_none() {
+            self.push(field, "is required");
+        }
+        value.clone()
+    }
+
+    /// Records an error found outside a check.
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// `Ok` when nothing failed, otherwise every error found.
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.errors.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.errors)) }
+    }
+}

@@ -13,4 +13,4 @@ pub mod scoring;
 pub mod segmentation;
 pub mod users;
 
-pub use error::{DomainError, FieldError, RowError};
+pub use error::{DomainError, FieldError, RowError, Validator};

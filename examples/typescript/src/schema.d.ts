@@ -4526,7 +4526,8 @@ export interface components {
             message: string;
         };
         /**
-         * @description Export file format.
+         * @description File format of every export: `csv` (RFC 4180, UTF-8; the default) or `xlsx` (an Excel workbook: bold frozen
+         *     header, autofilter, typed numbers).
          * @enum {string}
          */
         ExportFormatParam: "csv" | "xlsx";
@@ -4871,11 +4872,6 @@ export interface components {
              */
             updatedAt: string;
         };
-        /**
-         * @description Call-list file format.
-         * @enum {string}
-         */
-        LeadExportFormat: "csv" | "xlsx";
         /**
          * @description Sort fields of a lead list.
          * @enum {string}
@@ -5830,11 +5826,6 @@ export interface components {
             centroid: components["schemas"]["CentroidDto"];
         };
         /**
-         * @description File format of an export.
-         * @enum {string}
-         */
-        SegmentExportFormat: "csv" | "xlsx";
-        /**
          * @description Sort direction.
          * @enum {string}
          */
@@ -6350,6 +6341,17 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ups from this address (successful or not) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8997,7 +8999,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The campaign is Completed */
+            /** @description The campaign is Completed, or a run of it is already in progress */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9135,7 +9137,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `csv` (default) or `xlsx`. */
-                format?: components["schemas"]["LeadExportFormat"];
+                format?: components["schemas"]["ExportFormatParam"];
             };
             header?: never;
             path: {
@@ -9300,7 +9302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A transition the workflow does not allow */
+            /** @description A transition the workflow does not allow, or the lead changed since it was read (another change landed first; reload and retry) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10531,7 +10533,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `csv` (default) or `xlsx`. */
-                format?: components["schemas"]["SegmentExportFormat"];
+                format?: components["schemas"]["ExportFormatParam"];
                 /** @description Only these segments, by name (repeat for several). */
                 segment?: string[];
                 /** @description Only these clusters (repeat for several). */

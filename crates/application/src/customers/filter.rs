@@ -130,7 +130,7 @@ impl CustomerFilter {
         if self.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             v.push("q", "must be at most 200 characters");
         }
-        v.finish()
+        Ok(v.finish()?)
     }
 
     /// The search text, trimmed, when it is not empty.

@@ -59,7 +59,7 @@ impl PredictionFilter {
         {
             v.push("from", "must not be after 'to'");
         }
-        v.finish()
+        Ok(v.finish()?)
     }
 }
 

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::attributes::{Contact, Education, Job, Marital, Month, Outcome, Poutcome};
 use crate::scoring::Tier;
 use crate::users::{Email, profile_text};
-use crate::{DomainError, FieldError};
+use crate::{DomainError, Validator};
 
 /// Age in years, 18 to 100: a bank only sells term deposits to adults, and the data holds no one older.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -200,31 +200,6 @@ pub struct CustomerDraft {
     pub y: Option<String>,
 }
 
-struct Collector(Vec<FieldError>);
-
-impl Collector {
-    fn take<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(DomainError::Invalid(errors)) => {
-                self.0.extend(errors);
-                None
-            }
-            Err(DomainError::InvalidTransition(m)) => {
-                self.0.push(FieldError::new("", m));
-                None
-            }
-        }
-    }
-
-    fn required<T: Clone>(&mut self, value: &Option<T>, field: &str) -> Option<T> {
-        if value.is_none() {
-            self.0.push(FieldError::new(field, "is required"));
-        }
-        value.clone()
-    }
-}
-
 fn category<T: std::str::FromStr<Err = DomainError>>(raw: &str) -> Result<T, DomainError> {
     raw.trim().to_lowercase().parse()
 }
@@ -263,40 +238,40 @@ fn phone(raw: Option<&str>) -> Result<Option<String>, DomainError> {
 impl CustomerDraft {
     /// Validates every field; on failure returns all field errors at once.
     pub fn validate(&self) -> Result<NewCustomer, DomainError> {
-        let mut c = Collector(Vec::new());
+        let mut c = Validator::new();
         let details = ContactDetails {
-            external_id: c.take(external_id(self.external_id.as_deref())).flatten(),
-            name: c.take(profile_text(self.name.as_deref(), "name", 120)).flatten(),
+            external_id: c.check(external_id(self.external_id.as_deref())).flatten(),
+            name: c.check(profile_text(self.name.as_deref(), "name", 120)).flatten(),
             email: match self.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                Some(raw) => c.take(Email::parse(raw)),
+                Some(raw) => c.check(Email::parse(raw)),
                 None => None,
             },
-            phone: c.take(phone(self.phone.as_deref())).flatten(),
-            city: c.take(profile_text(self.city.as_deref(), "city", 80)).flatten(),
+            phone: c.check(phone(self.phone.as_deref())).flatten(),
+            city: c.check(profile_text(self.city.as_deref(), "city", 80)).flatten(),
         };
-        let age = c.required(&self.age, "age").and_then(|a| c.take(Age::new(a)));
-        let job = c.required(&self.job, "job").and_then(|v| c.take(category::<Job>(&v)));
-        let marital = c.required(&self.marital, "marital").and_then(|v| c.take(category::<Marital>(&v)));
-        let education = c.required(&self.education, "education").and_then(|v| c.take(category::<Education>(&v)));
+        let age = c.required(&self.age, "age").and_then(|a| c.check(Age::new(a)));
+        let job = c.required(&self.job, "job").and_then(|v| c.check(category::<Job>(&v)));
+        let marital = c.required(&self.marital, "marital").and_then(|v| c.check(category::<Marital>(&v)));
+        let education = c.required(&self.education, "education").and_then(|v| c.check(category::<Education>(&v)));
         let default = c.required(&self.default, "default");
         let balance = c
             .required(&self.balance, "balance")
-            .and_then(|v| c.take(in_range(v, "balance", -1_000_000_000, 1_000_000_000)));
+            .and_then(|v| c.check(in_range(v, "balance", -1_000_000_000, 1_000_000_000)));
         let housing = c.required(&self.housing, "housing");
         let loan = c.required(&self.loan, "loan");
-        let contact = c.required(&self.contact, "contact").and_then(|v| c.take(category::<Contact>(&v)));
-        let day = c.required(&self.day, "day").and_then(|v| c.take(in_range(v, "day", 1, 31)));
-        let month = c.required(&self.month, "month").and_then(|v| c.take(category::<Month>(&v)));
+        let contact = c.required(&self.contact, "contact").and_then(|v| c.check(category::<Contact>(&v)));
+        let day = c.required(&self.day, "day").and_then(|v| c.check(in_range(v, "day", 1, 31)));
+        let month = c.required(&self.month, "month").and_then(|v| c.check(category::<Month>(&v)));
         let duration = match self.duration {
-            Some(v) => c.take(in_range(v, "duration", 0, 86_400)).map(Some),
+            Some(v) => c.check(in_range(v, "duration", 0, 86_400)).map(Some),
             None => Some(None),
         };
-        let campaign = c.required(&self.campaign, "campaign").and_then(|v| c.take(in_range(v, "campaign", 0, 1_000)));
-        let pdays = c.required(&self.pdays, "pdays").and_then(|v| c.take(in_range(v, "pdays", -1, 10_000)));
-        let previous = c.required(&self.previous, "previous").and_then(|v| c.take(in_range(v, "previous", 0, 1_000)));
-        let poutcome = c.required(&self.poutcome, "poutcome").and_then(|v| c.take(category::<Poutcome>(&v)));
+        let campaign = c.required(&self.campaign, "campaign").and_then(|v| c.check(in_range(v, "campaign", 0, 1_000)));
+        let pdays = c.required(&self.pdays, "pdays").and_then(|v| c.check(in_range(v, "pdays", -1, 10_000)));
+        let previous = c.required(&self.previous, "previous").and_then(|v| c.check(in_range(v, "previous", 0, 1_000)));
+        let poutcome = c.required(&self.poutcome, "poutcome").and_then(|v| c.check(category::<Poutcome>(&v)));
         let outcome = match self.y.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-            Some(raw) => c.take(category::<Outcome>(raw)).map(Some),
+            Some(raw) => c.check(category::<Outcome>(raw)).map(Some),
             None => Some(None),
         };
         let (
@@ -322,11 +297,10 @@ impl CustomerDraft {
             pdays, previous, poutcome, outcome,
         )
         else {
-            return Err(DomainError::Invalid(c.0));
+            c.finish()?;
+            return Err(DomainError::invalid("row", "a field failed without an error"));
         };
-        if !c.0.is_empty() {
-            return Err(DomainError::Invalid(c.0));
-        }
+        c.finish()?;
         Ok(NewCustomer {
             details,
             profile: BankProfile {

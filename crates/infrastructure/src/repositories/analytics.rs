@@ -20,7 +20,7 @@ use leadscore_domain::users::Role;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, Value};
 use uuid::Uuid;
 
-use super::query::corrupt;
+use super::query::{corrupt, parse};
 use crate::error::db_err;
 
 /// The analytics adapter.
@@ -212,10 +212,6 @@ fn customer_figures(row: &QueryResult) -> Result<CustomerFigures, AppError> {
         with_outcome: count(row, "with_outcome")?,
         subscribed: count(row, "subscribed")?,
     })
-}
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| corrupt(what, value))
 }
 
 /// Lead counts per status, summed into `LeadCounts`.

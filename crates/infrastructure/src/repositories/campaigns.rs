@@ -21,7 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::activities::insert_activity;
-use super::query::{contains_ci, corrupt, fetch_page};
+use super::query::{contains_ci, corrupt, fetch_page, parse};
 use crate::db::begin_write;
 use crate::entities::{campaign_collaborators as collaborators, campaigns, leads, notes, predictions, users};
 use crate::error::{db_err, is_foreign_key_violation};
@@ -97,10 +97,6 @@ async fn collaborators_of<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Ha
         found.entry(campaign_id).or_default().push(member((id, email, full_name)));
     }
     Ok(found)
-}
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| corrupt(what, value))
 }
 
 fn count(value: i64, what: &str) -> Result<u64, AppError> {

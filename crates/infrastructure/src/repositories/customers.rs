@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::query::{contains_ci, corrupt, order, search_text};
+use super::query::{contains_ci, corrupt, order, parse, search_text};
 use crate::db::begin_write;
 use crate::entities::customers::{ActiveModel, Column, Entity, Model};
 use crate::error::db_err;
@@ -38,10 +38,6 @@ impl SqlCustomerRepository {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
-}
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| corrupt(what, value))
 }
 
 pub(crate) fn to_domain(m: Model) -> Result<Customer, AppError> {

@@ -25,7 +25,7 @@ use super::activities::insert_activity;
 use super::campaigns::members;
 use super::customers::to_domain as customer_to_domain;
 use super::notes::to_active as note_to_active;
-use super::query::{contains_ci, corrupt};
+use super::query::{contains_ci, corrupt, parse};
 use crate::db::begin_write;
 use crate::entities::{activities, customers, leads, notes};
 use crate::error::{db_err, is_foreign_key_violation};
@@ -46,10 +46,6 @@ impl SqlLeadRepository {
 /// Ids per `IN (…)` list and rows per multi-row INSERT of notes (7 columns): within SQLite's 32,766 and PostgreSQL's
 /// 65,535 bound parameters.
 const IDS_PER_STATEMENT: usize = 4_000;
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| corrupt(what, value))
-}
 
 fn to_domain(m: leads::Model) -> Result<Lead, AppError> {
     Ok(Lead {

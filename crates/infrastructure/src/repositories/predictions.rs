@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::query::{corrupt, fetch_page, in_range};
+use super::query::{corrupt, fetch_page, in_range, parse};
 use crate::db::begin_write;
 use crate::entities::predictions::{ActiveModel, Column, Entity, Model};
 use sea_orm::sea_query::Query;
@@ -46,10 +46,6 @@ impl SqlPredictionRepository {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
-}
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| corrupt(what, value))
 }
 
 fn to_domain(m: Model) -> Result<Prediction, AppError> {

@@ -79,3 +79,9 @@ where
 pub(crate) fn corrupt(what: &str, value: &str) -> AppError {
     AppError::Internal(format!("stored {what} '{value}' is not valid"))
 }
+
+/// A stored text column read back as its type (an enum's wire name, a number); a value that does not parse is a
+/// corrupt row, not a client error.
+pub(crate) fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
+    value.parse().map_err(|_| corrupt(what, value))
+}
