@@ -119,4 +119,13 @@ impl ActivityService {
         query.involving_user = Some(user_id);
         self.repo.list(&query).await
     }
+
+    /// The audit trail: everything for an Admin, the trail of the campaigns they own for a Manager (Sales: 403).
+    pub async fn list(&self, caller: &Caller, mut query: ActivityQuery) -> Result<Page<Activity>, AppError> {
+        caller.require(&[Role::Admin, Role::Manager])?;
+        if !caller.is_admin() {
+            query.campaigns_owned_by = Some(caller.id);
+        }
+        self.repo.list(&query).await
+    }
 }

@@ -347,7 +347,7 @@ pub async fn list_activities(
     user: AuthUser,
     params: ValidQuery<AuditListParams>,
 ) -> ApiResult {
-    let page = state.campaigns.activities(&user.0, params.0.into_query()?).await?;
+    let page = state.activities.list(&user.0, params.0.into_query()?).await?;
     Ok(ok(Paginated::from_page(page, ActivityDto::from)))
 }
 
