@@ -28,6 +28,7 @@ bench:
     cargo bench -p leadscore --bench customers
     tests/benchmarks/segmentation.sh
     cargo bench -p leadscore-infrastructure --bench kmeans
+    cargo bench -p leadscore-infrastructure --bench files
     cargo bench -p leadscore-infrastructure --bench scorer
     cargo bench -p leadscore-infrastructure --bench analytics
     tests/benchmarks/api.sh
