@@ -380,6 +380,10 @@ mod tests {
         }
     }
 
+    fn parse(bytes: &[u8]) -> Result<ParsedFile, AppError> {
+        parse_customers(&Lines, bytes, &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
+    }
+
     const UCI: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"\n";
 
     #[test]
@@ -387,13 +391,7 @@ mod tests {
         let file = format!(
             "{UCI}58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed = parse_customers(
-            &Lines,
-            file.as_bytes(),
-            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
-            |_, _| {},
-        )
-        .unwrap();
+        let parsed = parse(file.as_bytes()).unwrap();
         assert_eq!(parsed.total_rows, 1);
         assert_eq!(parsed.valid.len(), 1);
         assert_eq!(parsed.valid[0].0, 2);
@@ -405,13 +403,7 @@ mod tests {
         let file = format!(
             "{UCI}300;\"pilot\";\"married\";\"tertiary\";\"no\";abc;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
         );
-        let parsed = parse_customers(
-            &Lines,
-            file.as_bytes(),
-            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
-            |_, _| {},
-        )
-        .unwrap();
+        let parsed = parse(file.as_bytes()).unwrap();
         assert_eq!(parsed.rejected, 1);
         let fields: Vec<(&str, u64)> = parsed.errors.iter().map(|e| (e.field.as_str(), e.row)).collect();
         assert!(fields.contains(&("balance", 2)), "{fields:?}");
@@ -421,19 +413,11 @@ mod tests {
 
     #[test]
     fn missing_columns_are_named_and_unknown_ones_reported() {
-        let err = parse_customers(
-            &Lines,
-            b"age,job,favouriteColour\n30,admin.,blue\n",
-            &ImportLimits { max_rows: 10, ..ImportLimits::default() },
-            |_, _| {},
-        )
-        .unwrap_err();
+        let err = parse(b"age,job,favouriteColour\n30,admin.,blue\n").unwrap_err();
         let AppError::Unprocessable { message, errors, .. } = err else { panic!() };
         assert!(message.contains("marital") && message.contains("poutcome"), "{message}");
         assert!(errors.iter().all(|e| e.row == 1));
-        let err =
-            parse_customers(&Lines, b"age;job\n", &ImportLimits { max_rows: 10, ..ImportLimits::default() }, |_, _| {})
-                .unwrap_err();
+        let err = parse(b"age;job\n").unwrap_err();
         assert!(matches!(err, AppError::Unprocessable { .. }));
     }
 
