@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use leadscore_domain::activity::{ActivityAction, EntityType};
-use leadscore_domain::users::{Email, NewUser, Password, Role, User, Username, profile_text};
+use leadscore_domain::users::{Role, User};
 use uuid::Uuid;
 
 use super::{
@@ -12,9 +12,8 @@ use super::{
     TokenIssuer,
 };
 use crate::activities::{ActivityLog, NewActivity};
-use crate::error::Validator;
 use crate::system::Clock;
-use crate::users::{PasswordHasher, UserRepository};
+use crate::users::{CreateUser, PasswordHasher, UserRepository};
 use crate::{AppError, Caller};
 
 /// The one message for every failed login, so it reveals nothing about which accounts exist.
@@ -136,31 +135,16 @@ impl AuthService {
                 AttemptLimit { scope: ThrottleScope::Signup, key: ip, max: self.policy.throttle.max_signups_per_ip };
             self.reserve(&[limit], self.clock.now(), "Too many sign-ups from this address; try again later").await?;
         }
-        let mut v = Validator::new();
-        let email = v.check(Email::parse(&registration.email));
-        let username = match registration.username.as_deref() {
-            Some(raw) => v.check(Username::parse(raw)).map(Some),
-            None => Some(None),
-        };
-        let password = v.check(Password::parse(&registration.password, "password"));
-        let full_name = v.check(profile_text(registration.full_name.as_deref(), "fullName", 120));
-        v.finish()?;
-        let (Some(email), Some(username), Some(password), Some(full_name)) = (email, username, password, full_name)
-        else {
-            return Err(AppError::Internal("validator let an error through".into()));
-        };
-        let user = NewUser {
-            id: Uuid::now_v7(),
-            email,
-            username,
-            full_name,
+        let account = CreateUser {
+            email: registration.email,
+            username: registration.username,
+            password: registration.password,
+            full_name: registration.full_name,
             phone: None,
             address: None,
             role: Role::Sales,
-            password_hash: self.hasher.hash(&password).await?,
-            created_at: self.clock.now(),
-        }
-        .into_user();
+        };
+        let user = account.into_account(self.hasher.as_ref(), self.clock.now()).await?;
         self.users.insert(&user).await?;
         self.activities
             .record(

@@ -61,6 +61,45 @@ pub struct CreateUser {
     pub role: Role,
 }
 
+impl CreateUser {
+    /// Checks every field at once (all errors reported together) and builds the account to store, its password
+    /// hashed: the one path by which accounts are made, whether an Admin creates one or a person signs up.
+    pub(crate) async fn into_account(
+        self,
+        hasher: &dyn PasswordHasher,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<User, AppError> {
+        let mut v = Validator::new();
+        let email = v.check(Email::parse(&self.email));
+        let username = match self.username.as_deref() {
+            Some(raw) => v.check(Username::parse(raw)).map(Some),
+            None => Some(None),
+        };
+        let password = v.check(Password::parse(&self.password, "password"));
+        let full_name = v.check(profile_text(self.full_name.as_deref(), "fullName", 120));
+        let phone = v.check(profile_text(self.phone.as_deref(), "phone", 32));
+        let address = v.check(profile_text(self.address.as_deref(), "address", 300));
+        v.finish()?;
+        let (Some(email), Some(username), Some(password), Some(full_name), Some(phone), Some(address)) =
+            (email, username, password, full_name, phone, address)
+        else {
+            return Err(AppError::Internal("validator let an error through".into()));
+        };
+        Ok(NewUser {
+            id: Uuid::now_v7(),
+            email,
+            username,
+            full_name,
+            phone,
+            address,
+            role: self.role,
+            password_hash: hasher.hash(&password).await?,
+            created_at: now,
+        }
+        .into_user())
+    }
+}
+
 /// Profile and user-management use cases.
 #[derive(Clone)]
 pub struct UserService {
@@ -172,34 +211,7 @@ impl UserService {
     }
 
     async fn insert_account(&self, actor: Option<Uuid>, input: CreateUser) -> Result<User, AppError> {
-        let mut v = Validator::new();
-        let email = v.check(Email::parse(&input.email));
-        let username = match input.username.as_deref() {
-            Some(raw) => v.check(Username::parse(raw)).map(Some),
-            None => Some(None),
-        };
-        let password = v.check(Password::parse(&input.password, "password"));
-        let full_name = v.check(profile_text(input.full_name.as_deref(), "fullName", 120));
-        let phone = v.check(profile_text(input.phone.as_deref(), "phone", 32));
-        let address = v.check(profile_text(input.address.as_deref(), "address", 300));
-        v.finish()?;
-        let (Some(email), Some(username), Some(password), Some(full_name), Some(phone), Some(address)) =
-            (email, username, password, full_name, phone, address)
-        else {
-            return Err(AppError::Internal("validator let an error through".into()));
-        };
-        let user = NewUser {
-            id: Uuid::now_v7(),
-            email,
-            username,
-            full_name,
-            phone,
-            address,
-            role: input.role,
-            password_hash: self.hasher.hash(&password).await?,
-            created_at: self.clock.now(),
-        }
-        .into_user();
+        let user = input.into_account(self.hasher.as_ref(), self.clock.now()).await?;
         self.users.insert(&user).await?;
         self.activities
             .record(NewActivity::about(
