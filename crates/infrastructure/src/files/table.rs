@@ -153,7 +153,11 @@ fn read_csv(bytes: &[u8], max_rows: u64, limits: &FileLimits, visitor: &mut dyn 
 /// Line breaks in `text[range]`: `\n`, `\r\n` and a lone `\r` (old Mac files) each count once. The whole text is
 /// consulted so a `\r\n` split by the range's end is still one break.
 fn newlines(text: &[u8], range: std::ops::Range<usize>) -> u64 {
-    range.filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))).count() as u64
+    let start = range.start;
+    let slice = &text[range];
+    let lf = memchr::memchr_iter(b'\n', slice).count();
+    let lone_cr = memchr::memchr_iter(b'\r', slice).filter(|&i| text.get(start + i + 1) != Some(&b'\n')).count();
+    (lf + lone_cr) as u64
 }
 
 fn not_utf8(row: u64) -> AppError {
