@@ -426,3 +426,18 @@ async fn sign_ups_are_throttled_per_address() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key("retry-after"));
 }
+
+/// Sign-ups from one address at once are held to the limit too: 20 parallel sign-ups against a limit of 3 give
+/// exactly 3 answers that are not 429.
+async fn concurrent_sign_ups_are_held_to_the_limit(app: TestApp) {
+    let attempts = (0..20).map(|i| {
+        let body = json!({"email": format!("parallel{i}@bank.example"), "password": "Some-pass-123"});
+        let request = app.request(Method::POST, "/api/v1/auth/register").json(&body);
+        tokio::spawn(async move { request.send().await.unwrap().status() })
+    });
+    let statuses: Vec<StatusCode> =
+        futures_util::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 17, "{statuses:?}");
+}
+on_both_databases!(concurrent_sign_ups, |c| c.signup_max_per_ip = 3, concurrent_sign_ups_are_held_to_the_limit);

@@ -79,8 +79,9 @@ fn check_workbook(bytes: &[u8], limits: &FileLimits, unreadable: impl Fn(String)
             Ok(()) => {}
             Err(XmlFault::Limit(err)) => return Err(err),
             Err(XmlFault::Io(e)) => return Err(unreadable(format!("{name}: {e}"))),
-            // Malformed XML is calamine's to report, with its own words.
-            Err(XmlFault::Syntax) => {}
+            // A part the check could not read to its end was not counted, so it must not reach calamine, whose
+            // parser may be more lenient than this one.
+            Err(XmlFault::Syntax) => return Err(unreadable(format!("{name} is not well-formed XML"))),
         }
         budget = counted.left;
     }

@@ -118,6 +118,16 @@ fn a_declared_billion_shared_strings_is_refused_before_anything_is_reserved() {
 }
 
 #[test]
+fn a_shared_strings_part_the_check_cannot_read_to_its_end_is_refused() {
+    let broken = format!("<x></y>{}", sst("4000000000", &["age", "job"]));
+    let bytes = workbook(&broken, STYLES, &customer_sheet(""));
+    match customers(&bytes, FileLimits::default()) {
+        Err(AppError::Unprocessable { message, .. }) => assert!(message.contains("not well-formed"), "{message}"),
+        other => panic!("expected 422, got {other:?}"),
+    }
+}
+
+#[test]
 fn more_real_shared_strings_than_the_limit_are_refused() {
     let many: Vec<&str> = std::iter::repeat_n("x", 101).collect();
     let bytes = workbook(&sst("2", &many), STYLES, &customer_sheet(""));
