@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod campaigns;
 pub mod customers;
 pub mod error;
+pub mod limits;
 mod macros;
 pub mod pagination;
 pub mod scoring;

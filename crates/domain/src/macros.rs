@@ -15,8 +15,9 @@ macro_rules! string_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The exact string stored and shown in the API.
-            pub fn as_str(self) -> &'static str {
+            /// The exact string stored and shown in the API (`const` so adapters can check their copies at compile
+            /// time).
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
                 }

@@ -25,7 +25,7 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Admin, Role::Manager, Role::Sales];
 
     /// The exact string used in the API and the database.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "Admin",
             Role::Manager => "Manager",
@@ -68,7 +68,7 @@ impl Email {
     /// Parses and normalises an address (trimmed, lower-cased, at most 254 characters).
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let value = raw.trim().to_lowercase();
-        let valid = value.len() <= 254
+        let valid = value.len() <= crate::limits::EMAIL_MAX_CHARS
             && match value.split_once('@') {
                 Some((local, domain)) => {
                     !local.is_empty()
@@ -105,7 +105,8 @@ impl Username {
     /// Parses and normalises a username.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let value = raw.trim().to_lowercase();
-        let length_ok = (3..=32).contains(&value.chars().count());
+        let length_ok =
+            (crate::limits::USERNAME_MIN_CHARS..=crate::limits::USERNAME_MAX_CHARS).contains(&value.chars().count());
         let chars_ok = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         // An '@' would make a username indistinguishable from an e-mail identifier at login.
         if length_ok && chars_ok {

@@ -6,6 +6,7 @@ use leadscore_domain::scoring::Tier;
 use uuid::Uuid;
 
 use crate::campaigns::CampaignStats;
+pub use crate::campaigns::LeadCounts;
 
 /// Which campaigns' leads (and notes) a figure covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,28 +99,6 @@ impl PredictionCounts {
     /// Mean probability.
     pub fn mean_probability(&self) -> Option<f64> {
         (self.total > 0).then(|| self.probability_sum / self.total as f64)
-    }
-}
-
-/// Lead counts by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LeadCounts {
-    /// All.
-    pub total: u64,
-    /// Pending.
-    pub pending: u64,
-    /// Contacted.
-    pub contacted: u64,
-    /// Converted.
-    pub converted: u64,
-    /// Failed.
-    pub failed: u64,
-}
-
-impl LeadCounts {
-    /// Converted over closed (Converted + Failed).
-    pub fn conversion_rate(&self) -> Option<f64> {
-        rate(self.converted, self.converted + self.failed)
     }
 }
 

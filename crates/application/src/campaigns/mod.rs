@@ -8,8 +8,8 @@ mod service;
 
 pub use export::{LEAD_COLUMNS, leads_sheet};
 pub use model::{
-    Campaign, CampaignFilter, CampaignStats, KnownOutcomes, LeadFilter, LeadSort, LeadStats, LeadView, Member,
-    NewCampaign, OutcomeChange, RankedLead, RunCounts, RunPlan, RunSummary,
+    Campaign, CampaignFilter, CampaignStats, KnownOutcomes, LeadCounts, LeadFilter, LeadSort, LeadStats, LeadView,
+    Member, NewCampaign, OutcomeChange, RankedLead, RunCounts, RunPlan, RunSummary,
 };
 pub use ports::{CampaignRepository, LeadRepository, NoteRepository};
 pub use service::{

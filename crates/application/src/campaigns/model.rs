@@ -199,6 +199,43 @@ pub struct LeadStats {
     pub failed: u64,
 }
 
+impl LeadStats {
+    /// The status counts, without the campaign-only Hot count: the type the dashboards use, so the conversion rate
+    /// has one definition.
+    pub fn counts(&self) -> LeadCounts {
+        LeadCounts {
+            total: self.total,
+            pending: self.pending,
+            contacted: self.contacted,
+            converted: self.converted,
+            failed: self.failed,
+        }
+    }
+}
+
+/// Leads by status, in a campaign or across the campaigns a caller sees.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeadCounts {
+    /// Every lead, whatever its status.
+    pub total: u64,
+    /// Not yet called.
+    pub pending: u64,
+    /// Called, not yet closed.
+    pub contacted: u64,
+    /// Closed: the customer subscribed.
+    pub converted: u64,
+    /// Closed: the customer did not.
+    pub failed: u64,
+}
+
+impl LeadCounts {
+    /// Converted over closed (Converted + Failed); `None` before any lead is closed. Unrounded: rounding is for
+    /// whoever displays it.
+    pub fn conversion_rate(&self) -> Option<f64> {
+        leadscore_domain::analytics::rate(self.converted, self.converted + self.failed)
+    }
+}
+
 /// Leads closed from outcomes that were already known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KnownOutcomes {

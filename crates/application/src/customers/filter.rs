@@ -106,17 +106,25 @@ fn check_order(v: &mut Validator, min: Option<i64>, max: Option<i64>, field: &st
 }
 
 impl CustomerFilter {
+    /// Upper bound of an age bound: wider than the customers' own 18–100 so a filter never fails on a valid person,
+    /// narrow enough to catch a typo.
+    pub const AGE_BOUND_MAX: i64 = 150;
+    /// Scores run 0–100 (`round(100 × probability)`).
+    pub const SCORE_MAX: i64 = 100;
+    /// Longest search text; longer input is a client bug, not a search.
+    pub const Q_MAX_CHARS: usize = 200;
+
     /// Checks bounds and consistency; every problem is reported.
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
         for (value, field) in [(self.age_min, "ageMin"), (self.age_max, "ageMax")] {
-            if value.is_some_and(|a| !(0..=150).contains(&a)) {
-                v.push(field, "must be between 0 and 150");
+            if value.is_some_and(|a| !(0..=Self::AGE_BOUND_MAX).contains(&a)) {
+                v.push(field, format!("must be between 0 and {}", Self::AGE_BOUND_MAX));
             }
         }
         for (value, field) in [(self.score_min, "scoreMin"), (self.score_max, "scoreMax")] {
-            if value.is_some_and(|s| !(0..=100).contains(&s)) {
-                v.push(field, "must be between 0 and 100");
+            if value.is_some_and(|s| !(0..=Self::SCORE_MAX).contains(&s)) {
+                v.push(field, format!("must be between 0 and {}", Self::SCORE_MAX));
             }
         }
         check_order(&mut v, self.age_min, self.age_max, "age");
@@ -127,8 +135,8 @@ impl CustomerFilter {
         {
             v.push("from", "must not be after 'to'");
         }
-        if self.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-            v.push("q", "must be at most 200 characters");
+        if self.q.as_ref().is_some_and(|q| q.chars().count() > Self::Q_MAX_CHARS) {
+            v.push("q", format!("must be at most {} characters", Self::Q_MAX_CHARS));
         }
         Ok(v.finish()?)
     }

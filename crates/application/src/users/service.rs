@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use leadscore_domain::activity::{ActivityAction, EntityType};
+use leadscore_domain::limits::{ADDRESS_MAX_CHARS, NAME_MAX_CHARS, PHONE_MAX_CHARS};
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use leadscore_domain::users::{Email, NewUser, Password, Role, User, UserStats, Username, profile_text};
 use uuid::Uuid;
@@ -76,9 +77,9 @@ impl CreateUser {
             None => Some(None),
         };
         let password = v.check(Password::parse(&self.password, "password"));
-        let full_name = v.check(profile_text(self.full_name.as_deref(), "fullName", 120));
-        let phone = v.check(profile_text(self.phone.as_deref(), "phone", 32));
-        let address = v.check(profile_text(self.address.as_deref(), "address", 300));
+        let full_name = v.check(profile_text(self.full_name.as_deref(), "fullName", NAME_MAX_CHARS));
+        let phone = v.check(profile_text(self.phone.as_deref(), "phone", PHONE_MAX_CHARS));
+        let address = v.check(profile_text(self.address.as_deref(), "address", ADDRESS_MAX_CHARS));
         v.finish()?;
         let (Some(email), Some(username), Some(password), Some(full_name), Some(phone), Some(address)) =
             (email, username, password, full_name, phone, address)
@@ -348,9 +349,9 @@ impl UserService {
                 *slot = parsed;
             }
         };
-        text(&patch.full_name, "fullName", 120, &mut user.full_name);
-        text(&patch.phone, "phone", 32, &mut user.phone);
-        text(&patch.address, "address", 300, &mut user.address);
+        text(&patch.full_name, "fullName", NAME_MAX_CHARS, &mut user.full_name);
+        text(&patch.phone, "phone", PHONE_MAX_CHARS, &mut user.phone);
+        text(&patch.address, "address", ADDRESS_MAX_CHARS, &mut user.address);
         v.finish()?;
         user.updated_at = self.clock.now();
         Ok(user)

@@ -42,11 +42,11 @@ impl CampaignInfo {
         let mut errors = Vec::new();
         self.name = self.name.trim().to_owned();
         let name_len = self.name.chars().count();
-        if name_len == 0 || name_len > 200 {
+        if name_len == 0 || name_len > crate::limits::CAMPAIGN_NAME_MAX_CHARS {
             errors.push(FieldError::new("name", "must be 1 to 200 characters"));
         }
         self.description = self.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
-        if self.description.as_ref().is_some_and(|d| d.chars().count() > 5_000) {
+        if self.description.as_ref().is_some_and(|d| d.chars().count() > crate::limits::DESCRIPTION_MAX_CHARS) {
             errors.push(FieldError::new("description", "must be at most 5000 characters"));
         }
         if self.target_leads == 0 || self.target_leads > MAX_TARGET_LEADS {

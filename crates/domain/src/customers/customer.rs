@@ -4,6 +4,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::attributes::{Contact, Education, Job, Marital, Month, Outcome, Poutcome};
+use crate::limits::{
+    BALANCE_LIMIT, CITY_MAX_CHARS, CONTACTS_MAX, DURATION_MAX_SECONDS, EXTERNAL_ID_MAX_CHARS, NAME_MAX_CHARS,
+    PDAYS_MAX, PHONE_MAX_CHARS,
+};
 use crate::scoring::Tier;
 use crate::users::{Email, profile_text};
 use crate::{DomainError, Validator};
@@ -215,15 +219,15 @@ fn in_range(value: i64, field: &str, min: i64, max: i64) -> Result<i64, DomainEr
 fn external_id(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) if v.chars().count() > 64 || v.chars().any(char::is_control) => {
-            Err(DomainError::invalid("externalId", "must be at most 64 printable characters"))
-        }
+        Some(v) if v.chars().count() > EXTERNAL_ID_MAX_CHARS || v.chars().any(char::is_control) => Err(
+            DomainError::invalid("externalId", format!("must be at most {EXTERNAL_ID_MAX_CHARS} printable characters")),
+        ),
         Some(v) => Ok(Some(v.to_owned())),
     }
 }
 
 fn phone(raw: Option<&str>) -> Result<Option<String>, DomainError> {
-    let value = profile_text(raw, "phone", 32)?;
+    let value = profile_text(raw, "phone", PHONE_MAX_CHARS)?;
     match value {
         Some(p)
             if !p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
@@ -241,13 +245,13 @@ impl CustomerDraft {
         let mut c = Validator::new();
         let details = ContactDetails {
             external_id: c.check(external_id(self.external_id.as_deref())).flatten(),
-            name: c.check(profile_text(self.name.as_deref(), "name", 120)).flatten(),
+            name: c.check(profile_text(self.name.as_deref(), "name", NAME_MAX_CHARS)).flatten(),
             email: match self.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
                 Some(raw) => c.check(Email::parse(raw)),
                 None => None,
             },
             phone: c.check(phone(self.phone.as_deref())).flatten(),
-            city: c.check(profile_text(self.city.as_deref(), "city", 80)).flatten(),
+            city: c.check(profile_text(self.city.as_deref(), "city", CITY_MAX_CHARS)).flatten(),
         };
         let age = c.required(&self.age, "age").and_then(|a| c.check(Age::new(a)));
         let job = c.required(&self.job, "job").and_then(|v| c.check(category::<Job>(&v)));
@@ -256,19 +260,21 @@ impl CustomerDraft {
         let default = c.required(&self.default, "default");
         let balance = c
             .required(&self.balance, "balance")
-            .and_then(|v| c.check(in_range(v, "balance", -1_000_000_000, 1_000_000_000)));
+            .and_then(|v| c.check(in_range(v, "balance", -BALANCE_LIMIT, BALANCE_LIMIT)));
         let housing = c.required(&self.housing, "housing");
         let loan = c.required(&self.loan, "loan");
         let contact = c.required(&self.contact, "contact").and_then(|v| c.check(category::<Contact>(&v)));
         let day = c.required(&self.day, "day").and_then(|v| c.check(in_range(v, "day", 1, 31)));
         let month = c.required(&self.month, "month").and_then(|v| c.check(category::<Month>(&v)));
         let duration = match self.duration {
-            Some(v) => c.check(in_range(v, "duration", 0, 86_400)).map(Some),
+            Some(v) => c.check(in_range(v, "duration", 0, DURATION_MAX_SECONDS)).map(Some),
             None => Some(None),
         };
-        let campaign = c.required(&self.campaign, "campaign").and_then(|v| c.check(in_range(v, "campaign", 0, 1_000)));
-        let pdays = c.required(&self.pdays, "pdays").and_then(|v| c.check(in_range(v, "pdays", -1, 10_000)));
-        let previous = c.required(&self.previous, "previous").and_then(|v| c.check(in_range(v, "previous", 0, 1_000)));
+        let campaign =
+            c.required(&self.campaign, "campaign").and_then(|v| c.check(in_range(v, "campaign", 0, CONTACTS_MAX)));
+        let pdays = c.required(&self.pdays, "pdays").and_then(|v| c.check(in_range(v, "pdays", -1, PDAYS_MAX)));
+        let previous =
+            c.required(&self.previous, "previous").and_then(|v| c.check(in_range(v, "previous", 0, CONTACTS_MAX)));
         let poutcome = c.required(&self.poutcome, "poutcome").and_then(|v| c.check(category::<Poutcome>(&v)));
         let outcome = match self.y.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
             Some(raw) => c.check(category::<Outcome>(raw)).map(Some),

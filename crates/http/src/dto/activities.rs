@@ -67,7 +67,7 @@ pub struct ActivityListParams {
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
     #[param(minimum = 1, maximum = 100, example = 50)]
     pub limit: Option<u32>,
     /// Only this action, e.g. `LOGIN`.
@@ -107,7 +107,7 @@ pub struct AuditListParams {
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
     #[param(minimum = 1, maximum = 100, example = 50)]
     pub limit: Option<u32>,
     /// Only this actor.

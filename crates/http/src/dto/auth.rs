@@ -13,16 +13,16 @@ use super::users::UserDto;
 #[schema(example = json!({"email": "ana@bank.example", "username": "ana", "password": "s3cret-pass", "fullName": "Ana Lopez"}))]
 pub struct RegisterRequest {
     /// E-mail address (unique).
-    #[garde(email, length(max = 254))]
+    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
     pub email: String,
     /// Optional username (unique), 3-32 of letters, digits, `.`, `_`, `-`.
-    #[garde(length(min = 3, max = 32))]
+    #[garde(length(min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
     pub username: Option<String>,
     /// At least 8 characters with a letter and a digit; at most 72 bytes.
-    #[garde(length(min = 8, max = 72))]
+    #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
     pub password: String,
     /// Display name.
-    #[garde(length(max = 120))]
+    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
 }
 

@@ -59,7 +59,7 @@ pub struct PageParams {
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100 (default 10).
-    #[garde(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
     #[param(minimum = 1, maximum = 100, example = 10)]
     pub limit: Option<u32>,
 }

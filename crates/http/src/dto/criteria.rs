@@ -1,145 +1,159 @@
-//! The customer filter as a JSON body: `POST /customers/score` takes it, and campaign criteria are the same object.
+//! The customer filter on the wire, defined once: the JSON criteria (`POST /customers/score`, campaign criteria) and
+//! the list and export query parameters are all generated from the one field list in [`customer_filter!`], with the
+//! conversion to and from the application's [`CustomerFilter`]. Adding a filter field is this list, the application
+//! filter and its SQL.
 
-use chrono::{DateTime, Utc};
-use garde::Validate;
 use leadscore_application::customers::CustomerFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::customers::{ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, PoutcomeDto, TierDto};
-
-/// Which customers: every set field narrows the selection; lists mean "any of"; an empty object means everyone.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"job": ["management", "retired"], "ageMin": 30, "ageMax": 65, "housing": false,
-    "poutcome": ["success"]}))]
-pub struct CustomerCriteriaDto {
-    /// Any of these jobs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub job: Vec<JobDto>,
-    /// Any of these marital statuses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub marital: Vec<MaritalDto>,
-    /// Any of these education levels.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub education: Vec<EducationDto>,
-    /// Any of these contact types.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub contact: Vec<ContactDto>,
-    /// Any of these months of last contact.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub month: Vec<MonthDto>,
-    /// Any of these previous outcomes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub poutcome: Vec<PoutcomeDto>,
-    /// Any of these tiers (scored customers only).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[garde(skip)]
-    pub tier: Vec<TierDto>,
-    /// Age at least.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(range(min = 0, max = 150))]
-    pub age_min: Option<i64>,
-    /// Age at most.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(range(min = 0, max = 150))]
-    pub age_max: Option<i64>,
-    /// Balance at least.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub balance_min: Option<i64>,
-    /// Balance at most.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub balance_max: Option<i64>,
-    /// Has a housing loan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub housing: Option<bool>,
-    /// Has a personal loan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub loan: Option<bool>,
-    /// Has credit in default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub default: Option<bool>,
-    /// Score at least (0–100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(range(min = 0, max = 100))]
-    pub score_min: Option<i64>,
-    /// Score at most (0–100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(range(min = 0, max = 100))]
-    pub score_max: Option<i64>,
-    /// Case-insensitive search in name, e-mail, phone, city and external id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(length(max = 200))]
-    pub q: Option<String>,
-    /// Created at or after (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// Created at or before (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
+/// Calls `$callback!` with the given tokens followed by the filter's fields, once for every kind of wire type, so the
+/// field list exists once. Bounds are the application's constants, so the two checks cannot drift apart.
+macro_rules! with_filter_fields {
+    ($callback:ident ! ($($args:tt)*)) => {
+        $callback!($($args)*
+            lists {
+                /// Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`).
+                job: $crate::dto::customers::JobDto,
+                /// Any of these marital statuses.
+                marital: $crate::dto::customers::MaritalDto,
+                /// Any of these education levels.
+                education: $crate::dto::customers::EducationDto,
+                /// Any of these contact types of the last contact.
+                contact: $crate::dto::customers::ContactDto,
+                /// Any of these months of the last contact.
+                month: $crate::dto::customers::MonthDto,
+                /// Any of these previous outcomes.
+                poutcome: $crate::dto::customers::PoutcomeDto,
+                /// Any of these tiers (scored customers only).
+                tier: $crate::dto::customers::TierDto,
+            }
+            values {
+                /// Age at least.
+                #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::AGE_BOUND_MAX))]
+                age_min: i64,
+                /// Age at most.
+                #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::AGE_BOUND_MAX))]
+                age_max: i64,
+                /// Balance in euros at least.
+                #[garde(skip)]
+                balance_min: i64,
+                /// Balance in euros at most.
+                #[garde(skip)]
+                balance_max: i64,
+                /// Has (`true`) or has not (`false`) a housing loan.
+                #[garde(skip)]
+                housing: bool,
+                /// Has (`true`) or has not (`false`) a personal loan.
+                #[garde(skip)]
+                loan: bool,
+                /// Has (`true`) or has not (`false`) credit in default.
+                #[garde(skip)]
+                default: bool,
+                /// Score (0–100) at least; unscored customers never match a score bound.
+                #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::SCORE_MAX))]
+                score_min: i64,
+                /// Score (0–100) at most.
+                #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::SCORE_MAX))]
+                score_max: i64,
+                /// Case-insensitive substring of name, e-mail, phone, city or external id.
+                #[garde(length(max = leadscore_application::customers::CustomerFilter::Q_MAX_CHARS))]
+                q: String,
+                /// Created at or after (RFC 3339).
+                #[garde(skip)]
+                from: chrono::DateTime<chrono::Utc>,
+                /// Created at or before (RFC 3339).
+                #[garde(skip)]
+                to: chrono::DateTime<chrono::Utc>,
+            }
+        );
+    };
 }
+
+/// Declares `$name` with the customer filter's fields plus the given extra ones, and `filter()` that reads the
+/// application filter out of it.
+macro_rules! customer_filter {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $crate::dto::criteria::with_filter_fields!(customer_filter!(@struct $(#[$meta])* $name {
+            $($(#[$fmeta])* $vis $field : $ty),*
+        }));
+    };
+    (@struct $(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* }
+        lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(
+                $(#[$lmeta])*
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                #[garde(skip)]
+                pub $list: Vec<$lty>,
+            )*
+            $(
+                $(#[$vmeta])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $value: Option<$vty>,
+            )*
+            $($(#[$fmeta])* $vis $field: $ty,)*
+        }
+
+        impl $name {
+            /// The application filter these fields select.
+            pub fn filter(&self) -> leadscore_application::customers::CustomerFilter {
+                leadscore_application::customers::CustomerFilter {
+                    $($list: self.$list.iter().map(|v| (*v).into()).collect(),)*
+                    $($value: self.$value.clone(),)*
+                }
+            }
+        }
+    };
+    (@from $name:ident
+        lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+    ) => {
+        impl From<leadscore_application::customers::CustomerFilter> for $name {
+            fn from(f: leadscore_application::customers::CustomerFilter) -> Self {
+                Self { $($list: f.$list.into_iter().map(Into::into).collect(),)* $($value: f.$value,)* }
+            }
+        }
+    };
+}
+
+pub(crate) use {customer_filter, with_filter_fields};
+
+customer_filter!(
+    /// Which customers: every set field narrows the selection; lists mean "any of"; an empty object means everyone.
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, garde::Validate, ToSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[schema(example = json!({"job": ["management", "retired"], "ageMin": 30, "ageMax": 65, "housing": false,
+        "poutcome": ["success"]}))]
+    CustomerCriteriaDto {}
+);
 
 impl From<CustomerCriteriaDto> for CustomerFilter {
     fn from(c: CustomerCriteriaDto) -> Self {
-        CustomerFilter {
-            job: c.job.into_iter().map(Into::into).collect(),
-            marital: c.marital.into_iter().map(Into::into).collect(),
-            education: c.education.into_iter().map(Into::into).collect(),
-            contact: c.contact.into_iter().map(Into::into).collect(),
-            month: c.month.into_iter().map(Into::into).collect(),
-            poutcome: c.poutcome.into_iter().map(Into::into).collect(),
-            tier: c.tier.into_iter().map(Into::into).collect(),
-            age_min: c.age_min,
-            age_max: c.age_max,
-            balance_min: c.balance_min,
-            balance_max: c.balance_max,
-            housing: c.housing,
-            loan: c.loan,
-            default: c.default,
-            score_min: c.score_min,
-            score_max: c.score_max,
-            q: c.q,
-            from: c.from,
-            to: c.to,
-        }
+        c.filter()
     }
 }
 
-impl From<CustomerFilter> for CustomerCriteriaDto {
-    fn from(f: CustomerFilter) -> Self {
-        Self {
-            job: f.job.into_iter().map(Into::into).collect(),
-            marital: f.marital.into_iter().map(Into::into).collect(),
-            education: f.education.into_iter().map(Into::into).collect(),
-            contact: f.contact.into_iter().map(Into::into).collect(),
-            month: f.month.into_iter().map(Into::into).collect(),
-            poutcome: f.poutcome.into_iter().map(Into::into).collect(),
-            tier: f.tier.into_iter().map(Into::into).collect(),
-            age_min: f.age_min,
-            age_max: f.age_max,
-            balance_min: f.balance_min,
-            balance_max: f.balance_max,
-            housing: f.housing,
-            loan: f.loan,
-            default: f.default,
-            score_min: f.score_min,
-            score_max: f.score_max,
-            q: f.q,
-            from: f.from,
-            to: f.to,
-        }
+with_filter_fields!(customer_filter!(@from CustomerCriteriaDto));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_filter_field_survives_the_round_trip_through_the_wire_type() {
+        let filter: CustomerFilter = serde_json::from_value(serde_json::json!({
+            "job": ["admin."], "marital": ["single"], "education": ["primary"], "contact": ["cellular"],
+            "month": ["may"], "poutcome": ["success"], "tier": ["Hot"], "ageMin": 20, "ageMax": 30,
+            "balanceMin": -5, "balanceMax": 5, "housing": true, "loan": false, "default": false, "scoreMin": 1,
+            "scoreMax": 99, "q": "silva", "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"
+        }))
+        .unwrap();
+        let wire = CustomerCriteriaDto::from(filter.clone());
+        assert_eq!(serde_json::to_value(&wire).unwrap(), serde_json::to_value(&filter).unwrap());
+        assert_eq!(CustomerFilter::from(wire), filter);
     }
 }

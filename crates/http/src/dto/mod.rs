@@ -31,7 +31,31 @@ macro_rules! api_enum {
                 match self { $($name::$variant => $text),+ }
             }
         }
+
+        // The wire strings are typed here for serde and the spec; the build fails if one differs from the domain's.
+        const _: () = {
+            $(assert!(
+                $crate::dto::same_text($text, $domain::$variant.as_str()),
+                concat!(stringify!($name), "::", stringify!($variant), " is not the domain's wire string")
+            );)+
+        };
     };
+}
+
+/// String equality in a `const` context (`str::eq` is not `const`).
+pub(crate) const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 pub mod activities;

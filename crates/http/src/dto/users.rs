@@ -11,36 +11,17 @@ use uuid::Uuid;
 use super::common::{PageParams, SortDirParam, check_range};
 use crate::error::ApiError;
 
-/// A role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum RoleDto {
-    /// Everything.
-    Admin,
-    /// Customers, campaigns they own, analytics.
-    Manager,
-    /// Campaigns they collaborate on.
-    Sales,
-}
-
-impl From<RoleDto> for Role {
-    fn from(value: RoleDto) -> Self {
-        match value {
-            RoleDto::Admin => Role::Admin,
-            RoleDto::Manager => Role::Manager,
-            RoleDto::Sales => Role::Sales,
-        }
+api_enum!(
+    /// A role.
+    RoleDto => Role {
+        /// Everything.
+        Admin = "Admin",
+        /// Customers, campaigns they own, analytics.
+        Manager = "Manager",
+        /// Campaigns they collaborate on.
+        Sales = "Sales",
     }
-}
-
-impl From<Role> for RoleDto {
-    fn from(value: Role) -> Self {
-        match value {
-            Role::Admin => RoleDto::Admin,
-            Role::Manager => RoleDto::Manager,
-            Role::Sales => RoleDto::Sales,
-        }
-    }
-}
+);
 
 /// An account as shown to its owner and to Admins. Never includes the password hash.
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,19 +89,19 @@ fn clearable(value: &Option<String>) -> Option<Option<String>> {
 #[schema(example = json!({"fullName": "Ana Lopez-Garcia", "phone": "+62 812 0000 1111"}))]
 pub struct UpdateProfileRequest {
     /// New e-mail.
-    #[garde(email, length(max = 254))]
+    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
     pub email: Option<String>,
     /// New username, or "" to remove it.
-    #[garde(length(max = 32))]
+    #[garde(length(max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
     pub username: Option<String>,
     /// Display name.
-    #[garde(length(max = 120))]
+    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
     /// Phone.
-    #[garde(length(max = 32))]
+    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
     /// Address.
-    #[garde(length(max = 300))]
+    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
 }
 
@@ -145,7 +126,7 @@ pub struct ChangePasswordRequest {
     #[garde(length(min = 1, max = 1024))]
     pub current_password: String,
     /// The new password: 8+ characters with a letter and a digit, at most 72 bytes.
-    #[garde(length(min = 8, max = 72))]
+    #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
     pub new_password: String,
     /// The new password again.
     #[garde(length(min = 1, max = 72))]
@@ -167,22 +148,22 @@ pub struct DeleteAccountRequest {
 #[schema(example = json!({"email": "budi@bank.example", "password": "Welcome-2026", "fullName": "Budi Santoso", "role": "Manager"}))]
 pub struct CreateUserRequest {
     /// E-mail (unique).
-    #[garde(email, length(max = 254))]
+    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
     pub email: String,
     /// Optional username (unique).
-    #[garde(length(min = 3, max = 32))]
+    #[garde(length(min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
     pub username: Option<String>,
     /// Initial password.
-    #[garde(length(min = 8, max = 72))]
+    #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
     pub password: String,
     /// Display name.
-    #[garde(length(max = 120))]
+    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
     /// Phone.
-    #[garde(length(max = 32))]
+    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
     /// Address.
-    #[garde(length(max = 300))]
+    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
     /// Role (default Sales).
     #[garde(skip)]
@@ -209,19 +190,19 @@ impl From<CreateUserRequest> for CreateUser {
 #[schema(example = json!({"role": "Manager", "isActive": true}))]
 pub struct AdminUpdateUserRequest {
     /// New e-mail.
-    #[garde(email, length(max = 254))]
+    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
     pub email: Option<String>,
     /// New username, or "" to remove it.
-    #[garde(length(max = 32))]
+    #[garde(length(max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
     pub username: Option<String>,
     /// Display name.
-    #[garde(length(max = 120))]
+    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
     /// Phone.
-    #[garde(length(max = 32))]
+    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
     /// Address.
-    #[garde(length(max = 300))]
+    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
     /// New role.
     #[garde(skip)]
@@ -274,7 +255,7 @@ pub struct UserListParams {
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
     #[param(minimum = 1, maximum = 100, example = 10)]
     pub limit: Option<u32>,
     /// Case-insensitive search in e-mail, username and name.

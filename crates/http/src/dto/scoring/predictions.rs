@@ -1,197 +1,44 @@
-//! Bodies and parameters of the model and prediction endpoints.
+//! Single and batch predictions, their explanations, overrides and the prediction list.
 
 use chrono::{DateTime, Utc};
 use garde::Validate;
 use leadscore_application::scoring::{
-    ImportScoring, PredictionFilter, PredictionInput, PredictionOverrideRequest, PredictionSort, PredictionSortField,
-    ReloadReport, RescoreReport, ScoringModel,
+    PredictionFilter, PredictionInput, PredictionOverrideRequest, PredictionSort, PredictionSortField,
 };
 use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::scoring::{
     Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::common::{PageParams, SortDirParam, check_range};
-use super::criteria::CustomerCriteriaDto;
-use super::customers::{ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, PoutcomeDto, TierDto};
+use super::features::{FeaturesDto, number_or_category};
+use crate::dto::common::{PageParams, SortDirParam, check_range};
+use crate::dto::customers::TierDto;
 use crate::error::ApiError;
 
-/// Class at the model card's decision threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PredictedClassDto {
-    /// At or above the threshold: worth calling.
-    Yes,
-    /// Below it.
-    No,
-}
-
-impl From<PredictedClassDto> for PredictedClass {
-    fn from(v: PredictedClassDto) -> Self {
-        match v {
-            PredictedClassDto::Yes => PredictedClass::Yes,
-            PredictedClassDto::No => PredictedClass::No,
-        }
+api_enum!(
+    /// Class at the model card's decision threshold.
+    PredictedClassDto => PredictedClass {
+        /// At or above the threshold: worth calling.
+        Yes = "yes",
+        /// Below it.
+        No = "no",
     }
-}
+);
 
-impl From<PredictedClass> for PredictedClassDto {
-    fn from(v: PredictedClass) -> Self {
-        match v {
-            PredictedClass::Yes => PredictedClassDto::Yes,
-            PredictedClass::No => PredictedClassDto::No,
-        }
+api_enum!(
+    /// Which path produced a prediction.
+    PredictionSourceDto => PredictionSource {
+        /// `POST /predictions`.
+        Single = "single",
+        /// `POST /predictions/batch`.
+        Batch = "batch",
+        /// A campaign run.
+        Campaign = "campaign",
     }
-}
-
-/// Which path produced a prediction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PredictionSourceDto {
-    /// `POST /predictions`.
-    Single,
-    /// `POST /predictions/batch`.
-    Batch,
-    /// A campaign run.
-    Campaign,
-}
-
-impl From<PredictionSourceDto> for PredictionSource {
-    fn from(v: PredictionSourceDto) -> Self {
-        match v {
-            PredictionSourceDto::Single => PredictionSource::Single,
-            PredictionSourceDto::Batch => PredictionSource::Batch,
-            PredictionSourceDto::Campaign => PredictionSource::Campaign,
-        }
-    }
-}
-
-impl From<PredictionSource> for PredictionSourceDto {
-    fn from(v: PredictionSource) -> Self {
-        match v {
-            PredictionSource::Single => PredictionSourceDto::Single,
-            PredictionSource::Batch => PredictionSourceDto::Batch,
-            PredictionSource::Campaign => PredictionSourceDto::Campaign,
-        }
-    }
-}
-
-/// `yes`/`no` as in the UCI data; JSON booleans are accepted too.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(untagged)]
-pub enum YesNoDto {
-    /// `true` = `yes`.
-    Flag(bool),
-    /// `yes` or `no`.
-    Text(String),
-}
-
-impl From<YesNoDto> for FeatureValue {
-    fn from(v: YesNoDto) -> Self {
-        match v {
-            YesNoDto::Flag(flag) => FeatureValue::Text(if flag { "yes" } else { "no" }.into()),
-            YesNoDto::Text(text) => FeatureValue::Text(text),
-        }
-    }
-}
-
-/// A customer's attributes as in the UCI Bank Marketing data. Categories are matched exactly (case-sensitive, as
-/// in the data) against the model card; an unknown value is a 400 naming the field and the allowed values. `day` and
-/// `duration` are accepted and ignored by the model (`duration` is only known after the call).
-#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"age": 41, "job": "management", "marital": "married", "education": "tertiary",
-    "default": "no", "balance": 1850, "housing": "no", "loan": "no", "contact": "cellular", "month": "apr",
-    "campaign": 1, "pdays": 92, "previous": 2, "poutcome": "success"}))]
-pub struct FeaturesDto {
-    /// Age in years (18–100).
-    #[garde(range(min = 18, max = 100))]
-    pub age: Option<i64>,
-    /// Job.
-    #[schema(value_type = Option<JobDto>)]
-    #[garde(skip)]
-    pub job: Option<String>,
-    /// Marital status.
-    #[schema(value_type = Option<MaritalDto>)]
-    #[garde(skip)]
-    pub marital: Option<String>,
-    /// Education.
-    #[schema(value_type = Option<EducationDto>)]
-    #[garde(skip)]
-    pub education: Option<String>,
-    /// Has credit in default (`yes`/`no` or a boolean).
-    #[garde(skip)]
-    pub default: Option<YesNoDto>,
-    /// Average yearly balance in euros.
-    #[garde(skip)]
-    pub balance: Option<i64>,
-    /// Has a housing loan.
-    #[garde(skip)]
-    pub housing: Option<YesNoDto>,
-    /// Has a personal loan.
-    #[garde(skip)]
-    pub loan: Option<YesNoDto>,
-    /// Contact type.
-    #[schema(value_type = Option<ContactDto>)]
-    #[garde(skip)]
-    pub contact: Option<String>,
-    /// Day of month of the last contact (ignored by the model).
-    #[garde(range(min = 1, max = 31))]
-    pub day: Option<i64>,
-    /// Month of the last contact.
-    #[schema(value_type = Option<MonthDto>)]
-    #[garde(skip)]
-    pub month: Option<String>,
-    /// Length of the last call in seconds (ignored by the model).
-    #[garde(range(min = 0))]
-    pub duration: Option<i64>,
-    /// Contacts during this campaign (≥ 0).
-    #[garde(range(min = 0, max = 1000))]
-    pub campaign: Option<i64>,
-    /// Days since a previous campaign's contact; -1 = never.
-    #[garde(range(min = -1, max = 10000))]
-    pub pdays: Option<i64>,
-    /// Contacts before this campaign (≥ 0).
-    #[garde(range(min = 0, max = 10000))]
-    pub previous: Option<i64>,
-    /// Outcome of the previous campaign.
-    #[schema(value_type = Option<PoutcomeDto>)]
-    #[garde(skip)]
-    pub poutcome: Option<String>,
-}
-
-impl From<FeaturesDto> for FeatureRecord {
-    fn from(f: FeaturesDto) -> Self {
-        let mut record = FeatureRecord::new();
-        let mut put = |name: &str, value: Option<FeatureValue>| {
-            if let Some(value) = value {
-                record.insert(name.to_owned(), value);
-            }
-        };
-        let number = |v: Option<i64>| v.map(|v| FeatureValue::Number(v as f64));
-        put("age", number(f.age));
-        put("job", f.job.map(FeatureValue::Text));
-        put("marital", f.marital.map(FeatureValue::Text));
-        put("education", f.education.map(FeatureValue::Text));
-        put("default", f.default.map(Into::into));
-        put("balance", number(f.balance));
-        put("housing", f.housing.map(Into::into));
-        put("loan", f.loan.map(Into::into));
-        put("contact", f.contact.map(FeatureValue::Text));
-        put("day", number(f.day));
-        put("month", f.month.map(FeatureValue::Text));
-        put("duration", number(f.duration));
-        put("campaign", number(f.campaign));
-        put("pdays", number(f.pdays));
-        put("previous", number(f.previous));
-        put("poutcome", f.poutcome.map(FeatureValue::Text));
-        record
-    }
-}
+);
 
 /// What to score: a stored customer or raw features (exactly one).
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -231,16 +78,6 @@ pub struct BatchPredictionRequest {
     /// Items, answered in the same order (1 to the configured maximum, 1,000 by default).
     #[garde(length(min = 1), dive)]
     pub items: Vec<PredictionRequest>,
-}
-
-/// A feature's value: a number (age, balance, …) or a category (job, month, …).
-fn number_or_category() -> Schema {
-    Schema::OneOf(
-        OneOfBuilder::new()
-            .item(ObjectBuilder::new().schema_type(Type::Number))
-            .item(ObjectBuilder::new().schema_type(Type::String))
-            .build(),
-    )
 }
 
 /// One feature's effect on a probability.
@@ -406,7 +243,7 @@ pub struct PredictionListParams {
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = 100))]
+    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
     #[param(minimum = 1, maximum = 100, example = 10)]
     pub limit: Option<u32>,
     /// Effective class.
@@ -503,125 +340,5 @@ pub struct OverridePredictionRequest {
 impl From<OverridePredictionRequest> for PredictionOverrideRequest {
     fn from(r: OverridePredictionRequest) -> Self {
         Self { predicted_class: r.predicted_class.map(Into::into), probability: r.probability, reason: r.reason }
-    }
-}
-
-/// `POST /customers/score`: which customers to re-score.
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"filter": {"job": ["retired"], "ageMin": 60}}))]
-pub struct ScoreCustomersRequest {
-    /// The customer filter; absent or `{}` re-scores everyone.
-    #[serde(default)]
-    #[garde(dive)]
-    pub filter: Option<CustomerCriteriaDto>,
-}
-
-/// What a re-scoring did.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({"matched": 45211, "scored": 45211, "failed": 0,
-    "modelVersion": "2026.11.1-mlp-distilled", "durationMs": 912}))]
-pub struct RescoreReportDto {
-    /// Customers matching the filter.
-    pub matched: u64,
-    /// Customers whose latest score was written.
-    pub scored: u64,
-    /// Customers the model could not encode (left unchanged).
-    pub failed: u64,
-    /// Model version used.
-    pub model_version: String,
-    /// Wall time.
-    pub duration_ms: u64,
-}
-
-impl From<RescoreReport> for RescoreReportDto {
-    fn from(r: RescoreReport) -> Self {
-        Self {
-            matched: r.matched,
-            scored: r.scored,
-            failed: r.failed,
-            model_version: r.model_version,
-            duration_ms: r.duration_ms,
-        }
-    }
-}
-
-/// Scoring done during an import (`score=true`).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportScoringDto {
-    /// Rows given a score.
-    pub scored: u64,
-    /// Model version used.
-    pub model_version: String,
-}
-
-impl From<ImportScoring> for ImportScoringDto {
-    fn from(s: ImportScoring) -> Self {
-        Self { scored: s.scored, model_version: s.model_version }
-    }
-}
-
-/// Tier cut-offs.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TierThresholdsDto {
-    /// Hot at or above.
-    pub hot: f64,
-    /// Warm at or above (below hot); Cold below.
-    pub warm: f64,
-}
-
-/// The model in service.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({"modelVersion": "2026.11.1-mlp-distilled", "trainedAt": "2026-11-22T00:00:00Z",
-    "decisionThreshold": 0.193185, "tierThresholds": {"hot": 0.271343, "warm": 0.097927},
-    "features": ["age", "job", "marital", "education", "default", "balance", "housing", "loan", "contact", "month",
-    "campaign", "pdays", "previous", "poutcome"], "card": {"modelVersion": "2026.11.1-mlp-distilled",
-    "holdoutMetrics": {"rocAuc": 0.7866}}}))]
-pub struct ModelDto {
-    /// Version stored with every prediction.
-    pub model_version: String,
-    /// When it was trained.
-    pub trained_at: Option<String>,
-    /// Class threshold.
-    pub decision_threshold: f64,
-    /// Tier thresholds.
-    pub tier_thresholds: TierThresholdsDto,
-    /// Inputs, in tensor order.
-    pub features: Vec<String>,
-    /// The full model card (`model/model.json`): encoding, metrics, deciles, tiers, limitations, libraries.
-    #[schema(value_type = Object)]
-    pub card: serde_json::Value,
-}
-
-impl From<&dyn ScoringModel> for ModelDto {
-    fn from(m: &dyn ScoringModel) -> Self {
-        let card = m.card();
-        Self {
-            model_version: card.model_version.clone(),
-            trained_at: card.trained_at.clone(),
-            decision_threshold: card.decision_threshold,
-            tier_thresholds: TierThresholdsDto { hot: card.tier_thresholds.hot, warm: card.tier_thresholds.warm },
-            features: card.features.iter().map(|f| f.name().to_owned()).collect(),
-            card: m.document().clone(),
-        }
-    }
-}
-
-/// The result of a reload.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReloadDto {
-    /// The version in service before.
-    pub previous_version: String,
-    /// The model now in service.
-    pub model: ModelDto,
-}
-
-impl From<ReloadReport> for ReloadDto {
-    fn from(r: ReloadReport) -> Self {
-        Self { previous_version: r.previous_version, model: ModelDto::from(r.model.as_ref()) }
     }
 }
