@@ -146,10 +146,13 @@ async fn the_last_active_admin_can_be_neither_demoted_deactivated_nor_deleted() 
     let demote = || AdminUserPatch { role: Some(Role::Manager), ..AdminUserPatch::default() };
     let deactivate = || AdminUserPatch { is_active: Some(false), ..AdminUserPatch::default() };
     let before = w.fakes.db.snapshot();
-    assert_eq!(answer(&w.service.update(&me, w.admin.id, demote()).await), Conflict);
-    assert_eq!(answer(&w.service.update(&me, w.admin.id, deactivate()).await), Conflict);
-    assert_eq!(answer(&w.service.delete(&me, w.admin.id).await), Conflict);
-    assert_eq!(answer(&w.service.delete_me(&me, PASSWORD).await), Conflict);
+    // The service refuses before it writes, naming what was refused; the repository's own guard (the one that holds
+    // under races) would answer "Cannot remove the last active Admin".
+    let refusal = |verb: &str| Err(AppError::Conflict(format!("Cannot {verb} the last active Admin")));
+    assert_eq!(w.service.update(&me, w.admin.id, demote()).await.map(|_| ()), refusal("demote"));
+    assert_eq!(w.service.update(&me, w.admin.id, deactivate()).await.map(|_| ()), refusal("deactivate"));
+    assert_eq!(w.service.delete(&me, w.admin.id).await, refusal("delete"));
+    assert_eq!(w.service.delete_me(&me, PASSWORD).await, refusal("delete"));
     assert_eq!(w.fakes.db.snapshot(), before);
 
     // An inactive Admin does not count.
