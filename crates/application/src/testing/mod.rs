@@ -19,6 +19,7 @@ mod fixtures;
 mod media;
 mod scoring;
 mod system;
+mod tests;
 mod users;
 
 use std::cmp::Ordering;
