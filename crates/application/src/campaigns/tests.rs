@@ -135,6 +135,28 @@ async fn members_and_admins_see_a_campaign_and_its_leads_everyone_else_gets_404(
 }
 
 #[tokio::test]
+async fn a_lead_is_reached_only_through_its_own_campaign() {
+    let w = World::new();
+    // The member sees this campaign, not the other one, whose lead they name through this campaign's path.
+    let elsewhere = w.fakes.campaign(&w.other_manager, &[]);
+    let foreign = w.fakes.lead(elsewhere, LeadStatus::Pending, None).unwrap();
+    let before = w.fakes.db.snapshot();
+    for who in [Who::Admin, Who::Owner, Who::SalesMember] {
+        let (c, s, id) = (w.caller(who), &w.service, w.campaign);
+        let patch = LeadPatch { status: Some(LeadStatus::Failed), ..LeadPatch::default() };
+        let answers = [
+            ("lead", answer(&s.lead(&c, id, foreign.id).await)),
+            ("change", answer(&s.update_lead(&c, id, foreign.id, patch, None).await)),
+            ("notes", answer(&s.notes(&c, id, foreign.id, PageRequest::default()).await)),
+        ];
+        for (what, got) in answers {
+            assert_eq!(got, NotFound, "{what} as {who:?}");
+        }
+    }
+    assert_eq!(w.fakes.db.snapshot(), before);
+}
+
+#[tokio::test]
 async fn lists_options_and_counts_hold_only_the_campaigns_a_caller_sees() {
     let w = World::new();
     let theirs = w.fakes.campaign(&w.other_manager, &[]);
