@@ -18,6 +18,8 @@ pub mod media;
 pub mod scoring;
 pub mod segmentation;
 pub mod system;
+#[cfg(test)]
+pub mod testing;
 pub mod users;
 
 pub use caller::Caller;

@@ -3,6 +3,8 @@
 
 mod ports;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use ports::{
     AccessClaims, AttemptLimit, IssuedToken, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository,

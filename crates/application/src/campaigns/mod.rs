@@ -5,6 +5,8 @@ mod export;
 mod model;
 mod ports;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use export::{LEAD_COLUMNS, leads_sheet};
 pub use model::{

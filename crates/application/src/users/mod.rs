@@ -2,6 +2,8 @@
 
 mod ports;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use ports::{PasswordHasher, UserQuery, UserRepository, UserSortField};
 pub use service::{AdminUserPatch, CreateUser, ProfilePatch, UserService};
