@@ -6,26 +6,6 @@ use leadscore_tests::{TestApp, TestUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::customers::csv_form;
-
-/// The first `n` rows of the bundled UCI sample, as an import file.
-fn sample_rows(n: usize) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
-    let mut out: String = text.lines().take(n + 1).collect::<Vec<_>>().join("\n");
-    out.push('\n');
-    out.into_bytes()
-}
-
-async fn import(app: &TestApp, n: usize) {
-    let response = app
-        .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(csv_form(&sample_rows(n)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-}
-
 async fn call(app: &TestApp, method: Method, path: &str, user: &TestUser, body: Option<Value>) -> (StatusCode, Value) {
     app.call(method, path, Some(&user.token), body).await
 }
@@ -41,22 +21,14 @@ struct World {
 
 async fn world(target: u32) -> World {
     let app = TestApp::spawn().await;
-    import(&app, 40).await;
+    app.import_sample(40).await;
     let owner = app.user("Manager").await;
     let other_manager = app.user("Manager").await;
     let member = app.user("Sales").await;
     let outsider = app.user("Sales").await;
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        "/api/v1/campaigns",
-        &owner,
-        Some(json!({"name": "Spring deposits", "targetLeads": target, "startDate": "2026-12-01",
-            "endDate": "2026-12-31", "collaboratorEmails": [member.email]})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let campaign = body["data"]["id"].as_str().unwrap().to_owned();
+    let body = json!({"name": "Spring deposits", "targetLeads": target, "startDate": "2026-12-01",
+        "endDate": "2026-12-31", "collaboratorEmails": [member.email]});
+    let campaign = app.created("/api/v1/campaigns", &owner, body).await;
     World { app, owner, other_manager, member, outsider, campaign }
 }
 
