@@ -279,18 +279,24 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     let db = TestDb::sqlite().await;
     let Running { mut server, api, token, _storage, .. } = Running::start(&db).await;
 
-    // Load: clients sending requests back to back until the server goes away.
-    let load: Vec<_> = (0..4)
+    // Load: clients sending requests back to back until the server goes away. Each reports its first answer, so
+    // the signal can wait for load that is really flowing instead of for a guessed time.
+    let (load, first_answers): (Vec<_>, Vec<_>) = (0..4)
         .map(|_| {
             let (client, base, token) = (api.client.clone(), api.address.clone(), token.clone());
-            tokio::spawn(async move {
+            let (answered, first_answer) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(async move {
                 let (mut ok, mut refused) = (0u32, 0u32);
+                let mut answered = Some(answered);
                 loop {
                     match client.get(format!("{base}/api/v1/customers?limit=5")).bearer_auth(&token).send().await {
                         Ok(response) => {
                             // Draining never turns a request into an error.
                             assert_eq!(response.status(), StatusCode::OK);
                             ok += 1;
+                            if let Some(answered) = answered.take() {
+                                let _ = answered.send(());
+                            }
                         }
                         Err(_) => {
                             refused += 1;
@@ -300,17 +306,16 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
                         }
                     }
                 }
-            })
+            });
+            (task, first_answer)
         })
-        .collect();
+        .unzip();
 
     // A request in flight across the signal: its head and half its body are sent before SIGTERM, the rest after.
     let (mut in_flight, rest) = half_sent_prediction(&server, &token).await;
-    // Let the load run a little so requests are in progress when the signal lands.
-    let warm = Instant::now();
-    while warm.elapsed() < Duration::from_millis(300) {
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    // Every load client has been answered and goes on sending, so requests are in progress when the signal lands.
+    for first_answer in first_answers {
+        first_answer.await.expect("a load client was never answered before the signal");
     }
 
     server.signal("TERM");
@@ -386,12 +391,15 @@ async fn postgres_stopped_during_requests_gives_503_and_recovers_without_a_resta
     assert_eq!(response.status(), StatusCode::OK);
 
     // Requests keep coming while the database stops: each answers 200 or 503 with the error envelope, none 500.
-    let load: Vec<_> = (0..3)
+    // The database is stopped once every client has had an answer, so the stop lands in the middle of the load.
+    let (load, first_answers): (Vec<_>, Vec<_>) = (0..3)
         .map(|_| {
             let (client, base, token) = (app.client.clone(), app.address.clone(), token.clone());
-            tokio::spawn(async move {
+            let (answered, first_answer) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(async move {
                 let mut seen = Vec::new();
                 let mut unavailable = 0;
+                let mut answered = Some(answered);
                 while unavailable < 3 && seen.len() < 500 {
                     let response =
                         client.get(format!("{base}/api/v1/customers?limit=5")).bearer_auth(&token).send().await;
@@ -400,13 +408,19 @@ async fn postgres_stopped_during_requests_gives_503_and_recovers_without_a_resta
                     let body: Value = response.json().await.unwrap();
                     unavailable += usize::from(status == StatusCode::SERVICE_UNAVAILABLE);
                     seen.push((status, body));
+                    if let Some(answered) = answered.take() {
+                        let _ = answered.send(());
+                    }
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 seen
-            })
+            });
+            (task, first_answer)
         })
-        .collect();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+        .unzip();
+    for first_answer in first_answers {
+        first_answer.await.expect("a load client was never answered before the stop");
+    }
     // pg_ctl blocks; the clients above keep running meanwhile.
     let pg = tokio::task::spawn_blocking(move || {
         pg.stop();
