@@ -4,6 +4,8 @@ use leadscore_tests::{TestApp, TestUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use super::world::World;
+
 async fn get(app: &TestApp, path: &str, user: &TestUser) -> (StatusCode, Value) {
     app.call(Method::GET, path, Some(&user.token), None).await
 }
@@ -15,30 +17,12 @@ async fn ok(app: &TestApp, path: &str, user: &TestUser) -> Value {
     body["data"].clone()
 }
 
-struct World {
-    app: TestApp,
-    owner: TestUser,
-    other_manager: TestUser,
-    member: TestUser,
-    outsider: TestUser,
-    campaign: String,
-}
-
 /// `customers` imported customers with known outcomes, and a campaign of the owner (with `member` as collaborator)
 /// run over `leads` of them.
 async fn world(customers: usize, leads: u32) -> World {
-    let app = TestApp::spawn().await;
-    app.import_sample(customers).await;
-    let owner = app.user("Manager").await;
-    let other_manager = app.user("Manager").await;
-    let member = app.user("Sales").await;
-    let outsider = app.user("Sales").await;
-    let body = json!({"name": "Analytics", "targetLeads": leads, "collaboratorEmails": [member.email]});
-    let campaign = app.created("/api/v1/campaigns", &owner, body).await;
-    let (status, body) =
-        app.call(Method::POST, &format!("/api/v1/campaigns/{campaign}/run"), Some(&owner.token), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    World { app, owner, other_manager, member, outsider, campaign }
+    let w = World::new(customers, json!({"name": "Analytics", "targetLeads": leads})).await;
+    w.run().await;
+    w
 }
 
 /// The campaign's leads by rank.
