@@ -1,9 +1,8 @@
 //! The `leadscore` command line: migrate, admin create, and the production guard on the JWT secret.
 
 use leadscore::cli::execute;
-
-/// The bundled model, wherever the tests run from.
-const MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../model");
+use leadscore_tests::fixtures::BANK_SAMPLE;
+use leadscore_tests::model::BUNDLED_MODEL_DIR as MODEL_DIR;
 
 fn sqlite_url(dir: &tempfile::TempDir) -> String {
     format!("sqlite://{}?mode=rwc", dir.path().join("nested/dir/cli.db").display())
@@ -90,7 +89,7 @@ async fn production_refuses_the_development_secret() {
 async fn the_demo_seed_scores_every_customer_and_a_missing_model_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);
-    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv");
+    let demo = BANK_SAMPLE;
     execute(["leadscore", "--database-url", &url, "--model-dir", MODEL_DIR, "seed", "--demo", demo]).await.unwrap();
     let config = leadscore::Config::for_tests(url.clone(), dir.path().join("uploads"));
     let services = leadscore::startup::Services::build(&config).await.unwrap();
@@ -116,7 +115,7 @@ async fn the_demo_seed_scores_every_customer_and_a_missing_model_stops_start_up(
 async fn the_demo_seed_can_record_the_known_outcomes_in_a_demo_campaign() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);
-    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv");
+    let demo = BANK_SAMPLE;
     let seed = |extra: &'static [&'static str]| {
         let mut args = vec!["leadscore", "--database-url", &url, "--model-dir", MODEL_DIR, "--bcrypt-cost", "4"];
         args.extend(extra);

@@ -5,20 +5,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use leadscore_tests::{PrivatePostgres, ProcessConfig, ServerProcess, TestApp, TestDb};
-use reqwest::multipart::{Form, Part};
-use reqwest::{Client, Method, StatusCode};
+use leadscore_tests::app::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use leadscore_tests::fixtures::{bank_sample, csv_form, png_form};
+use leadscore_tests::{Api, PrivatePostgres, ProcessConfig, ServerProcess, TestApp, TestDb};
+use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_leadscore-server");
-const ADMIN: (&str, &str) = (leadscore_tests::app::ADMIN_EMAIL, leadscore_tests::app::ADMIN_PASSWORD);
 
 /// The 4,521-row sample, `times` over (45,210 rows for 10): large enough that writing it takes a while.
 fn sample_csv(times: usize) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
+    let text = bank_sample();
     let (header, rows) = text.split_once('\n').unwrap();
     let mut out = format!("{header}\n");
     for _ in 0..times {
@@ -26,34 +26,6 @@ fn sample_csv(times: usize) -> Vec<u8> {
         out.push('\n');
     }
     out.into_bytes()
-}
-
-async fn login(client: &Client, base: &str) -> String {
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"identifier": ADMIN.0, "password": ADMIN.1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    body["data"]["accessToken"].as_str().unwrap().to_owned()
-}
-
-async fn get_json(client: &Client, url: &str, token: &str) -> (StatusCode, Value) {
-    let response = client.get(url).bearer_auth(token).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn total(client: &Client, base: &str, token: &str, path: &str) -> u64 {
-    let (status, body) = get_json(client, &format!("{base}{path}"), token).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["data"]["pagination"]["totalItems"].as_u64().unwrap()
-}
-
-fn import_form(csv: Vec<u8>) -> Form {
-    Form::new().part("file", Part::bytes(csv).file_name("customers.csv").mime_str("text/csv").unwrap())
 }
 
 /// Whether some connection holds an open write transaction on the test's database: the moment to pull the plug.
@@ -137,7 +109,7 @@ async fn sqlite_integrity_is_ok(db: &TestDb) {
 struct Running {
     config: ProcessConfig,
     server: ServerProcess,
-    client: Client,
+    api: Api,
     token: String,
     _storage: tempfile::TempDir,
 }
@@ -152,28 +124,31 @@ impl Running {
         let config = tweak(ProcessConfig::new(SERVER, db.url(), storage.path()));
         config.create_admin();
         let server = ServerProcess::start(&config);
-        let client = Client::new();
-        let token = login(&client, &server.address).await;
-        Self { config, server, client, token, _storage: storage }
+        let api = server.api();
+        let token = api.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await.token;
+        Self { config, server, api, token, _storage: storage }
     }
 
     /// Starts the process again on the same database (after `crash`) and signs in again.
     async fn restart(&mut self) {
         self.server = ServerProcess::start(&self.config);
-        self.token = login(&self.client, &self.server.address).await;
+        self.api = self.server.api();
+        self.token = self.api.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await.token;
     }
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.post(format!("{}{path}", self.server.address)).bearer_auth(&self.token)
+        self.api.authed(Method::POST, path, &self.token)
     }
 
     /// Imports the sample `times` over.
     fn import(&self, times: usize) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'static {
-        self.post("/api/v1/customers/import").multipart(import_form(sample_csv(times))).send()
+        self.post("/api/v1/customers/import").multipart(csv_form(&sample_csv(times))).send()
     }
 
     async fn total(&self, path: &str) -> u64 {
-        total(&self.client, &self.server.address, &self.token, path).await
+        let (status, body) = self.api.call(Method::GET, path, Some(&self.token), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        body["data"]["pagination"]["totalItems"].as_u64().unwrap()
     }
 }
 
@@ -236,8 +211,7 @@ async fn a_crash_during_a_campaign_run_leaves_no_partial_call_list(db: TestDb) {
     eprintln!("{} after the crash: {leads} of 4,521 leads", db.backend());
     assert!(leads == 0 || leads == 4_521, "{leads} leads survived the crash");
     assert_eq!(predictions, leads, "every lead has its prediction, and no prediction lacks its lead");
-    let url = format!("{}/api/v1/campaigns/{campaign}", app.server.address);
-    let (_, detail) = get_json(&app.client, &url, &app.token).await;
+    let (_, detail) = app.api.call(Method::GET, &format!("/api/v1/campaigns/{campaign}"), Some(&app.token), None).await;
     assert_eq!(detail["data"]["lastRun"].is_null(), leads == 0, "{detail}");
     sqlite_integrity_is_ok(&db).await;
     // Running it again works and gives the whole list.
@@ -303,20 +277,26 @@ async fn half_sent_prediction(server: &ServerProcess, token: &str) -> (TcpStream
 #[tokio::test]
 async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
     let db = TestDb::sqlite().await;
-    let Running { mut server, client, token, _storage, .. } = Running::start(&db).await;
+    let Running { mut server, api, token, _storage, .. } = Running::start(&db).await;
 
-    // Load: clients sending requests back to back until the server goes away.
-    let load: Vec<_> = (0..4)
+    // Load: clients sending requests back to back until the server goes away. Each reports its first answer, so
+    // the signal can wait for load that is really flowing instead of for a guessed time.
+    let (load, first_answers): (Vec<_>, Vec<_>) = (0..4)
         .map(|_| {
-            let (client, base, token) = (client.clone(), server.address.clone(), token.clone());
-            tokio::spawn(async move {
+            let (client, base, token) = (api.client.clone(), api.address.clone(), token.clone());
+            let (answered, first_answer) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(async move {
                 let (mut ok, mut refused) = (0u32, 0u32);
+                let mut answered = Some(answered);
                 loop {
                     match client.get(format!("{base}/api/v1/customers?limit=5")).bearer_auth(&token).send().await {
                         Ok(response) => {
                             // Draining never turns a request into an error.
                             assert_eq!(response.status(), StatusCode::OK);
                             ok += 1;
+                            if let Some(answered) = answered.take() {
+                                let _ = answered.send(());
+                            }
                         }
                         Err(_) => {
                             refused += 1;
@@ -326,17 +306,16 @@ async fn sigterm_drains_in_flight_requests_refuses_new_ones_and_exits_zero() {
                         }
                     }
                 }
-            })
+            });
+            (task, first_answer)
         })
-        .collect();
+        .unzip();
 
     // A request in flight across the signal: its head and half its body are sent before SIGTERM, the rest after.
     let (mut in_flight, rest) = half_sent_prediction(&server, &token).await;
-    // Let the load run a little so requests are in progress when the signal lands.
-    let warm = Instant::now();
-    while warm.elapsed() < Duration::from_millis(300) {
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    // Every load client has been answered and goes on sending, so requests are in progress when the signal lands.
+    for first_answer in first_answers {
+        first_answer.await.expect("a load client was never answered before the signal");
     }
 
     server.signal("TERM");
@@ -405,19 +384,22 @@ async fn postgres_stopped_during_requests_gives_503_and_recovers_without_a_resta
     let token = app.admin.token.clone();
     let response = app
         .authed(Method::POST, "/api/v1/customers/import", &token)
-        .multipart(import_form(sample_csv(1)))
+        .multipart(csv_form(&sample_csv(1)))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 
     // Requests keep coming while the database stops: each answers 200 or 503 with the error envelope, none 500.
-    let load: Vec<_> = (0..3)
+    // The database is stopped once every client has had an answer, so the stop lands in the middle of the load.
+    let (load, first_answers): (Vec<_>, Vec<_>) = (0..3)
         .map(|_| {
             let (client, base, token) = (app.client.clone(), app.address.clone(), token.clone());
-            tokio::spawn(async move {
+            let (answered, first_answer) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(async move {
                 let mut seen = Vec::new();
                 let mut unavailable = 0;
+                let mut answered = Some(answered);
                 while unavailable < 3 && seen.len() < 500 {
                     let response =
                         client.get(format!("{base}/api/v1/customers?limit=5")).bearer_auth(&token).send().await;
@@ -426,13 +408,19 @@ async fn postgres_stopped_during_requests_gives_503_and_recovers_without_a_resta
                     let body: Value = response.json().await.unwrap();
                     unavailable += usize::from(status == StatusCode::SERVICE_UNAVAILABLE);
                     seen.push((status, body));
+                    if let Some(answered) = answered.take() {
+                        let _ = answered.send(());
+                    }
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 seen
-            })
+            });
+            (task, first_answer)
         })
-        .collect();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+        .unzip();
+    for first_answer in first_answers {
+        first_answer.await.expect("a load client was never answered before the stop");
+    }
     // pg_ctl blocks; the clients above keep running meanwhile.
     let pg = tokio::task::spawn_blocking(move || {
         pg.stop();
@@ -562,11 +550,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 async fn upload_avatar(app: &TestApp) -> (StatusCode, Value) {
-    let form = Form::new()
-        .part("file", Part::bytes(crate::api::users::PNG.to_vec()).file_name("me.png").mime_str("image/png").unwrap());
-    let response = app.authed(Method::PUT, "/api/v1/me/avatar", &app.admin.token).multipart(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.send(app.authed(Method::PUT, "/api/v1/me/avatar", &app.admin.token).multipart(png_form())).await
 }
 
 #[tokio::test]

@@ -7,19 +7,11 @@ use std::time::Duration;
 
 use leadscore::config::LogFormat;
 use leadscore::startup::Services;
+use leadscore_tests::fixtures::{png_form, sample_features};
 use leadscore_tests::{TestApp, TestDb};
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use serde_json::{Value, json};
-
-/// The smallest valid PNG (1×1, transparent).
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
-    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
-    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
 
 #[tokio::test]
 async fn postgres_statements_over_the_timeout_are_cancelled() {
@@ -165,13 +157,8 @@ async fn json_logs_carry_no_password_token_or_secret() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let png = Part::bytes(PNG.to_vec()).file_name("me.png").mime_str("image/png").unwrap();
-    let response = app
-        .authed(Method::PUT, "/api/v1/me/avatar", &new_access)
-        .multipart(Form::new().part("file", png))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.authed(Method::PUT, "/api/v1/me/avatar", &new_access).multipart(png_form()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     app.db.execute("ALTER TABLE customers RENAME TO customers_gone").await;
     let (status, _) = app.call(Method::GET, "/api/v1/customers", Some(&app.admin.token), None).await;
@@ -319,7 +306,7 @@ async fn postgres_and_in_memory_databases_have_no_checkpointer() {
 #[tokio::test]
 async fn the_server_keeps_the_sqlite_log_truncated_while_it_takes_writes() {
     let app = TestApp::spawn_with(|c| c.sqlite_checkpoint_interval = Duration::from_millis(100)).await;
-    let features = json!({ "features": crate::api::scoring::sample_features() });
+    let features = json!({ "features": sample_features() });
     for _ in 0..20 {
         let (status, body) =
             app.call(Method::POST, "/api/v1/predictions", Some(&app.admin.token), Some(features.clone())).await;

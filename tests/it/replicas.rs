@@ -4,57 +4,28 @@
 
 use std::time::{Duration, Instant};
 
+use leadscore_tests::app::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use leadscore_tests::model::write_model_copy;
-use leadscore_tests::{ProcessConfig, ServerProcess, TestDb};
-use reqwest::Client;
+use leadscore_tests::{Api, ProcessConfig, ServerProcess, TestDb};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_leadscore-server");
 
-struct Replica<'a> {
-    client: &'a Client,
-    server: &'a ServerProcess,
+/// A login that may be refused (the throttling checks need the refusals), unlike `Api::login_as`.
+async fn login(replica: &Api, identifier: &str, password: &str) -> (StatusCode, Value) {
+    let body = json!({"identifier": identifier, "password": password});
+    replica.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await
 }
 
-impl Replica<'_> {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut request = self.client.request(method, format!("{}{path}", self.server.address));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
+async fn refresh(replica: &Api, token: &str) -> (StatusCode, Value) {
+    replica.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": token}))).await
+}
 
-    async fn login(&self, identifier: &str, password: &str) -> (u16, Value) {
-        self.call(
-            reqwest::Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"identifier": identifier, "password": password})),
-        )
-        .await
-    }
-
-    async fn refresh(&self, token: &str) -> (u16, Value) {
-        self.call(reqwest::Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": token}))).await
-    }
-
-    async fn model_version(&self, token: &str) -> String {
-        let (status, body) = self.call(reqwest::Method::GET, "/api/v1/model", Some(token), None).await;
-        assert_eq!(status, 200, "{body}");
-        body["data"]["modelVersion"].as_str().unwrap().to_owned()
-    }
+async fn model_version(replica: &Api, token: &str) -> String {
+    let (status, body) = replica.call(Method::GET, "/api/v1/model", Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["data"]["modelVersion"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -69,21 +40,18 @@ async fn two_replicas_share_throttling_sessions_and_the_model() {
     config.model_dir = models.path().to_owned();
     config.create_admin();
     let (server_a, server_b) = (ServerProcess::start(&config), ServerProcess::start(&config));
-    let client = Client::new();
-    let (a, b) = (Replica { client: &client, server: &server_a }, Replica { client: &client, server: &server_b });
-    let (admin, password) = (leadscore_tests::app::ADMIN_EMAIL, leadscore_tests::app::ADMIN_PASSWORD);
+    let (a, b) = (server_a.api(), server_b.api());
 
     // An access token from one replica is good on the other (one signing secret, one user table).
-    let (status, session) = a.login(admin, password).await;
-    assert_eq!(status, 200, "{session}");
-    let token = session["data"]["accessToken"].as_str().unwrap().to_owned();
-    let (status, me) = b.call(reqwest::Method::GET, "/api/v1/me", Some(&token), None).await;
-    assert_eq!((status, me["data"]["email"].as_str()), (200, Some(admin)));
+    let session = a.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let token = session.token.clone();
+    let (status, me) = b.call(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!((status, me["data"]["email"].as_str()), (StatusCode::OK, Some(ADMIN_EMAIL)));
 
     // Throttling: four failures split over both replicas lock the account on both.
     let (status, created) = a
         .call(
-            reqwest::Method::POST,
+            Method::POST,
             "/api/v1/users",
             Some(&token),
             Some(json!({"email": "sales@bank.example", "password": "Sales-pass-123", "role": "Sales"})),
@@ -91,35 +59,34 @@ async fn two_replicas_share_throttling_sessions_and_the_model() {
         .await;
     assert_eq!(status, 201, "{created}");
     for replica in [&a, &b, &a, &b] {
-        assert_eq!(replica.login("sales@bank.example", "wrong-pass-1").await.0, 401);
+        assert_eq!(login(replica, "sales@bank.example", "wrong-pass-1").await.0, 401);
     }
     for replica in [&a, &b] {
-        let (status, body) = replica.login("sales@bank.example", "Sales-pass-123").await;
+        let (status, body) = login(replica, "sales@bank.example", "Sales-pass-123").await;
         assert_eq!(status, 429, "the lock holds on every replica: {body}");
     }
 
     // Refresh rotation: rotate on B, then reuse the old token on A: the reuse is detected and the whole session
     // (including the token B just issued) is revoked everywhere.
-    let first = session["data"]["refreshToken"].as_str().unwrap().to_owned();
-    let (status, rotated) = b.refresh(&first).await;
+    let first = session.refresh_token;
+    let (status, rotated) = refresh(&b, &first).await;
     assert_eq!(status, 200, "{rotated}");
     let second = rotated["data"]["refreshToken"].as_str().unwrap().to_owned();
-    assert_eq!(a.refresh(&first).await.0, 401, "reuse of a rotated token");
-    assert_eq!(b.refresh(&second).await.0, 401, "the session was revoked on the other replica too");
-    assert_eq!(a.refresh(&second).await.0, 401);
+    assert_eq!(refresh(&a, &first).await.0, 401, "reuse of a rotated token");
+    assert_eq!(refresh(&b, &second).await.0, 401, "the session was revoked on the other replica too");
+    assert_eq!(refresh(&a, &second).await.0, 401);
 
     // The model: a new model lands in the shared directory and the Admin reloads replica A; replica B follows
     // within its sync interval, and scores with the new model.
-    let (_, session) = b.login(admin, password).await;
-    let token = session["data"]["accessToken"].as_str().unwrap().to_owned();
-    let original = b.model_version(&token).await;
+    let token = b.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await.token;
+    let original = model_version(&b, &token).await;
     write_model_copy(models.path(), Some("replica-test-v2"));
-    let (status, reload) = a.call(reqwest::Method::POST, "/api/v1/model/reload", Some(&token), None).await;
+    let (status, reload) = a.call(Method::POST, "/api/v1/model/reload", Some(&token), None).await;
     assert_eq!(status, 200, "{reload}");
     assert_eq!(reload["data"]["previousVersion"], original.as_str());
-    assert_eq!(a.model_version(&token).await, "replica-test-v2");
+    assert_eq!(model_version(&a, &token).await, "replica-test-v2");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while b.model_version(&token).await != "replica-test-v2" {
+    while model_version(&b, &token).await != "replica-test-v2" {
         assert!(Instant::now() < deadline, "replica B still serves {original} 30 s after the reload on A");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -128,7 +95,7 @@ async fn two_replicas_share_throttling_sessions_and_the_model() {
         "balance": 800, "housing": "no", "loan": "no", "contact": "cellular", "day": 12, "month": "aug",
         "campaign": 2, "pdays": -1, "previous": 0, "poutcome": "unknown"
     }});
-    let (status, scored) = b.call(reqwest::Method::POST, "/api/v1/predictions", Some(&token), Some(features)).await;
+    let (status, scored) = b.call(Method::POST, "/api/v1/predictions", Some(&token), Some(features)).await;
     assert_eq!(status, 201, "{scored}");
     assert_eq!(scored["data"]["modelVersion"], "replica-test-v2");
     let logs = server_b.logs().join("\n");

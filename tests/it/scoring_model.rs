@@ -9,21 +9,16 @@ use leadscore_application::customers::parse_customers;
 use leadscore_application::scoring::{ModelLoader, ScoringModel, score_records};
 use leadscore_domain::scoring::{FeatureRecord, FeatureSpec, FeatureValue, ModelCard, NumericTransform};
 use leadscore_infrastructure::scoring::{OnnxModelLoader, load_model};
+use leadscore_tests::model::{BUNDLED_MODEL_DIR, parity, write_model_copy};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-const MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../model");
-
-fn parity() -> Value {
-    serde_json::from_slice(&std::fs::read(Path::new(MODEL_DIR).join("fixtures/parity.json")).unwrap()).unwrap()
-}
 
 fn record_of(input: &Value) -> FeatureRecord {
     serde_json::from_value(input.clone()).unwrap()
 }
 
 async fn real_model() -> Arc<dyn ScoringModel> {
-    OnnxModelLoader::new(MODEL_DIR).load().await.unwrap()
+    OnnxModelLoader::new(BUNDLED_MODEL_DIR).load().await.unwrap()
 }
 
 /// Every feature at its card reference value.
@@ -339,10 +334,7 @@ async fn scoring_model_explanations_are_sorted_and_capped() {
 /// A private copy of the model directory to break.
 fn model_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("fixtures")).unwrap();
-    for file in ["model.json", "model.onnx", "fixtures/parity.json"] {
-        std::fs::copy(Path::new(MODEL_DIR).join(file), dir.path().join(file)).unwrap();
-    }
+    write_model_copy(dir.path(), None);
     dir
 }
 

@@ -1,10 +1,21 @@
-//! Copies of the bundled model for tests that change or reload it.
+//! The bundled model, and copies of it for tests that change or reload it.
 
 use std::path::{Path, PathBuf};
 
-/// The bundled model directory.
+use serde_json::Value;
+
+/// The bundled model directory (card, network, parity fixtures, sample data).
+pub const BUNDLED_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../model");
+
+/// `BUNDLED_MODEL_DIR` as a path.
 pub fn bundled_model_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../model"))
+    PathBuf::from(BUNDLED_MODEL_DIR)
+}
+
+/// The bundled parity fixtures: records with the probabilities onnxruntime gave them, and the model version.
+pub fn parity() -> Value {
+    let bytes = std::fs::read(bundled_model_dir().join("fixtures/parity.json")).expect("read the parity fixtures");
+    serde_json::from_slice(&bytes).expect("parity JSON")
 }
 
 /// Writes the bundled model (card, network, parity fixtures) into `dir`; with `version`, the card and fixtures say

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::app::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::client::Api;
+use crate::model::bundled_model_dir;
 
 /// How long a process may take to start or stop before the test fails.
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -38,7 +40,7 @@ impl ProcessConfig {
         Self {
             binary: binary.into(),
             database_url: database_url.into(),
-            model_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../model")),
+            model_dir: bundled_model_dir(),
             storage_dir: storage_dir.to_owned(),
             env: vec![("JWT_SECRET".into(), format!("process-test-{}", uuid::Uuid::new_v4().simple()))],
         }
@@ -174,6 +176,11 @@ impl ServerProcess {
     /// Every log line so far.
     pub fn logs(&self) -> Vec<String> {
         self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// A client for this process.
+    pub fn api(&self) -> Api {
+        Api::new(self.address.clone())
     }
 
     /// `host:port` without the scheme.

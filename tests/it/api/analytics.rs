@@ -4,15 +4,7 @@ use leadscore_tests::{TestApp, TestUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::customers::csv_form;
-
-/// The first `n` rows of the bundled UCI sample (with their `y`), as an import file.
-fn sample_rows(n: usize) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
-    let mut out: String = text.lines().take(n + 1).collect::<Vec<_>>().join("\n");
-    out.push('\n');
-    out.into_bytes()
-}
+use super::world::World;
 
 async fn get(app: &TestApp, path: &str, user: &TestUser) -> (StatusCode, Value) {
     app.call(Method::GET, path, Some(&user.token), None).await
@@ -25,44 +17,12 @@ async fn ok(app: &TestApp, path: &str, user: &TestUser) -> Value {
     body["data"].clone()
 }
 
-struct World {
-    app: TestApp,
-    owner: TestUser,
-    other_manager: TestUser,
-    member: TestUser,
-    outsider: TestUser,
-    campaign: String,
-}
-
 /// `customers` imported customers with known outcomes, and a campaign of the owner (with `member` as collaborator)
 /// run over `leads` of them.
 async fn world(customers: usize, leads: u32) -> World {
-    let app = TestApp::spawn().await;
-    let response = app
-        .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(csv_form(&sample_rows(customers)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let owner = app.user("Manager").await;
-    let other_manager = app.user("Manager").await;
-    let member = app.user("Sales").await;
-    let outsider = app.user("Sales").await;
-    let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/v1/campaigns",
-            Some(&owner.token),
-            Some(json!({"name": "Analytics", "targetLeads": leads, "collaboratorEmails": [member.email]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let campaign = body["data"]["id"].as_str().unwrap().to_owned();
-    let (status, body) =
-        app.call(Method::POST, &format!("/api/v1/campaigns/{campaign}/run"), Some(&owner.token), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    World { app, owner, other_manager, member, outsider, campaign }
+    let w = World::new(customers, json!({"name": "Analytics", "targetLeads": leads})).await;
+    w.run().await;
+    w
 }
 
 /// The campaign's leads by rank.

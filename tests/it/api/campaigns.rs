@@ -6,58 +6,16 @@ use leadscore_tests::{TestApp, TestUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::customers::csv_form;
-
-/// The first `n` rows of the bundled UCI sample, as an import file.
-fn sample_rows(n: usize) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
-    let mut out: String = text.lines().take(n + 1).collect::<Vec<_>>().join("\n");
-    out.push('\n');
-    out.into_bytes()
-}
-
-async fn import(app: &TestApp, n: usize) {
-    let response = app
-        .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(csv_form(&sample_rows(n)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-}
+use super::world::World;
 
 async fn call(app: &TestApp, method: Method, path: &str, user: &TestUser, body: Option<Value>) -> (StatusCode, Value) {
     app.call(method, path, Some(&user.token), body).await
 }
 
-struct World {
-    app: TestApp,
-    owner: TestUser,
-    other_manager: TestUser,
-    member: TestUser,
-    outsider: TestUser,
-    campaign: String,
-}
-
 async fn world(target: u32) -> World {
-    let app = TestApp::spawn().await;
-    import(&app, 40).await;
-    let owner = app.user("Manager").await;
-    let other_manager = app.user("Manager").await;
-    let member = app.user("Sales").await;
-    let outsider = app.user("Sales").await;
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        "/api/v1/campaigns",
-        &owner,
-        Some(json!({"name": "Spring deposits", "targetLeads": target, "startDate": "2026-12-01",
-            "endDate": "2026-12-31", "collaboratorEmails": [member.email]})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let campaign = body["data"]["id"].as_str().unwrap().to_owned();
-    World { app, owner, other_manager, member, outsider, campaign }
+    let campaign = json!({"name": "Spring deposits", "targetLeads": target, "startDate": "2026-12-01",
+        "endDate": "2026-12-31"});
+    World::new(40, campaign).await
 }
 
 fn ids(body: &Value) -> Vec<String> {
@@ -123,13 +81,6 @@ async fn campaigns_are_visible_to_their_members_only() {
     assert_eq!(call(&w.app, Method::POST, "/api/v1/campaigns", &w.member, Some(ok)).await.0, StatusCode::FORBIDDEN);
 }
 
-async fn run(w: &World) -> Value {
-    let (status, body) =
-        call(&w.app, Method::POST, &format!("/api/v1/campaigns/{}/run", w.campaign), &w.owner, None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["data"].clone()
-}
-
 async fn leads(w: &World, user: &TestUser, query: &str) -> Vec<Value> {
     let path = format!("/api/v1/campaigns/{}/leads?limit=100&{query}", w.campaign);
     let (status, body) = call(&w.app, Method::GET, &path, user, None).await;
@@ -140,7 +91,7 @@ async fn leads(w: &World, user: &TestUser, query: &str) -> Vec<Value> {
 #[tokio::test]
 async fn runs_build_a_ranked_list_and_reruns_keep_the_work_done() {
     let w = world(10).await;
-    let report = run(&w).await;
+    let report = w.run().await;
     assert_eq!((report["matched"].as_u64(), report["leads"].as_u64()), (Some(40), Some(10)));
     assert_eq!(
         (report["added"].as_u64(), report["kept"].as_u64(), report["removed"].as_u64()),
@@ -177,7 +128,7 @@ async fn runs_build_a_ranked_list_and_reruns_keep_the_work_done() {
         Some(json!({"targetLeads": 15})),
     )
     .await;
-    let report = run(&w).await;
+    let report = w.run().await;
     assert_eq!(
         (report["added"].as_u64(), report["kept"].as_u64(), report["removed"].as_u64()),
         (Some(5), Some(10), Some(0))
@@ -192,7 +143,7 @@ async fn runs_build_a_ranked_list_and_reruns_keep_the_work_done() {
     // Narrower criteria drop leads: the dropped ones go with their notes.
     let crit = json!({"criteria": {"job": ["management"]}, "targetLeads": 15});
     call(&w.app, Method::PATCH, &format!("/api/v1/campaigns/{}", w.campaign), &w.owner, Some(crit)).await;
-    let report = run(&w).await;
+    let report = w.run().await;
     let kept = report["kept"].as_u64().unwrap();
     let removed = report["removed"].as_u64().unwrap();
     assert_eq!(kept + removed, 15);
@@ -227,7 +178,7 @@ async fn runs_build_a_ranked_list_and_reruns_keep_the_work_done() {
 #[tokio::test]
 async fn the_lead_workflow_enforces_its_rules_and_records_outcomes() {
     let w = world(5).await;
-    run(&w).await;
+    w.run().await;
     let list = leads(&w, &w.member, "").await;
     let lead = &list[0];
     let customer = lead["customer"]["id"].as_str().unwrap().to_owned();
@@ -295,7 +246,7 @@ async fn the_lead_workflow_enforces_its_rules_and_records_outcomes() {
 #[tokio::test]
 async fn notes_exports_activities_and_cascade_delete() {
     let w = world(6).await;
-    run(&w).await;
+    w.run().await;
     let list = leads(&w, &w.member, "").await;
     let path = format!("/api/v1/campaigns/{}/leads/{}/notes", w.campaign, list[0]["id"].as_str().unwrap());
     for (body, expected) in [
@@ -383,7 +334,7 @@ async fn notes_exports_activities_and_cascade_delete() {
 #[tokio::test]
 async fn a_sales_user_outside_the_campaign_reaches_nothing() {
     let w = world(3).await;
-    run(&w).await;
+    w.run().await;
     let lead = leads(&w, &w.member, "").await[0]["id"].as_str().unwrap().to_owned();
     let note = json!({"type": "Feedback", "text": "hello"});
     let (_, created) = call(

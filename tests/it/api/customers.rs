@@ -1,43 +1,17 @@
 //! The customer base: CRUD, search, import in every mode and with every kind of awkward file, export and round trip.
 
 use leadscore_tests::TestApp;
-use reqwest::multipart::{Form, Part};
+use leadscore_tests::fixtures::{SAMPLE_CSV, UCI_HEADER, bank_sample, csv_form, customer_json};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// The UCI header as the bank's files have it.
-pub const UCI_HEADER: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"";
-/// Two valid rows of bank-full.csv.
-pub const SAMPLE_CSV: &[u8] = b"\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"\n58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n44;\"technician\";\"single\";\"secondary\";\"no\";29;\"yes\";\"no\";\"unknown\";5;\"may\";151;1;-1;0;\"unknown\";\"no\"\n";
 
 const ROW_OK: &str = "58;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"";
 const ROW_BAD_AGE: &str = "300;\"management\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"";
 const ROW_BAD_JOB: &str = "40;\"pilot\";\"married\";\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"";
 
-/// A valid create body; `unique` keeps externalId and email distinct.
-pub fn customer_json(unique: &str) -> Value {
-    json!({
-        "externalId": format!("CIF-{unique}"), "name": "Ana Silva", "email": format!("ana.{unique}@example.com"),
-        "phone": "+351 912 345 678", "city": "Lisboa", "age": 41, "job": "admin.", "marital": "married",
-        "education": "tertiary", "default": false, "balance": 1500, "housing": true, "loan": false, "contact": "cellular",
-        "day": 12, "month": "jun", "campaign": 2, "pdays": -1, "previous": 0, "poutcome": "unknown"
-    })
-}
-
-/// A multipart form with the file.
-pub fn csv_form(bytes: &[u8]) -> Form {
-    Form::new().part("file", Part::bytes(bytes.to_vec()).file_name("customers.csv").mime_str("text/csv").unwrap())
-}
-
 async fn import(app: &TestApp, query: &str, bytes: &[u8]) -> (StatusCode, Value) {
-    let response = app
-        .authed(Method::POST, &format!("/api/v1/customers/import?{query}"), &app.admin.token)
-        .multipart(csv_form(bytes))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/customers/import?{query}");
+    app.send(app.authed(Method::POST, &path, &app.admin.token).multipart(csv_form(bytes))).await
 }
 
 async fn total(app: &TestApp, query: &str) -> u64 {
@@ -239,7 +213,7 @@ async fn awkward_files_get_clear_answers() {
     // No file field, bad parameter.
     let response = app
         .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(Form::new().text("other", "x"))
+        .multipart(reqwest::multipart::Form::new().text("other", "x"))
         .send()
         .await
         .unwrap();
@@ -493,7 +467,7 @@ fn urlencode(s: &str) -> String {
 #[tokio::test]
 async fn scoring_an_import_calls_the_model_in_bounded_chunks() {
     let app = TestApp::spawn().await;
-    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
+    let sample = bank_sample();
     let (header, rows) = sample.split_once('\n').unwrap();
     let file = format!("{header}\n{rows}{rows}{rows}");
     let (status, body) = import(&app, "score=true", file.as_bytes()).await;

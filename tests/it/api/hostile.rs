@@ -4,12 +4,10 @@
 
 use std::io::Write;
 
+use leadscore_tests::fixtures::file_form;
 use leadscore_tests::{TestApp, TestUser};
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-use super::customers::csv_form;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Files that expand
@@ -36,10 +34,7 @@ fn workbook(unique_count: &str, rows: &str) -> Vec<u8> {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn upload(app: &TestApp, path: &str, user: &TestUser, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name("book.xlsx").mime_str(XLSX).unwrap());
-    let response = app.authed(Method::POST, path, &user.token).multipart(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.send(app.authed(Method::POST, path, &user.token).multipart(file_form(bytes, "book.xlsx", Some(XLSX)))).await
 }
 
 /// The 2 KB workbooks that aborted the server: a huge declared `uniqueCount`, and cells at `A1` and
@@ -87,7 +82,7 @@ async fn an_image_declaring_ten_billion_pixels_is_413() {
     png.extend(100_000u32.to_be_bytes());
     png.extend(100_000u32.to_be_bytes());
     png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    let form = Form::new().part("file", Part::bytes(png).file_name("bomb.png").mime_str("image/png").unwrap());
+    let form = file_form(png, "bomb.png", Some("image/png"));
     let response = app.authed(Method::PUT, "/api/v1/me/avatar", &user.token).multipart(form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -193,19 +188,11 @@ on_both_databases!(last_admin_race, |_| {}, two_admins_removing_each_other_leave
 /// Converted and Failed sent at once by one collaborator, and two collaborators claiming one lead at once: one
 /// 200, one 409, and one System note.
 async fn lead_changes_at_once_land_once(app: TestApp) {
-    import_sample(&app).await;
+    app.import_sample(200).await;
     let owner = app.user("Manager").await;
     let (ana, bea) = (app.user("Sales").await, app.user("Sales").await);
-    let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/v1/campaigns",
-            Some(&owner.token),
-            Some(json!({"name": "Race", "targetLeads": 4, "collaboratorEmails": [ana.email, bea.email]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let campaign = body["data"]["id"].as_str().unwrap().to_owned();
+    let body = json!({"name": "Race", "targetLeads": 4, "collaboratorEmails": [ana.email, bea.email]});
+    let campaign = app.created("/api/v1/campaigns", &owner, body).await;
     let (status, _) =
         app.call(Method::POST, &format!("/api/v1/campaigns/{campaign}/run"), Some(&owner.token), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -259,13 +246,9 @@ on_both_databases!(lead_races, |_| {}, lead_changes_at_once_land_once);
 /// Four runs of one campaign at once: each is answered 200 or 409, never 500; every 200 left its audit entry, and
 /// no 409 did.
 async fn concurrent_runs_are_200_or_409_with_their_audit(app: TestApp) {
-    import_sample(&app).await;
+    app.import_sample(200).await;
     let owner = app.user("Manager").await;
-    let (status, body) = app
-        .call(Method::POST, "/api/v1/campaigns", Some(&owner.token), Some(json!({"name": "Runs", "targetLeads": 50})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let campaign = body["data"]["id"].as_str().unwrap().to_owned();
+    let campaign = app.created("/api/v1/campaigns", &owner, json!({"name": "Runs", "targetLeads": 50})).await;
     let runs = (0..4).map(|_| {
         let request = app.authed(Method::POST, &format!("/api/v1/campaigns/{campaign}/run"), &owner.token);
         tokio::spawn(async move { request.send().await.unwrap().status() })
@@ -286,15 +269,3 @@ async fn concurrent_runs_are_200_or_409_with_their_audit(app: TestApp) {
     assert_eq!(trail["data"]["pagination"]["totalItems"], succeeded as u64, "{statuses:?}: {trail}");
 }
 on_both_databases!(run_races, |_| {}, concurrent_runs_are_200_or_409_with_their_audit);
-
-async fn import_sample(app: &TestApp) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
-    let rows: String = text.lines().take(200).collect::<Vec<_>>().join("\n");
-    let response = app
-        .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(csv_form(rows.as_bytes()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-}

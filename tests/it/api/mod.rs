@@ -24,12 +24,13 @@ macro_rules! on_both_databases {
 mod analytics;
 mod auth;
 mod campaigns;
-pub mod customers;
+mod customers;
 mod errors;
 mod hostile;
 mod openapi;
 mod rbac;
-pub mod scoring;
+mod scoring;
 mod security;
 mod segmentation;
-pub mod users;
+mod users;
+mod world;

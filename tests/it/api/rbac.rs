@@ -2,12 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use leadscore_tests::fixtures::{SAMPLE_CSV, csv_form, customer_json, png_form, sample_features};
 use leadscore_tests::{TestApp, TestUser};
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-use super::users::PNG;
 
 struct Row {
     method: Method,
@@ -53,10 +51,6 @@ fn the_matrix_covers_every_operation_of_the_spec() {
     assert_eq!(in_spec, in_matrix, "docs/rbac.md and the spec list different operations");
 }
 
-fn png_form() -> Form {
-    Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("a.png").mime_str("image/png").unwrap())
-}
-
 /// A request for `row` that passes every check except authorisation, so the answer shows only the role decision.
 async fn request(app: &TestApp, row: &Row, caller: Option<&TestUser>, target: &str, media: &str) -> StatusCode {
     let key = format!("{} {}", row.method, row.path);
@@ -92,14 +86,14 @@ async fn request(app: &TestApp, row: &Row, caller: Option<&TestUser>, target: &s
         }
         "POST /api/v1/users" => builder.json(&json!({"email": format!("u{unique}@x.example"), "password": "Pass-word-1", "role": "Sales"})),
         "PATCH /api/v1/users/{id}" => builder.json(&json!({"fullName": "Renamed"})),
-        "POST /api/v1/customers" => builder.json(&super::customers::customer_json(&unique)),
+        "POST /api/v1/customers" => builder.json(&customer_json(&unique)),
         "PATCH /api/v1/customers/{id}" => builder.json(&json!({"balance": 10})),
-        "POST /api/v1/customers/import" => builder.multipart(super::customers::csv_form(super::customers::SAMPLE_CSV)),
+        "POST /api/v1/customers/import" => builder.multipart(csv_form(SAMPLE_CSV)),
         "POST /api/v1/segmentation/datasets" => builder.multipart(super::segmentation::dataset_form()),
         "POST /api/v1/segmentation/datasets/{id}/analyses" => builder.json(&json!({"k": 2})),
-        "POST /api/v1/predictions" => builder.json(&json!({"features": super::scoring::sample_features()})),
+        "POST /api/v1/predictions" => builder.json(&json!({"features": sample_features()})),
         "POST /api/v1/predictions/batch" => {
-            builder.json(&json!({"items": [{"features": super::scoring::sample_features()}]}))
+            builder.json(&json!({"items": [{"features": sample_features()}]}))
         }
         "PATCH /api/v1/predictions/{id}" => builder.json(&json!({"predictedClass": "yes", "reason": "rbac"})),
         "POST /api/v1/customers/score" => builder.json(&json!({})),

@@ -1,30 +1,15 @@
 //! The model and predictions through the API: scoring features and customers, explanations, batches, the stored
 //! predictions with their filters, overrides, deletion, bulk re-scoring, import with scoring, and model reload.
 
-use std::path::{Path, PathBuf};
-
 use leadscore_tests::TestApp;
+use leadscore_tests::fixtures::{SAMPLE_CSV, csv_form, customer_json};
+use leadscore_tests::model::{parity, write_model_copy};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-use super::customers::{SAMPLE_CSV, csv_form, customer_json};
-
-fn model_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model")
-}
-
-fn parity() -> Value {
-    serde_json::from_slice(&std::fs::read(model_dir().join("fixtures/parity.json")).unwrap()).unwrap()
-}
 
 /// A parity record's input without the fields the API does not accept in `features`.
 fn fixture_features(record: &Value) -> Value {
     record["input"].clone()
-}
-
-/// A valid `features` body (the first parity record).
-pub fn sample_features() -> Value {
-    fixture_features(&parity()["records"][0])
 }
 
 async fn predict(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
@@ -32,10 +17,7 @@ async fn predict(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value)
 }
 
 async fn create_customer(app: &TestApp, unique: &str) -> String {
-    let (status, body) =
-        app.call(Method::POST, "/api/v1/customers", Some(&app.admin.token), Some(customer_json(unique))).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["data"]["id"].as_str().unwrap().to_owned()
+    app.created("/api/v1/customers", &app.admin, customer_json(unique)).await
 }
 
 fn fields(body: &Value) -> Vec<String> {
@@ -399,17 +381,10 @@ async fn the_base_is_rescored_in_bulk_and_imports_can_score() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.join("fixtures")).unwrap();
-    for file in ["model.onnx", "model.json", "fixtures/parity.json"] {
-        std::fs::copy(from.join(file), to.join(file)).unwrap();
-    }
-}
-
 #[tokio::test]
 async fn the_model_is_published_and_reloaded_only_when_it_passes_its_checks() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&model_dir(), dir.path());
+    write_model_copy(dir.path(), None);
     let path = dir.path().to_path_buf();
     let app = TestApp::spawn_with(|c| c.model_dir = path).await;
     let sales = app.user("Sales").await;
@@ -417,8 +392,9 @@ async fn the_model_is_published_and_reloaded_only_when_it_passes_its_checks() {
     assert_eq!(status, StatusCode::OK);
     let version = parity()["modelVersion"].clone();
     assert_eq!(body["data"]["modelVersion"], version);
-    assert_eq!(body["data"]["card"]["holdoutMetrics"], body["data"]["card"]["holdoutMetrics"]);
-    assert!(body["data"]["card"]["holdoutMetrics"].is_object());
+    let card: Value = serde_json::from_slice(&std::fs::read(dir.path().join("model.json")).unwrap()).unwrap();
+    assert!(card["holdoutMetrics"].is_object());
+    assert_eq!(body["data"]["card"]["holdoutMetrics"], card["holdoutMetrics"]);
     assert_eq!(body["data"]["features"].as_array().unwrap().len(), 14);
 
     let (status, _) = app.call(Method::POST, "/api/v1/model/reload", Some(&sales.token), None).await;

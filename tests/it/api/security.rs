@@ -5,45 +5,19 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use leadscore_tests::fixtures::{csv_form, customer_json, png_form};
 use leadscore_tests::{TestApp, TestUser};
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::customers::{csv_form, customer_json};
-
 /// Raw features a Sales user may score.
 fn features() -> Value {
     json!({"age": 41, "job": "management", "marital": "married", "education": "tertiary", "default": "no",
         "balance": 1850, "housing": "no", "loan": "no", "contact": "cellular", "month": "apr", "campaign": 1,
         "pdays": 92, "previous": 2, "poutcome": "success"})
-}
-
-/// The first `n` rows of the bundled UCI sample, as an import file.
-fn sample_rows(n: usize) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/data/bank.csv")).unwrap();
-    let mut out = text.lines().take(n + 1).collect::<Vec<_>>().join("\n");
-    out.push('\n');
-    out.into_bytes()
-}
-
-async fn import(app: &TestApp, n: usize) {
-    let response = app
-        .authed(Method::POST, "/api/v1/customers/import", &app.admin.token)
-        .multipart(csv_form(&sample_rows(n)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-}
-
-async fn created(app: &TestApp, path: &str, user: &TestUser, body: Value) -> String {
-    let (status, answer) = app.call(Method::POST, path, Some(&user.token), Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{path}: {answer}");
-    answer["data"]["id"].as_str().unwrap().to_owned()
 }
 
 async fn first_lead(app: &TestApp, campaign: &str, user: &TestUser) -> String {
@@ -67,28 +41,28 @@ async fn run(app: &TestApp, campaign: &str, owner: &TestUser) {
 #[tokio::test]
 async fn api1_ids_of_another_campaign_are_unreachable_through_ones_own() {
     let app = TestApp::spawn().await;
-    import(&app, 30).await;
+    app.import_sample(30).await;
     let owner_a = app.user("Manager").await;
     let owner_b = app.user("Manager").await;
     let member = app.user("Sales").await;
-    let a = created(
-        &app,
-        "/api/v1/campaigns",
-        &owner_a,
-        json!({"name": "A", "targetLeads": 5, "collaboratorEmails": [member.email]}),
-    )
-    .await;
-    let b = created(&app, "/api/v1/campaigns", &owner_b, json!({"name": "B", "targetLeads": 5})).await;
+    let a = app
+        .created(
+            "/api/v1/campaigns",
+            &owner_a,
+            json!({"name": "A", "targetLeads": 5, "collaboratorEmails": [member.email]}),
+        )
+        .await;
+    let b = app.created("/api/v1/campaigns", &owner_b, json!({"name": "B", "targetLeads": 5})).await;
     run(&app, &a, &owner_a).await;
     run(&app, &b, &owner_b).await;
     let lead_b = first_lead(&app, &b, &owner_b).await;
-    let note_b = created(
-        &app,
-        &format!("/api/v1/campaigns/{b}/leads/{lead_b}/notes"),
-        &owner_b,
-        json!({"type": "Internal", "text": "B only"}),
-    )
-    .await;
+    let note_b = app
+        .created(
+            &format!("/api/v1/campaigns/{b}/leads/{lead_b}/notes"),
+            &owner_b,
+            json!({"type": "Internal", "text": "B only"}),
+        )
+        .await;
 
     let note = json!({"type": "Feedback", "text": "mine now"});
     let attempts: Vec<(Method, String, Option<Value>)> = vec![
@@ -267,18 +241,18 @@ async fn api3_no_write_body_accepts_a_property_it_does_not_list() {
     let app = TestApp::spawn().await;
     let sales = app.user("Sales").await;
     let manager = app.user("Manager").await;
-    import(&app, 10).await;
-    let customer = created(&app, "/api/v1/customers", &manager, customer_json("api3")).await;
-    let campaign = created(
-        &app,
-        "/api/v1/campaigns",
-        &manager,
-        json!({"name": "API3", "targetLeads": 3, "collaboratorEmails": [sales.email]}),
-    )
-    .await;
+    app.import_sample(10).await;
+    let customer = app.created("/api/v1/customers", &manager, customer_json("api3")).await;
+    let campaign = app
+        .created(
+            "/api/v1/campaigns",
+            &manager,
+            json!({"name": "API3", "targetLeads": 3, "collaboratorEmails": [sales.email]}),
+        )
+        .await;
     run(&app, &campaign, &manager).await;
     let lead = first_lead(&app, &campaign, &manager).await;
-    let prediction = created(&app, "/api/v1/predictions", &sales, json!({"features": features()})).await;
+    let prediction = app.created("/api/v1/predictions", &sales, json!({"features": features()})).await;
     let admin = Some(app.admin.token.clone());
     let as_sales = Some(sales.token.clone());
     let as_manager = Some(manager.token.clone());
@@ -497,7 +471,7 @@ async fn api3_no_write_body_accepts_a_property_it_does_not_list() {
 #[tokio::test]
 async fn api4_every_list_caps_its_page_size() {
     let app = TestApp::spawn().await;
-    let campaign = created(&app, "/api/v1/campaigns", &app.admin, json!({"name": "C", "targetLeads": 1})).await;
+    let campaign = app.created("/api/v1/campaigns", &app.admin, json!({"name": "C", "targetLeads": 1})).await;
     let analysis = uuid::Uuid::now_v7();
     for path in [
         "/api/v1/users".to_owned(),
@@ -717,9 +691,8 @@ async fn api8_server_errors_reveal_nothing_internal() {
     let blocker = tempfile::NamedTempFile::new().unwrap();
     let blocker_path = blocker.path().to_path_buf();
     let app = TestApp::spawn_with(|c| c.storage_dir = blocker_path.clone()).await;
-    let form = Form::new()
-        .part("file", Part::bytes(super::users::PNG.to_vec()).file_name("me.png").mime_str("image/png").unwrap());
-    let response = app.authed(Method::PUT, "/api/v1/me/avatar", &app.admin.token).multipart(form).send().await.unwrap();
+    let response =
+        app.authed(Method::PUT, "/api/v1/me/avatar", &app.admin.token).multipart(png_form()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_security_headers("503", &response);
     let storage_text = response.text().await.unwrap();
@@ -767,7 +740,7 @@ async fn api10_exports_neutralise_spreadsheet_formulas() {
     body["externalId"] = json!("-2+3+cmd|' /C calc'!A0");
     // Looks like a phone, is a formula (= 0): every formula start is guarded, phones included.
     body["phone"] = json!("+(1)-(1)");
-    let id = created(&app, "/api/v1/customers", &app.admin, body).await;
+    let id = app.created("/api/v1/customers", &app.admin, body).await;
 
     let response =
         app.authed(Method::GET, "/api/v1/customers/export?format=csv", &app.admin.token).send().await.unwrap();
@@ -814,7 +787,7 @@ async fn api10_exports_neutralise_spreadsheet_formulas() {
 
     // The call list goes through the same writer.
     let manager = app.user("Manager").await;
-    let campaign = created(&app, "/api/v1/campaigns", &manager, json!({"name": "F", "targetLeads": 5})).await;
+    let campaign = app.created("/api/v1/campaigns", &manager, json!({"name": "F", "targetLeads": 5})).await;
     run(&app, &campaign, &manager).await;
     let response = app
         .authed(Method::GET, &format!("/api/v1/campaigns/{campaign}/leads/export"), &manager.token)

@@ -3,8 +3,9 @@
 
 use leadscore_application::segmentation::{KMeansSettings, analyse, read_transactions};
 use leadscore_domain::segmentation::ClusterCount;
+use leadscore_tests::fixtures::{PNG, file_form};
 use leadscore_tests::{TestApp, TestUser};
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -51,24 +52,14 @@ fn sample_csv() -> String {
     csv
 }
 
-fn file_form(bytes: Vec<u8>, name: &str) -> Form {
-    Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()))
-}
-
 /// A small valid dataset upload, for the role matrix.
 pub(super) fn dataset_form() -> Form {
-    file_form(sample_csv().into_bytes(), "sales.csv")
+    file_form(sample_csv(), "sales.csv", None)
 }
 
 async fn upload(app: &TestApp, user: &TestUser, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let response = app
-        .authed(Method::POST, "/api/v1/segmentation/datasets", &user.token)
-        .multipart(file_form(bytes, "transactions.csv"))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let form = file_form(bytes, "transactions.csv", None);
+    app.send(app.authed(Method::POST, "/api/v1/segmentation/datasets", &user.token).multipart(form)).await
 }
 
 /// Uploads the sample and answers the dataset id.
@@ -512,7 +503,7 @@ async fn malformed_files_are_refused_clearly() {
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(body["message"].as_str().unwrap().contains("UTF-16"), "{body}");
 
-    let (status, _) = upload(&app, &user, super::users::PNG.to_vec()).await;
+    let (status, _) = upload(&app, &user, PNG.to_vec()).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let (status, _) = upload(&app, &user, vec![b'x'; 5000]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);

@@ -1,26 +1,13 @@
 //! The signed-in user's account, Admin user management, avatars and image uploads.
 
 use leadscore_tests::TestApp;
-use reqwest::multipart::{Form, Part};
+use leadscore_tests::fixtures::{PNG, file_form, png_form};
+use reqwest::multipart::Form;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The smallest valid PNG (1×1, transparent).
-pub const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
-    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
-    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
-
-fn file_form(bytes: Vec<u8>, name: &str, mime: &str) -> Form {
-    Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).unwrap())
-}
-
 async fn upload(app: &TestApp, path: &str, token: &str, form: Form) -> (StatusCode, Value) {
-    let response = app.authed(Method::PUT, path, token).multipart(form).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.send(app.authed(Method::PUT, path, token).multipart(form)).await
 }
 
 #[tokio::test]
@@ -150,16 +137,9 @@ async fn admin_manages_users_with_filters_sorting_and_pagination() {
     let app = TestApp::spawn().await;
     let mut ids = Vec::new();
     for (i, role) in ["Sales", "Sales", "Sales", "Manager", "Manager"].iter().enumerate() {
-        let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/v1/users",
-                Some(&app.admin.token),
-                Some(json!({"email": format!("member{i}@bank.example"), "password": "Member-pass-1", "role": role, "fullName": format!("Member {i}"), "phone": "+62 1"})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        ids.push(body["data"]["id"].as_str().unwrap().to_owned());
+        let body = json!({"email": format!("member{i}@bank.example"), "password": "Member-pass-1", "role": role,
+            "fullName": format!("Member {i}"), "phone": "+62 1"});
+        ids.push(app.created("/api/v1/users", &app.admin, body).await);
     }
 
     let (status, body) = list(&app, "").await;
@@ -250,8 +230,7 @@ async fn avatars_accept_real_images_only_and_replace_the_old_file() {
     let app = TestApp::spawn().await;
     let user = app.user("Sales").await;
 
-    let (status, body) =
-        upload(&app, "/api/v1/me/avatar", &user.token, file_form(PNG.to_vec(), "me.png", "image/png")).await;
+    let (status, body) = upload(&app, "/api/v1/me/avatar", &user.token, png_form()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let first_url = body["data"]["avatarUrl"].as_str().unwrap().to_owned();
     let served = app.request(Method::GET, &first_url).send().await.unwrap();
@@ -260,16 +239,17 @@ async fn avatars_accept_real_images_only_and_replace_the_old_file() {
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
 
     // A script named .png with an image content type is still refused: the bytes decide.
-    let forged = file_form(b"<?php system($_GET['c']); ?>".to_vec(), "shell.png", "image/png");
+    let forged = file_form(b"<?php system($_GET['c']); ?>".to_vec(), "shell.png", Some("image/png"));
     let (status, body) = upload(&app, "/api/v1/me/avatar", &user.token, forged).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
-    let pdf = file_form(b"%PDF-1.7\n...".to_vec(), "cv.jpg", "image/jpeg");
+    let pdf = file_form(b"%PDF-1.7\n...".to_vec(), "cv.jpg", Some("image/jpeg"));
     assert_eq!(upload(&app, "/api/v1/me/avatar", &user.token, pdf).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     // Over 5 MB: 413, and nothing changes.
     let mut big = PNG.to_vec();
     big.resize(5 * 1024 * 1024 + 1, 0);
-    let (status, body) = upload(&app, "/api/v1/me/avatar", &user.token, file_form(big, "big.png", "image/png")).await;
+    let (status, body) =
+        upload(&app, "/api/v1/me/avatar", &user.token, file_form(big, "big.png", Some("image/png"))).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
 
     // No file field, or not multipart at all.
@@ -281,17 +261,18 @@ async fn avatars_accept_real_images_only_and_replace_the_old_file() {
 
     // Replacing removes the old file.
     let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
-    let (status, body) = upload(&app, "/api/v1/me/avatar", &user.token, file_form(gif, "a.gif", "image/gif")).await;
+    let (status, body) =
+        upload(&app, "/api/v1/me/avatar", &user.token, file_form(gif, "a.gif", Some("image/gif"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["data"]["avatarUrl"].as_str().unwrap().ends_with(".gif"));
     assert_eq!(app.request(Method::GET, &first_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // Admin sets someone else's; a Sales user cannot.
     let path = format!("/api/v1/users/{}/avatar", user.id);
-    let (status, _) = upload(&app, &path, &app.admin.token, file_form(PNG.to_vec(), "a.png", "image/png")).await;
+    let (status, _) = upload(&app, &path, &app.admin.token, file_form(PNG, "a.png", Some("image/png"))).await;
     assert_eq!(status, StatusCode::OK);
     let other = app.user("Sales").await;
-    let (status, _) = upload(&app, &path, &other.token, file_form(PNG.to_vec(), "a.png", "image/png")).await;
+    let (status, _) = upload(&app, &path, &other.token, file_form(PNG, "a.png", Some("image/png"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -301,7 +282,7 @@ async fn image_upload_stores_and_serves_and_media_keys_cannot_escape() {
     let user = app.user("Sales").await;
     let response = app
         .authed(Method::POST, "/api/v1/uploads/image", &user.token)
-        .multipart(file_form(PNG.to_vec(), "x.png", "image/png"))
+        .multipart(file_form(PNG, "x.png", Some("image/png")))
         .send()
         .await
         .unwrap();
@@ -314,7 +295,7 @@ async fn image_upload_stores_and_serves_and_media_keys_cannot_escape() {
 
     let response = app
         .request(Method::POST, "/api/v1/uploads/image")
-        .multipart(file_form(PNG.to_vec(), "x.png", "image/png"))
+        .multipart(file_form(PNG, "x.png", Some("image/png")))
         .send()
         .await
         .unwrap();

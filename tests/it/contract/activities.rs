@@ -280,7 +280,7 @@ async fn list_of_an_empty_trail_is_an_empty_page(db: &DatabaseConnection) {
 super::contract!(list_of_an_empty_trail_is_an_empty_page, list_of_an_empty_trail_is_an_empty_page);
 
 async fn list_filters_by_campaign_owner(db: &DatabaseConnection) {
-    use super::campaigns::{stored_campaign, stored_user};
+    use super::fixtures::{stored_campaign, stored_user};
     let repo = SqlActivityRepository::new(db.clone());
     let (ana, bob, dan) =
         (stored_user(db, "ana", None).await, stored_user(db, "bob", None).await, stored_user(db, "dan", None).await);

@@ -28,7 +28,7 @@ use leadscore_infrastructure::repositories::{
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::campaigns::{
+use super::fixtures::{
     MODEL, changed, info, lead_of, leads_of, new_campaign, new_customer, noted, now, plan_with_model, prediction,
     stored_customers, stored_user, tier_of,
 };

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use leadscore_application::AppError;
 use leadscore_application::customers::{
     CustomerFilter, CustomerRepository, CustomerSort, CustomerSortField, ImportCounts, ImportProgress, OnConflict,
@@ -15,25 +15,17 @@ use leadscore_domain::customers::{
     BankProfile, Contact, Customer, CustomerDraft, Education, Job, LatestScore, Marital, Month, NewCustomer, Outcome,
     Poutcome,
 };
-use leadscore_domain::pagination::{PageRequest, SortDir};
+use leadscore_domain::pagination::SortDir;
 use leadscore_domain::scoring::Tier;
 use leadscore_domain::users::Email;
 use leadscore_infrastructure::repositories::SqlCustomerRepository;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::fixtures::{base_time, now, page};
+
 // ---------------------------------------------------------------------------------------------------------------
 // builders
-
-/// Now, at the precision every adapter keeps (PostgreSQL stores microseconds).
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// A fixed instant with a microsecond part, for tests that order or filter by time.
-fn base_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap() + Duration::microseconds(123_456)
-}
 
 const CITIES: [&str; 5] = ["Madrid", "Lisboa", "Porto", "Sevilla", "Valencia"];
 
@@ -128,10 +120,6 @@ async fn seed(repo: &SqlCustomerRepository) -> Vec<Customer> {
 
 fn ids(customers: &[Customer]) -> Vec<Uuid> {
     customers.iter().map(|c| c.id).collect()
-}
-
-fn page(number: u32, size: u32) -> PageRequest {
-    PageRequest::new(number, size).unwrap()
 }
 
 fn sort(field: CustomerSortField, dir: SortDir) -> CustomerSort {

@@ -18,9 +18,9 @@ use leadscore_infrastructure::repositories::{
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::campaigns::{
-    as_member, base_time, changed, lead_audit, lead_of, leads_of, note, noted, page, run, stored_campaign,
-    stored_customers, stored_user,
+use super::fixtures::{
+    as_member, assert_not_found, base_time, changed, lead_audit, lead_of, leads_of, note, noted, page, run,
+    stored_campaign, stored_customers, stored_user,
 };
 
 /// A campaign of eight leads r1..r8 (rank order), worked a little:
@@ -232,10 +232,6 @@ async fn find_only_within_the_campaign(db: &DatabaseConnection) {
     assert_eq!(repo.find(w.campaign, Uuid::now_v7()).await.unwrap(), None);
 }
 super::contract!(find_only_within_the_campaign, find_only_within_the_campaign);
-
-fn assert_not_found<T: std::fmt::Debug>(result: Result<T, AppError>, what: &str) {
-    assert!(matches!(result, Err(AppError::NotFound(_))), "{what}: expected NotFound, got {result:?}");
-}
 
 async fn change_writes_lead_note_and_outcome_together(db: &DatabaseConnection) {
     let repo = SqlLeadRepository::new(db.clone());

@@ -27,6 +27,7 @@ mod activities;
 mod analytics;
 mod campaigns;
 mod customers;
+mod fixtures;
 mod leads;
 mod login_attempts;
 mod migrations;

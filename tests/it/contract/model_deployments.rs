@@ -42,7 +42,7 @@ async fn the_newest_deployment_is_current(db: &DatabaseConnection) {
 super::contract!(the_newest_deployment_is_current, the_newest_deployment_is_current);
 
 async fn a_deployment_keeps_its_admin_until_the_account_goes(db: &DatabaseConnection) {
-    let admin = super::campaigns::stored_user(db, "ops", None).await.id;
+    let admin = super::fixtures::stored_user(db, "ops", None).await.id;
     let repo = SqlModelDeploymentRepository::new(db.clone());
     let mut by_admin = deployment("v1", t0());
     by_admin.deployed_by = Some(admin);
@@ -100,7 +100,7 @@ async fn replicas_follow_a_reload_on_another_replica(db: &DatabaseConnection) {
     // A new model lands in both directories; the Admin reloads replica A only.
     write_model(dir_a.path(), Some("fleet-v2"));
     write_model(dir_b.path(), Some("fleet-v2"));
-    let admin = super::campaigns::stored_user(db, "reloader", None).await.id;
+    let admin = super::fixtures::stored_user(db, "reloader", None).await.id;
     let (previous, now) = a.reload(admin).await.unwrap();
     assert_eq!(
         (previous.card().model_version.as_str(), now.card().model_version.as_str()),

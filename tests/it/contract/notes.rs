@@ -7,7 +7,7 @@ use leadscore_infrastructure::repositories::SqlNoteRepository;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::campaigns::{base_time, lead_of, note, page, run, stored_campaign, stored_customers, stored_user};
+use super::fixtures::{base_time, lead_of, note, page, run, stored_campaign, stored_customers, stored_user};
 
 fn ids(notes: &[Note]) -> Vec<Uuid> {
     notes.iter().map(|n| n.id).collect()

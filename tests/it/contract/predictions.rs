@@ -5,113 +5,30 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
-use leadscore_application::AppError;
+use chrono::{DateTime, Duration, Utc};
 use leadscore_application::customers::{CustomerFilter, CustomerRepository, OnConflict};
 use leadscore_application::scoring::{
     CustomerScore, PredictionFilter, PredictionRepository, PredictionSort, PredictionSortField,
 };
 use leadscore_application::users::UserRepository;
-use leadscore_domain::customers::{Customer, CustomerDraft, LatestScore, NewCustomer};
-use leadscore_domain::pagination::{PageRequest, SortDir};
+use leadscore_domain::customers::{Customer, LatestScore, NewCustomer};
+use leadscore_domain::pagination::SortDir;
 use leadscore_domain::scoring::{
-    Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource, ScoreOutcome, Tier,
+    Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource, ScoreOutcome, Tier,
 };
-use leadscore_domain::users::{Email, NewUser, Role, User};
 use leadscore_infrastructure::repositories::{
     GroupCommitPredictions, SqlCustomerRepository, SqlPredictionRepository, SqlUserRepository,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::fixtures::{
+    MODEL, assert_not_found, base_time, factors, imported_customers, new_customer, now, outcome, page, stored_customer,
+    stored_user,
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // builders
-
-/// Now, at the precision every adapter keeps (PostgreSQL stores microseconds).
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// A fixed instant with a microsecond part, for tests that order or filter by time.
-fn base_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap() + Duration::microseconds(123_456)
-}
-
-const MODEL: &str = "bank-marketing-2026.01";
-
-fn draft(i: u32) -> CustomerDraft {
-    CustomerDraft {
-        external_id: Some(format!("PRED-{i:05}")),
-        name: Some(format!("Customer {i}")),
-        age: Some(18 + i64::from(i % 60)),
-        job: Some("management".into()),
-        marital: Some("married".into()),
-        education: Some("tertiary".into()),
-        default: Some(false),
-        balance: Some(i64::from(i) * 10 - 500),
-        housing: Some(i.is_multiple_of(2)),
-        loan: Some(false),
-        contact: Some("cellular".into()),
-        day: Some(1 + i64::from(i % 28)),
-        month: Some("may".into()),
-        duration: Some(120),
-        campaign: Some(1),
-        pdays: Some(-1),
-        previous: Some(0),
-        poutcome: Some("unknown".into()),
-        ..CustomerDraft::default()
-    }
-}
-
-fn new_customer(i: u32) -> NewCustomer {
-    draft(i).validate().unwrap()
-}
-
-/// A stored, unscored customer.
-async fn stored_customer(repo: &SqlCustomerRepository, i: u32) -> Customer {
-    let mut c = new_customer(i).into_customer(Uuid::now_v7(), now());
-    c.created_at = base_time();
-    c.updated_at = base_time() + Duration::seconds(1);
-    repo.insert(&c).await.unwrap();
-    c
-}
-
-/// A stored account.
-async fn stored_user(db: &DatabaseConnection, name: &str) -> User {
-    let user = NewUser {
-        id: Uuid::now_v7(),
-        email: Email::parse(&format!("{name}@bank.example")).unwrap(),
-        username: None,
-        full_name: None,
-        phone: None,
-        address: None,
-        role: Role::Manager,
-        password_hash: "$2b$04$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0".into(),
-        created_at: now(),
-    }
-    .into_user();
-    SqlUserRepository::new(db.clone()).insert(&user).await.unwrap();
-    user
-}
-
-fn tier_of(probability: f64) -> Tier {
-    if probability >= 0.3 {
-        Tier::Hot
-    } else if probability >= 0.1 {
-        Tier::Warm
-    } else {
-        Tier::Cold
-    }
-}
-
-fn outcome(probability: f64) -> ScoreOutcome {
-    ScoreOutcome {
-        probability,
-        score: (probability * 100.0).round() as u8,
-        tier: tier_of(probability),
-        predicted_class: if probability >= 0.2 { PredictedClass::Yes } else { PredictedClass::No },
-    }
-}
 
 fn features() -> FeatureRecord {
     [
@@ -126,31 +43,6 @@ fn features() -> FeatureRecord {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
-}
-
-fn factors() -> Factors {
-    Factors {
-        raised: vec![
-            Factor {
-                feature: "poutcome".into(),
-                value: FeatureValue::Text("success".into()),
-                reference: FeatureValue::Text("unknown".into()),
-                impact: 12.3456,
-            },
-            Factor {
-                feature: "age".into(),
-                value: FeatureValue::Number(61.0),
-                reference: FeatureValue::Number(40.0),
-                impact: 0.0123,
-            },
-        ],
-        lowered: vec![Factor {
-            feature: "balance".into(),
-            value: FeatureValue::Number(-1_234.5),
-            reference: FeatureValue::Number(0.0),
-            impact: -3.5,
-        }],
-    }
 }
 
 /// A single prediction of `probability` for `customer_id`, made now by nobody in particular.
@@ -179,10 +71,6 @@ fn score_for(customer_id: Uuid, probability: f64, at: DateTime<Utc>) -> Customer
     CustomerScore { customer_id, score: latest(probability, at) }
 }
 
-fn page(number: u32, size: u32) -> PageRequest {
-    PageRequest::new(number, size).unwrap()
-}
-
 fn ids(predictions: &[Prediction]) -> Vec<Uuid> {
     predictions.iter().map(|p| p.id).collect()
 }
@@ -194,18 +82,14 @@ async fn everything(repo: &SqlPredictionRepository) -> Vec<Prediction> {
     all.items
 }
 
-fn assert_not_found<T: std::fmt::Debug>(result: Result<T, AppError>, what: &str) {
-    assert!(matches!(result, Err(AppError::NotFound(_))), "{what}: expected NotFound, got {result:?}");
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // record and find
 
 async fn record_then_find_round_trips_every_field(db: &DatabaseConnection) {
     let customers = SqlCustomerRepository::new(db.clone());
     let repo = SqlPredictionRepository::new(db.clone());
-    let ana = stored_customer(&customers, 1).await;
-    let manager = stored_user(db, "manager").await;
+    let ana = stored_customer(db, 1).await;
+    let manager = stored_user(db, "manager", None).await;
 
     let full = Prediction {
         id: Uuid::now_v7(),
@@ -254,8 +138,8 @@ super::contract!(record_then_find_round_trips_every_field, record_then_find_roun
 async fn record_sets_the_latest_score_of_its_customers_only(db: &DatabaseConnection) {
     let customers = SqlCustomerRepository::new(db.clone());
     let repo = SqlPredictionRepository::new(db.clone());
-    let ana = stored_customer(&customers, 1).await;
-    let bob = stored_customer(&customers, 2).await;
+    let ana = stored_customer(db, 1).await;
+    let bob = stored_customer(db, 2).await;
     let mut carl = new_customer(3).into_customer(Uuid::now_v7(), now());
     carl.latest_score = Some(latest(0.05, base_time()));
     customers.insert(&carl).await.unwrap();
@@ -327,7 +211,7 @@ async fn group_commit_stores_concurrent_calls_and_fails_only_the_bad_one(db: &Da
     let repo = std::sync::Arc::new(GroupCommitPredictions::new(inner.clone()));
     let mut stored = Vec::new();
     for i in 0..20 {
-        stored.push(stored_customer(&customers, i).await);
+        stored.push(stored_customer(db, i).await);
     }
     let ghost = Uuid::now_v7();
     let calls: Vec<_> = (0..60)
@@ -377,19 +261,10 @@ super::contract!(
 // ---------------------------------------------------------------------------------------------------------------
 // update_latest_scores
 
-/// `count` stored customers, by id.
-async fn many_customers(customers: &SqlCustomerRepository, count: u32) -> Vec<Customer> {
-    let rows: Vec<NewCustomer> = (0..count).map(new_customer).collect();
-    customers.import(rows, OnConflict::Skip, false, base_time(), None).await.unwrap();
-    let all = customers.list_after(&CustomerFilter::default(), None, u64::from(count) + 1).await.unwrap();
-    assert_eq!(all.len(), count as usize);
-    all
-}
-
 async fn update_latest_scores_sets_many_and_skips_unknown_ids(db: &DatabaseConnection) {
     let customers = SqlCustomerRepository::new(db.clone());
     let repo = SqlPredictionRepository::new(db.clone());
-    let all = many_customers(&customers, 1_200).await;
+    let all = imported_customers(db, 1_200).await;
     let at = now();
 
     // Probabilities with every significant digit used, so any rounding on the way shows.
@@ -446,13 +321,12 @@ struct Seeded {
 /// versions, two requesters and none, creation times two per minute (so they tie), probabilities that tie in
 /// pairs, a quarter overridden. Recorded in a shuffled order, in two calls.
 async fn seed(db: &DatabaseConnection, repo: &SqlPredictionRepository) -> Seeded {
-    let customer_repo = SqlCustomerRepository::new(db.clone());
     let mut customers = [Uuid::nil(); 3];
     for (i, slot) in customers.iter_mut().enumerate() {
-        *slot = stored_customer(&customer_repo, i as u32).await.id;
+        *slot = stored_customer(db, i as u32).await.id;
     }
     let campaigns = [Uuid::now_v7(), Uuid::now_v7()];
-    let users = [stored_user(db, "ana").await.id, stored_user(db, "bob").await.id];
+    let users = [stored_user(db, "ana", None).await.id, stored_user(db, "bob", None).await.id];
     let all: Vec<Prediction> = (0..40u32)
         .map(|i| {
             let k = i as usize;
@@ -622,11 +496,10 @@ super::contract!(list_sorts_both_ways_and_pages, list_sorts_both_ways_and_pages)
 // override, delete, and what outlives customers and users
 
 async fn save_override_round_trips_and_keeps_the_model_values(db: &DatabaseConnection) {
-    let customers = SqlCustomerRepository::new(db.clone());
     let repo = SqlPredictionRepository::new(db.clone());
-    let ana = stored_customer(&customers, 1).await;
-    let manager = stored_user(db, "manager").await;
-    let admin = stored_user(db, "admin").await;
+    let ana = stored_customer(db, 1).await;
+    let manager = stored_user(db, "manager", None).await;
+    let admin = stored_user(db, "admin", None).await;
     let mut p = prediction(Some(ana.id), 0.043_210_987_654_321);
     p.requested_by = Some(manager.id);
     let untouched = prediction(Some(ana.id), 0.5);
@@ -674,10 +547,10 @@ async fn predictions_outlive_their_customers_and_users(db: &DatabaseConnection) 
     let customers = SqlCustomerRepository::new(db.clone());
     let users = SqlUserRepository::new(db.clone());
     let repo = SqlPredictionRepository::new(db.clone());
-    let ana = stored_customer(&customers, 1).await;
-    let bob = stored_customer(&customers, 2).await;
-    let seller = stored_user(db, "seller").await;
-    let manager = stored_user(db, "manager").await;
+    let ana = stored_customer(db, 1).await;
+    let bob = stored_customer(db, 2).await;
+    let seller = stored_user(db, "seller", None).await;
+    let manager = stored_user(db, "manager", None).await;
     let mut of_ana = prediction(Some(ana.id), 0.3);
     of_ana.requested_by = Some(seller.id);
     let of_bob = prediction(Some(bob.id), 0.4);

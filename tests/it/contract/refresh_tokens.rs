@@ -1,36 +1,15 @@
 //! `RefreshTokenRepository`: refresh-token storage and single-use rotation, on every adapter.
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::Duration;
 use futures_util::future::join_all;
 use leadscore_application::AppError;
 use leadscore_application::auth::{RefreshTokenRecord, RefreshTokenRepository};
-use leadscore_application::users::UserRepository;
-use leadscore_domain::users::{Email, NewUser, Role, User};
-use leadscore_infrastructure::repositories::{SqlRefreshTokenRepository, SqlUserRepository};
+use leadscore_domain::users::User;
+use leadscore_infrastructure::repositories::SqlRefreshTokenRepository;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// Stores an account to own tokens (tokens reference their user).
-async fn stored_user(db: &DatabaseConnection, email: &str) -> User {
-    let user = NewUser {
-        id: Uuid::now_v7(),
-        email: Email::parse(email).unwrap(),
-        username: None,
-        full_name: None,
-        phone: None,
-        address: None,
-        role: Role::Sales,
-        password_hash: "$2b$04$hash".into(),
-        created_at: now(),
-    }
-    .into_user();
-    SqlUserRepository::new(db.clone()).insert(&user).await.unwrap();
-    user
-}
+use super::fixtures::{now, stored_user};
 
 /// A live token of `user` in `family`, with a unique hash.
 fn token(user: &User, family_id: Uuid) -> RefreshTokenRecord {
@@ -53,7 +32,7 @@ async fn find(repo: &SqlRefreshTokenRepository, record: &RefreshTokenRecord) -> 
 
 async fn insert_then_find_by_hash_round_trips(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let live = token(&user, Uuid::now_v7());
     let spent = RefreshTokenRecord {
         rotated_at: Some(now() - Duration::minutes(2)),
@@ -70,7 +49,7 @@ super::contract!(insert_then_find_by_hash_round_trips, insert_then_find_by_hash_
 
 async fn find_by_unknown_hash_is_none(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     repo.insert(&token(&user, Uuid::now_v7())).await.unwrap();
     assert_eq!(repo.find_by_hash("sha256-unknown").await.unwrap(), None);
     assert_eq!(repo.find_by_hash("").await.unwrap(), None);
@@ -79,7 +58,7 @@ super::contract!(find_by_unknown_hash_is_none, find_by_unknown_hash_is_none);
 
 async fn rotate_succeeds_once(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let old = token(&user, Uuid::now_v7());
     repo.insert(&old).await.unwrap();
 
@@ -103,7 +82,7 @@ super::contract!(rotate_succeeds_once, rotate_succeeds_once);
 
 async fn rotate_of_a_revoked_token_stores_nothing(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let old = token(&user, Uuid::now_v7());
     repo.insert(&old).await.unwrap();
     let revoked_at = now();
@@ -123,7 +102,7 @@ super::contract!(rotate_of_a_revoked_token_stores_nothing, rotate_of_a_revoked_t
 async fn rotate_is_all_or_nothing(db: &DatabaseConnection) {
     // When the new token cannot be stored (its hash is taken), the old one must not be spent either.
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let old = token(&user, Uuid::now_v7());
     let other = token(&user, Uuid::now_v7());
     repo.insert(&old).await.unwrap();
@@ -142,7 +121,7 @@ super::contract!(rotate_is_all_or_nothing, rotate_is_all_or_nothing);
 
 async fn concurrent_rotations_have_exactly_one_winner(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let old = token(&user, Uuid::now_v7());
     repo.insert(&old).await.unwrap();
     let at = now();
@@ -173,7 +152,7 @@ super::contract!(concurrent_rotations_have_exactly_one_winner, concurrent_rotati
 
 async fn revoke_family_revokes_that_family_only(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let user = stored_user(db, "ana@bank.example").await;
+    let user = stored_user(db, "ana", None).await;
     let family = Uuid::now_v7();
     let earlier = now() - Duration::hours(1);
     let first = token(&user, family);
@@ -198,8 +177,8 @@ super::contract!(revoke_family_revokes_that_family_only, revoke_family_revokes_t
 
 async fn revoke_user_revokes_that_users_tokens_only(db: &DatabaseConnection) {
     let repo = SqlRefreshTokenRepository::new(db.clone());
-    let ana = stored_user(db, "ana@bank.example").await;
-    let bob = stored_user(db, "bob@bank.example").await;
+    let ana = stored_user(db, "ana", None).await;
+    let bob = stored_user(db, "bob", None).await;
     let earlier = now() - Duration::hours(1);
     let anas_first = token(&ana, Uuid::now_v7());
     let anas_second = token(&ana, Uuid::now_v7());

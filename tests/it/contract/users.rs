@@ -1,6 +1,6 @@
 //! `UserRepository`: the account store, on every adapter.
 
-use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use leadscore_application::AppError;
 use leadscore_application::auth::{RefreshTokenRecord, RefreshTokenRepository};
 use leadscore_application::users::{UserQuery, UserRepository, UserSortField};
@@ -10,15 +10,7 @@ use leadscore_infrastructure::repositories::{SqlRefreshTokenRepository, SqlUserR
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-/// Now, at the precision every adapter keeps (PostgreSQL stores microseconds).
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// A fixed instant with a microsecond part, for tests that order or filter by time.
-fn base_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap() + Duration::microseconds(123_456)
-}
+use super::fixtures::{base_time, now};
 
 /// A fresh active account with only the required fields, created now.
 fn new_user(email: &str, username: Option<&str>, role: Role) -> User {
