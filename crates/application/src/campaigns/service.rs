@@ -28,7 +28,7 @@ use crate::activities::{ActivityLog, ActivityQuery, ActivityRepository, NewActiv
 use crate::customers::{CustomerFilter, CustomerRepository};
 use crate::exports::{ExportFile, ExportFormat, TableWriter};
 use crate::scoring::{CustomerWalk, ModelRegistry, PredictionRepository, ScoredProfile, score_records};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::users::UserRepository;
 use crate::{AppError, Caller};
 

@@ -17,7 +17,7 @@ use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::exports::{ExportBody, ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TableReader};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::{AppError, Caller};
 
 const WRITERS: [Role; 2] = [Role::Admin, Role::Manager];
@@ -264,7 +264,7 @@ impl CustomerService {
             skipped: counts.skipped,
             rejected,
             dry_run: options.dry_run,
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            duration_ms: elapsed_ms(started),
             errors,
             total_errors,
             unknown_columns,

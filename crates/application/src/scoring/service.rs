@@ -22,7 +22,7 @@ use super::registry::ModelRegistry;
 use crate::activities::{ActivityLog, NewActivity};
 use crate::campaigns::CampaignRepository;
 use crate::customers::{CustomerFilter, CustomerRepository};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::{AppError, Caller};
 
 /// Rows scored per model call when an import is scored.
@@ -109,10 +109,6 @@ pub struct ScoringService {
     activities: ActivityLog,
     clock: Arc<dyn Clock>,
     settings: ScoringSettings,
-}
-
-fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 fn prefixed(errors: RecordErrors, prefix: impl Fn(usize) -> String) -> AppError {

@@ -2,9 +2,9 @@
 //! exactly.
 
 use super::card::{CategoricalFeature, FeatureSpec, ModelCard, NumericFeature, NumericTransform};
-use super::features::{Attribute, FeatureRecord, FeatureValue};
+use super::features::{FeatureRecord, FeatureValue};
 use crate::FieldError;
-use crate::customers::BankProfile;
+use crate::customers::{BankAttribute, BankProfile};
 
 fn signed_log1p(x: f64) -> f64 {
     // f64::signum(0.0) is 1.0; the training script uses sign(0) = 0.
@@ -135,9 +135,9 @@ impl ModelCard {
 
 /// How one card feature is read from a `BankProfile`.
 enum Step<'a> {
-    Number(&'a NumericFeature, Attribute),
+    Number(&'a NumericFeature, BankAttribute),
     /// `positions[code]`: the category position of the attribute's value with that code, if the card knows it.
-    Category(&'a CategoricalFeature, Attribute, Vec<Option<usize>>),
+    Category(&'a CategoricalFeature, BankAttribute, Vec<Option<usize>>),
     /// The card wants something no profile gives (an unknown name, or a number where a profile holds text).
     Unusable,
 }
@@ -159,7 +159,7 @@ impl ModelCard {
         let steps = self
             .features
             .iter()
-            .map(|spec| match (spec, Attribute::named(spec.name())) {
+            .map(|spec| match (spec, BankAttribute::named(spec.name())) {
                 (FeatureSpec::Numeric(f), Some(a)) if a.is_numeric() => Step::Number(f, a),
                 (FeatureSpec::Categorical(f), Some(a)) if !a.is_numeric() => {
                     let positions = a.vocabulary().iter().map(|v| f.categories.iter().position(|c| c == v)).collect();
@@ -524,13 +524,13 @@ mod tests {
     #[test]
     fn every_attribute_text_is_its_vocabulary_entry() {
         for p in profiles() {
-            for a in Attribute::ALL {
+            for a in BankAttribute::ALL {
                 match (a.code(&p), a.text(&p), a.number(&p)) {
                     (Some(code), Some(text), None) => assert_eq!(a.vocabulary()[code], text, "{a:?}"),
                     (None, None, _) => assert!(a.is_numeric(), "{a:?}"),
                     other => panic!("{a:?}: {other:?}"),
                 }
-                assert_eq!(Attribute::named(a.name()), Some(a));
+                assert_eq!(BankAttribute::named(a.name()), Some(a));
             }
         }
     }
