@@ -7,11 +7,9 @@ use leadscore_domain::activity::{ActivityAction, EntityType};
 use leadscore_domain::users::{Role, User};
 use uuid::Uuid;
 
-use super::{
-    AttemptLimit, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, Reservation, ThrottleScope,
-    TokenIssuer,
-};
+use super::{AttemptLimit, LoginAttemptRepository, Reservation, ThrottleScope, TokenIssuer};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::sessions::{RefreshTokenRecord, RefreshTokenRepository};
 use crate::system::Clock;
 use crate::users::{CreateUser, PasswordHasher, UserRepository};
 use crate::{AppError, Caller};

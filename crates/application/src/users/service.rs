@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::{PasswordHasher, UserQuery, UserRepository};
 use crate::activities::{ActivityLog, NewActivity};
-use crate::auth::RefreshTokenRepository;
 use crate::error::Validator;
 use crate::media::{ImageUpload, MediaService};
 use crate::segmentation::dataset_folder;
+use crate::sessions::RefreshTokenRepository;
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
