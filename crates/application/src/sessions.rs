@@ -11,7 +11,6 @@ use crate::AppError;
 /// A stored refresh token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshTokenRecord {
-    /// Row id.
     pub id: Uuid,
     /// Owner.
     pub user_id: Uuid,

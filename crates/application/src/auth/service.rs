@@ -85,7 +85,6 @@ pub struct TokenPair {
 pub struct LoginOutcome {
     /// The account.
     pub user: User,
-    /// Its tokens.
     pub tokens: TokenPair,
 }
 

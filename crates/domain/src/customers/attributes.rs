@@ -15,9 +15,7 @@ string_enum!(
         Housemaid => "housemaid",
         /// Managers.
         Management => "management",
-        /// Retired.
         Retired => "retired",
-        /// Self-employed.
         SelfEmployed => "self-employed",
         /// Service workers.
         Services => "services",
@@ -25,7 +23,6 @@ string_enum!(
         Student => "student",
         /// Technicians.
         Technician => "technician",
-        /// Unemployed.
         Unemployed => "unemployed",
         /// Not known.
         Unknown => "unknown",
@@ -35,11 +32,9 @@ string_enum!(
 string_enum!(
     /// Marital status; `divorced` includes widowed, as in the data.
     Marital, "marital" {
-        /// Married.
         Married => "married",
         /// Divorced or widowed.
         Divorced => "divorced",
-        /// Single.
         Single => "single",
     }
 );
@@ -47,11 +42,8 @@ string_enum!(
 string_enum!(
     /// Highest education level.
     Education, "education" {
-        /// Primary.
         Primary => "primary",
-        /// Secondary.
         Secondary => "secondary",
-        /// Tertiary.
         Tertiary => "tertiary",
         /// Not known.
         Unknown => "unknown",
@@ -81,7 +73,6 @@ string_enum!(
         Mar => "mar",
         /// April.
         Apr => "apr",
-        /// May.
         May => "may",
         /// June.
         Jun => "jun",

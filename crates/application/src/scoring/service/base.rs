@@ -69,9 +69,9 @@ impl ScoringService {
         let now = self.clock.now();
         let mut rows: Vec<&mut NewCustomer> = rows.into_iter().collect();
         let mut scored = 0u64;
-        // In chunks: the encoded input of a whole file (450,000 rows) is hundreds of megabytes, and encoding it in
-        // one go holds an async worker for seconds. A chunk is encoded in about a millisecond and predicted on the
-        // blocking pool, so workers stay free and memory stays at one chunk.
+        // In chunks: the encoded input of a whole file is hundreds of megabytes, and encoding it in one go would hold
+        // an async worker far too long. A chunk is encoded quickly and predicted on the blocking pool, so workers
+        // stay free and memory stays at one chunk.
         for chunk in rows.chunks_mut(IMPORT_SCORING_CHUNK) {
             let records: Vec<FeatureRecord> = chunk.iter().map(|r| FeatureRecord::from(&r.profile)).collect();
             let outcomes = score_each(model.as_ref(), &records).await?;

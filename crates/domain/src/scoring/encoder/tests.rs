@@ -82,15 +82,8 @@ fn every_transform_encodes_as_the_card_says() {
     let card = small_card();
     let mut out = Vec::new();
     card.encode(&good(), &mut out).unwrap();
-    let expected = [
-        1.0f32,
-        0.0,
-        1.0,
-        (-(11f64.ln())) as f32,
-        (4f64.ln() / 2.0) as f32,
-        0.0,
-        ((10f64.ln() - 1.0) / 2.0) as f32,
-    ];
+    let expected =
+        [1.0f32, 0.0, 1.0, (-(11f64.ln())) as f32, (4f64.ln() / 2.0) as f32, 0.0, ((10f64.ln() - 1.0) / 2.0) as f32];
     assert_eq!(out, expected);
 }
 

@@ -17,7 +17,6 @@ pub enum Column {
     InvoiceDate,
     /// Price of one unit.
     UnitPrice,
-    /// The customer.
     CustomerId,
     /// Customer's country (not used by the analysis).
     Country,

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDateTime;
 
+use super::DateOrder;
 use super::cells::{parse_customer_id, parse_datetime, parse_number, trim};
 use super::columns::{Column, ColumnMap};
-use super::DateOrder;
 use crate::RowError;
 use crate::segmentation::model::DroppedRows;
 use crate::segmentation::rfm::RfmAccumulator;

@@ -108,8 +108,7 @@ fn reads_numbers_and_customer_ids() {
 
 fn layout() -> FileLayout {
     FileLayout {
-        columns: ColumnMap::from_header(&["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
-            .unwrap(),
+        columns: ColumnMap::from_header(&["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]).unwrap(),
         dates: DateOrder::YearFirst,
         decimal_comma: false,
     }

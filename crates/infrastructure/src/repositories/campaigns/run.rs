@@ -27,9 +27,9 @@ const SQLITE_INSERT_CHUNK: usize = 500;
 const POSTGRES_MAX_PARAMS: usize = 65_535;
 /// Rows per multi-row INSERT of a table with `columns` columns.
 ///
-/// PostgreSQL spends about 20 ms per 500-row statement on top of the rows themselves (parsing and planning thousands of
-/// parameters), so it gets as many rows as its parameter limit allows: a run of 45,211 leads went from about 7 s to
-/// about 4 s on the test machine (`a_run_of_45211_leads_on_postgres`).
+/// PostgreSQL pays a fixed cost per statement on top of the rows themselves (parsing and planning thousands of
+/// parameters), so it gets as many rows as its parameter limit allows; `a_run_of_45211_leads_on_postgres` measures
+/// it, figures in docs/benchmarks.md.
 fn insert_chunk(backend: DbBackend, columns: usize) -> usize {
     match backend {
         DbBackend::Postgres => POSTGRES_MAX_PARAMS / columns,
@@ -149,10 +149,10 @@ const RUN_CACHE_KIB: i64 = 65_536;
 /// A larger SQLite page cache for the duration of one run.
 ///
 /// A run of the whole UCI base writes tens of megabytes of table and index pages in one transaction; SQLite's default
-/// cache (2 MiB) spills them to the WAL and reads them back mid-transaction. Measured on SQLite with 45,211 leads
-/// (`a_run_of_45211_leads_is_quick`, best of three on a busy 2-core machine): first run 1.45–1.55 s → 1.14–1.17 s,
-/// re-run 1.69–1.99 s → 1.36–1.42 s. The setting belongs to the pooled connection, so it is put back before the
-/// transaction ends: a pool whose every connection kept 64 MiB would hold that memory for good.
+/// cache (2 MiB) spills them to the WAL and reads them back mid-transaction; the larger cache makes first runs and
+/// re-runs measurably faster (`a_run_of_45211_leads_is_quick`; see docs/benchmarks.md). The setting belongs to the
+/// pooled connection, so it is put back before the transaction ends: a pool whose every connection kept 64 MiB would
+/// hold that memory for good.
 pub(super) struct RunCache {
     previous: Option<i64>,
 }

@@ -160,9 +160,8 @@ pub(super) fn profile_row(row: &QueryResult) -> Result<(Uuid, BankProfile), AppE
 /// the id in hex (SQLite stores it as a 16-byte blob, and booleans as 0/1).
 ///
 /// sqlx hands each SQLite row from its worker thread to the async side on its own, with a wake-up and a copy of every
-/// value, which cost about 11 µs per row: reading 45,211 profiles as rows took 0.51 s, most of a re-score. One row
-/// per chunk takes the same SQLite scan plus about 0.1 s of JSON building (measured on the bench database: 0.05 s to
-/// scan, 0.14-0.17 s with `json_group_array`). PostgreSQL streams rows cheaply and keeps the plain read.
+/// value, which made reading the profiles as rows most of a re-score; one row per chunk costs the same SQLite scan
+/// plus a little JSON building (see docs/benchmarks.md). PostgreSQL streams rows cheaply and keeps the plain read.
 pub(super) const SQLITE_PROFILES_JSON: &str = "json_group_array(json_array(hex(t.id), t.age, t.job, t.marital, t.education, \
     t.\"default\", t.balance, t.housing, t.loan, t.contact, t.day, t.month, t.duration, t.campaign, t.pdays, \
     t.previous, t.poutcome))";
