@@ -107,23 +107,7 @@ impl Sql {
     }
 
     fn statement(self, backend: DbBackend) -> Statement {
-        let text = match backend {
-            DbBackend::Postgres => {
-                let mut numbered = String::with_capacity(self.text.len() + 16);
-                let mut n = 0;
-                for ch in self.text.chars() {
-                    if ch == '?' {
-                        n += 1;
-                        numbered.push_str(&format!("${n}"));
-                    } else {
-                        numbered.push(ch);
-                    }
-                }
-                numbered
-            }
-            _ => self.text,
-        };
-        Statement::from_sql_and_values(backend, text, self.values)
+        super::query::statement(backend, &self.text, self.values)
     }
 }
 

@@ -16,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::super::activities::insert_activity;
+use super::super::query::statement;
 use super::ID_CHUNK;
 use crate::entities::{campaigns, leads, notes, predictions};
 use crate::error::{db_err, is_foreign_key_violation};
@@ -43,27 +44,6 @@ fn missing_reference(err: DbErr) -> AppError {
         return AppError::NotFound("A customer of this run was not found".into());
     }
     db_err(err)
-}
-
-/// Statement text with `?` placeholders (SQLite) or `$1, $2, ...` (PostgreSQL).
-pub(super) fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for ch in sql.chars() {
-                if ch == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(ch);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// Copies the scores a run gave its leads to their customers' latest score, in one statement: the leads already hold
