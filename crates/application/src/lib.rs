@@ -17,6 +17,7 @@ pub mod imports;
 pub mod media;
 pub mod scoring;
 pub mod segmentation;
+pub mod sessions;
 pub mod system;
 #[cfg(test)]
 pub mod testing;

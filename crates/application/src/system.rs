@@ -1,5 +1,7 @@
 //! Ports for the machine the application runs on: time and dependency health.
 
+use std::time::Instant;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -33,4 +35,9 @@ pub async fn on_compute_pool<T: Send + 'static>(
         Ok(Err(_)) => Err(crate::AppError::Internal("a computation panicked".into())),
         Err(_) => Err(crate::AppError::Internal("a computation was dropped".into())),
     }
+}
+
+/// Milliseconds since `started`, for the `duration_ms` of a report; saturates instead of wrapping.
+pub fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

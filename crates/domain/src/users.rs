@@ -203,9 +203,7 @@ pub struct User {
     pub token_version: i64,
     /// Last successful login.
     pub last_login_at: Option<DateTime<Utc>>,
-    /// Creation time.
     pub created_at: DateTime<Utc>,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -228,7 +226,6 @@ pub struct NewUser {
     pub role: Role,
     /// bcrypt hash.
     pub password_hash: String,
-    /// Creation time.
     pub created_at: DateTime<Utc>,
 }
 

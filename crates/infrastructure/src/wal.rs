@@ -2,8 +2,8 @@
 //!
 //! SQLite's automatic checkpoint (PASSIVE, every 1,000 pages) copies committed pages into the database file but can
 //! restart the log from its beginning only at a moment when no reader is using it. A server whose pooled connections
-//! keep read transactions overlapping never reaches that moment, so the log grows without bound (measured: 5.25 GB
-//! beside a 102 MB database after 12 minutes of load, docs/benchmarks.md). A `TRUNCATE` checkpoint takes the writer
+//! keep read transactions overlapping never reaches that moment, so the log grows without bound, to many times the
+//! database's size under load (see docs/benchmarks.md). A `TRUNCATE` checkpoint takes the writer
 //! lock, waits for the readers of older snapshots to finish, copies every frame and truncates the log to zero bytes.
 
 use std::time::Duration;

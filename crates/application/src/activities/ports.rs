@@ -31,7 +31,6 @@ pub struct ActivityQuery {
     pub from: Option<DateTime<Utc>>,
     /// At or before.
     pub to: Option<DateTime<Utc>>,
-    /// Page.
     pub page: PageRequest,
 }
 

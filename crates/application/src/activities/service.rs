@@ -20,7 +20,6 @@ pub struct NewActivity {
     pub action: ActivityAction,
     /// Kind of entity.
     pub entity_type: EntityType,
-    /// The entity.
     pub entity_id: Option<Uuid>,
     /// Campaign context.
     pub campaign_id: Option<Uuid>,

@@ -7,7 +7,9 @@ mod service;
 mod tests;
 
 pub use ports::{
-    AccessClaims, AttemptLimit, IssuedToken, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository,
-    Reservation, ThrottleScope, TokenIssuer,
+    AccessClaims, AttemptLimit, IssuedToken, LoginAttemptRepository, Reservation, ThrottleScope, TokenIssuer,
 };
+// The session store lives in `sessions` (the account use cases revoke sessions too); named here as well, where
+// sign-in code has always found it.
+pub use crate::sessions::{RefreshTokenRecord, RefreshTokenRepository};
 pub use service::{AuthPolicy, AuthService, LoginOutcome, Registration, ThrottlePolicy, TokenPair};

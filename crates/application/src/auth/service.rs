@@ -7,11 +7,9 @@ use leadscore_domain::activity::{ActivityAction, EntityType};
 use leadscore_domain::users::{Role, User};
 use uuid::Uuid;
 
-use super::{
-    AttemptLimit, LoginAttemptRepository, RefreshTokenRecord, RefreshTokenRepository, Reservation, ThrottleScope,
-    TokenIssuer,
-};
+use super::{AttemptLimit, LoginAttemptRepository, Reservation, ThrottleScope, TokenIssuer};
 use crate::activities::{ActivityLog, NewActivity};
+use crate::sessions::{RefreshTokenRecord, RefreshTokenRepository};
 use crate::system::Clock;
 use crate::users::{CreateUser, PasswordHasher, UserRepository};
 use crate::{AppError, Caller};
@@ -87,7 +85,6 @@ pub struct TokenPair {
 pub struct LoginOutcome {
     /// The account.
     pub user: User,
-    /// Its tokens.
     pub tokens: TokenPair,
 }
 
@@ -253,28 +250,11 @@ impl AuthService {
                 return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
             }
         };
-        let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
-        let plain = self.issuer.new_refresh_token();
-        let next = RefreshTokenRecord {
-            id: Uuid::now_v7(),
-            user_id: user.id,
-            family_id: record.family_id,
-            token_hash: self.issuer.hash_refresh_token(&plain),
-            created_at: now,
-            expires_at: now + self.policy.refresh_ttl,
-            rotated_at: None,
-            revoked_at: None,
-        };
+        let (next, tokens) = self.new_pair(&user, record.family_id, now)?;
         if !self.tokens.rotate(record.id, now, &next).await? {
             // Another request exchanged the same token first: the token was used twice.
             return Err(self.reuse_detected(&record, now, ip).await?);
         }
-        let tokens = TokenPair {
-            access_token: access.token,
-            access_expires_at: access.expires_at,
-            refresh_token: plain,
-            refresh_expires_at: next.expires_at,
-        };
         Ok(LoginOutcome { user, tokens })
     }
 
@@ -317,7 +297,21 @@ impl AuthService {
         }
     }
 
+    /// Starts a session (token family) for a login.
     async fn issue_pair(&self, user: &User, family_id: Uuid, now: DateTime<Utc>) -> Result<TokenPair, AppError> {
+        let (record, tokens) = self.new_pair(user, family_id, now)?;
+        self.tokens.insert(&record).await?;
+        Ok(tokens)
+    }
+
+    /// A fresh access token and refresh token of `family_id`, with the record to store for the refresh token; the
+    /// caller stores it (a login inserts it, a refresh rotates to it), so both make tokens the same way.
+    fn new_pair(
+        &self,
+        user: &User,
+        family_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(RefreshTokenRecord, TokenPair), AppError> {
         let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
         let plain = self.issuer.new_refresh_token();
         let record = RefreshTokenRecord {
@@ -330,13 +324,13 @@ impl AuthService {
             rotated_at: None,
             revoked_at: None,
         };
-        self.tokens.insert(&record).await?;
-        Ok(TokenPair {
+        let tokens = TokenPair {
             access_token: access.token,
             access_expires_at: access.expires_at,
             refresh_token: plain,
             refresh_expires_at: record.expires_at,
-        })
+        };
+        Ok((record, tokens))
     }
 
     async fn reuse_detected(

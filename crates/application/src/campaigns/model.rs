@@ -14,7 +14,6 @@ use crate::customers::CustomerFilter;
 pub struct Member {
     /// User id.
     pub id: Uuid,
-    /// E-mail.
     pub email: String,
     /// Display name.
     pub full_name: Option<String>,
@@ -48,9 +47,7 @@ pub struct Campaign {
     pub collaborators: Vec<Member>,
     /// The last run, if any.
     pub last_run: Option<RunSummary>,
-    /// Creation time.
     pub created_at: DateTime<Utc>,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -96,20 +93,16 @@ pub struct CampaignFilter {
 /// Campaign counts by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CampaignStats {
-    /// All.
+    /// Every campaign; the three counts below add up to it.
     pub total: u64,
-    /// Active.
     pub active: u64,
-    /// Paused.
     pub paused: u64,
-    /// Completed.
     pub completed: u64,
 }
 
 /// One customer selected by a run, with its new prediction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedLead {
-    /// The customer.
     pub customer_id: Uuid,
     /// 1 = highest probability.
     pub rank: u32,
@@ -120,7 +113,6 @@ pub struct RankedLead {
 /// Everything a run writes, in one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunPlan {
-    /// The campaign.
     pub campaign_id: Uuid,
     /// The new call list, best first.
     pub leads: Vec<RankedLead>,
@@ -170,11 +162,9 @@ pub enum LeadSort {
 /// A lead with what a caller needs on screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadView {
-    /// The lead.
     pub lead: Lead,
     /// The customer, with every attribute.
     pub customer: Customer,
-    /// The assignee.
     pub assignee: Option<Member>,
     /// Notes on the lead.
     pub notes_count: u64,
@@ -187,15 +177,11 @@ pub struct LeadView {
 pub struct LeadStats {
     /// All leads.
     pub total: u64,
-    /// Tier Hot.
+    /// Leads of tier Hot; the four status counts below add up to `total`.
     pub hot: u64,
-    /// Pending.
     pub pending: u64,
-    /// Contacted.
     pub contacted: u64,
-    /// Converted.
     pub converted: u64,
-    /// Failed.
     pub failed: u64,
 }
 
@@ -248,7 +234,6 @@ pub struct KnownOutcomes {
 /// The customer outcome a status change records or clears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutcomeChange {
-    /// The customer.
     pub customer_id: Uuid,
     /// `Some` records an observed outcome; `None` clears one recorded by a call (a reopened lead).
     pub outcome: Option<Outcome>,

@@ -28,7 +28,7 @@ use crate::activities::{ActivityLog, ActivityQuery, ActivityRepository, NewActiv
 use crate::customers::{CustomerFilter, CustomerRepository};
 use crate::exports::{ExportFile, ExportFormat, TableWriter};
 use crate::scoring::{CustomerWalk, ModelRegistry, PredictionRepository, ScoredProfile, score_records};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::users::UserRepository;
 use crate::{AppError, Caller};
 
@@ -67,17 +67,11 @@ pub struct CampaignDraft {
 /// A partial change of a campaign; `None` leaves a field alone, `Some(None)` clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CampaignPatch {
-    /// Name.
     pub name: Option<String>,
-    /// Description.
     pub description: Option<Option<String>>,
-    /// Target leads.
     pub target_leads: Option<u32>,
-    /// Start date.
     pub start_date: Option<Option<NaiveDate>>,
-    /// End date.
     pub end_date: Option<Option<NaiveDate>>,
-    /// Status.
     pub status: Option<CampaignStatus>,
     /// Criteria (replaces the old ones).
     pub criteria: Option<CustomerFilter>,
@@ -88,7 +82,6 @@ pub struct CampaignPatch {
 /// A change of a lead.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LeadPatch {
-    /// New status.
     pub status: Option<LeadStatus>,
     /// New assignee (`Some(None)` unassigns).
     pub assignee: Option<Option<Uuid>>,
@@ -125,11 +118,8 @@ pub struct LeadDetail {
 /// The ports the campaign use cases need.
 #[derive(Clone)]
 pub struct CampaignPorts {
-    /// Campaigns.
     pub campaigns: Arc<dyn CampaignRepository>,
-    /// Leads.
     pub leads: Arc<dyn LeadRepository>,
-    /// Notes.
     pub notes: Arc<dyn NoteRepository>,
     /// Accounts (collaborators by e-mail).
     pub users: Arc<dyn UserRepository>,

@@ -51,9 +51,7 @@ pub struct DemoIdentity {
     pub name: String,
     /// Unique e-mail.
     pub email: String,
-    /// Phone.
     pub phone: String,
-    /// City.
     pub city: String,
 }
 

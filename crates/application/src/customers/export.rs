@@ -4,9 +4,9 @@ use leadscore_domain::customers::Customer;
 
 use crate::exports::{Cell, Column, Sheet};
 
-/// Column headers, in order.
-pub const EXPORT_COLUMNS: [&str; 29] = [
-    "id",
+/// The columns an import reads, in export order: contact details, the UCI attributes (as
+/// [`BankAttribute::ALL`](leadscore_domain::customers::BankAttribute::ALL) names them), the known outcome.
+pub const IMPORT_COLUMNS: [&str; 22] = [
     "externalId",
     "name",
     "email",
@@ -29,13 +29,28 @@ pub const EXPORT_COLUMNS: [&str; 29] = [
     "previous",
     "poutcome",
     "y",
-    "score",
-    "probability",
-    "tier",
-    "modelVersion",
-    "scoredAt",
-    "createdAt",
 ];
+
+/// Column headers of an export, in order: the id, [`IMPORT_COLUMNS`], then the latest score and the creation time,
+/// which an import skips.
+pub const EXPORT_COLUMNS: [&str; 29] = export_headers();
+
+const fn export_headers() -> [&'static str; 29] {
+    const AFTER: [&str; 6] = ["score", "probability", "tier", "modelVersion", "scoredAt", "createdAt"];
+    let mut out = [""; 29];
+    out[0] = "id";
+    let mut i = 0;
+    while i < IMPORT_COLUMNS.len() {
+        out[1 + i] = IMPORT_COLUMNS[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < AFTER.len() {
+        out[1 + IMPORT_COLUMNS.len() + j] = AFTER[j];
+        j += 1;
+    }
+    out
+}
 
 fn yes_no(value: bool) -> Cell {
     Cell::yes_no(value)

@@ -1,7 +1,7 @@
 //! Turning an uploaded file into validated customers: header mapping (UCI and our export format, case-insensitive),
 //! per-cell parsing, and every row error with its row number and column.
 
-use leadscore_domain::customers::{CustomerDraft, NewCustomer, parse_yes_no};
+use leadscore_domain::customers::{BankAttribute, CustomerDraft, NewCustomer, parse_yes_no};
 use leadscore_domain::{DomainError, RowError};
 
 use super::service::ImportLimits;
@@ -55,25 +55,7 @@ pub struct ImportReport {
     pub unknown_columns: Vec<String>,
 }
 
-/// Columns every file must have.
-const REQUIRED: [Column; 15] = [
-    Column::Age,
-    Column::Job,
-    Column::Marital,
-    Column::Education,
-    Column::Default,
-    Column::Balance,
-    Column::Housing,
-    Column::Loan,
-    Column::Contact,
-    Column::Day,
-    Column::Month,
-    Column::Campaign,
-    Column::Pdays,
-    Column::Previous,
-    Column::Poutcome,
-];
-
+/// A column of a customer file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     ExternalId,
@@ -81,22 +63,7 @@ enum Column {
     Email,
     Phone,
     City,
-    Age,
-    Job,
-    Marital,
-    Education,
-    Default,
-    Balance,
-    Housing,
-    Loan,
-    Contact,
-    Day,
-    Month,
-    Duration,
-    Campaign,
-    Pdays,
-    Previous,
-    Poutcome,
+    Bank(BankAttribute),
     Y,
     /// A column of our own export that is not imported (id, score, timestamps).
     Ignored,
@@ -111,22 +78,7 @@ impl Column {
             Column::Email => "email",
             Column::Phone => "phone",
             Column::City => "city",
-            Column::Age => "age",
-            Column::Job => "job",
-            Column::Marital => "marital",
-            Column::Education => "education",
-            Column::Default => "default",
-            Column::Balance => "balance",
-            Column::Housing => "housing",
-            Column::Loan => "loan",
-            Column::Contact => "contact",
-            Column::Day => "day",
-            Column::Month => "month",
-            Column::Duration => "duration",
-            Column::Campaign => "campaign",
-            Column::Pdays => "pdays",
-            Column::Previous => "previous",
-            Column::Poutcome => "poutcome",
+            Column::Bank(attribute) => attribute.name(),
             Column::Y => "y",
             Column::Ignored => "",
         }
@@ -142,26 +94,10 @@ impl Column {
             "email" => Column::Email,
             "phone" => Column::Phone,
             "city" => Column::City,
-            "age" => Column::Age,
-            "job" => Column::Job,
-            "marital" => Column::Marital,
-            "education" => Column::Education,
-            "default" => Column::Default,
-            "balance" => Column::Balance,
-            "housing" => Column::Housing,
-            "loan" => Column::Loan,
-            "contact" => Column::Contact,
-            "day" => Column::Day,
-            "month" => Column::Month,
-            "duration" => Column::Duration,
-            "campaign" => Column::Campaign,
-            "pdays" => Column::Pdays,
-            "previous" => Column::Previous,
-            "poutcome" => Column::Poutcome,
             "y" | "outcome" => Column::Y,
             "id" | "score" | "probability" | "tier" | "modelversion" | "scoredat" | "createdat" | "updatedat"
             | "outcomeat" => Column::Ignored,
-            _ => return None,
+            bank => Column::Bank(BankAttribute::named(bank)?),
         })
     }
 }
@@ -241,7 +177,7 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
             }
             self.columns.push(column);
         }
-        for required in REQUIRED {
+        for required in BankAttribute::ALL.into_iter().filter(|a| a.is_required()).map(Column::Bank) {
             if !seen.contains(&required) {
                 errors.push(RowError {
                     row: 1,
@@ -289,23 +225,25 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
                 Column::Email => draft.email = text(raw),
                 Column::Phone => draft.phone = text(raw),
                 Column::City => draft.city = text(raw),
-                Column::Job => draft.job = text(raw),
-                Column::Marital => draft.marital = text(raw),
-                Column::Education => draft.education = text(raw),
-                Column::Contact => draft.contact = text(raw),
-                Column::Month => draft.month = text(raw),
-                Column::Poutcome => draft.poutcome = text(raw),
                 Column::Y => draft.y = text(raw),
-                Column::Age => keep(whole_number(raw, field).map(|v| draft.age = v)),
-                Column::Balance => keep(whole_number(raw, field).map(|v| draft.balance = v)),
-                Column::Day => keep(whole_number(raw, field).map(|v| draft.day = v)),
-                Column::Duration => keep(whole_number(raw, field).map(|v| draft.duration = v)),
-                Column::Campaign => keep(whole_number(raw, field).map(|v| draft.campaign = v)),
-                Column::Pdays => keep(whole_number(raw, field).map(|v| draft.pdays = v)),
-                Column::Previous => keep(whole_number(raw, field).map(|v| draft.previous = v)),
-                Column::Default => keep(yes_no(raw, field).map(|v| draft.default = v)),
-                Column::Housing => keep(yes_no(raw, field).map(|v| draft.housing = v)),
-                Column::Loan => keep(yes_no(raw, field).map(|v| draft.loan = v)),
+                Column::Bank(attribute) => match attribute {
+                    BankAttribute::Job => draft.job = text(raw),
+                    BankAttribute::Marital => draft.marital = text(raw),
+                    BankAttribute::Education => draft.education = text(raw),
+                    BankAttribute::Contact => draft.contact = text(raw),
+                    BankAttribute::Month => draft.month = text(raw),
+                    BankAttribute::Poutcome => draft.poutcome = text(raw),
+                    BankAttribute::Age => keep(whole_number(raw, field).map(|v| draft.age = v)),
+                    BankAttribute::Balance => keep(whole_number(raw, field).map(|v| draft.balance = v)),
+                    BankAttribute::Day => keep(whole_number(raw, field).map(|v| draft.day = v)),
+                    BankAttribute::Duration => keep(whole_number(raw, field).map(|v| draft.duration = v)),
+                    BankAttribute::Campaign => keep(whole_number(raw, field).map(|v| draft.campaign = v)),
+                    BankAttribute::Pdays => keep(whole_number(raw, field).map(|v| draft.pdays = v)),
+                    BankAttribute::Previous => keep(whole_number(raw, field).map(|v| draft.previous = v)),
+                    BankAttribute::Default => keep(yes_no(raw, field).map(|v| draft.default = v)),
+                    BankAttribute::Housing => keep(yes_no(raw, field).map(|v| draft.housing = v)),
+                    BankAttribute::Loan => keep(yes_no(raw, field).map(|v| draft.loan = v)),
+                },
                 Column::Ignored => {}
             }
         }
@@ -350,6 +288,7 @@ pub fn parse_customers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customers::{EXPORT_COLUMNS, IMPORT_COLUMNS};
     use crate::files::FileLimits;
 
     /// A fake of the table reader for the mapping rules: one row per line, cells split at `;` (or `,` when the
@@ -419,6 +358,19 @@ mod tests {
         assert!(errors.iter().all(|e| e.row == 1));
         let err = parse(b"age;job\n").unwrap_err();
         assert!(matches!(err, AppError::Unprocessable { .. }));
+    }
+
+    #[test]
+    fn the_import_columns_are_what_the_parser_reads_and_the_export_re_imports() {
+        for name in IMPORT_COLUMNS {
+            let column = Column::from_header(name);
+            assert!(matches!(column, Some(c) if c != Column::Ignored && c.api_name() == name), "{name}: {column:?}");
+        }
+        let bank: Vec<&str> = BankAttribute::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(IMPORT_COLUMNS[5..21], bank[..]);
+        for name in EXPORT_COLUMNS {
+            assert!(Column::from_header(name).is_some(), "an export column the import refuses: {name}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod ports;
 mod service;
 
 pub use demo::DemoIdentity;
-pub use export::{EXPORT_COLUMNS, customer_sheet, export_columns, export_rows};
+pub use export::{EXPORT_COLUMNS, IMPORT_COLUMNS, customer_sheet, export_columns, export_rows};
 pub use filter::{CustomerFilter, CustomerSort, CustomerSortField};
 pub use import::{ImportOptions, ImportReport, OnConflict, ParsedFile, parse_customers};
 pub use ports::{CustomerRepository, ImportCounts, ImportProgress};

@@ -17,7 +17,7 @@ use super::ports::{CustomerRepository, ImportProgress};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::exports::{ExportBody, ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TableReader};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::{AppError, Caller};
 
 const WRITERS: [Role; 2] = [Role::Admin, Role::Manager];
@@ -41,52 +41,32 @@ impl Default for ImportLimits {
     }
 }
 
-/// A partial change. `None` leaves a field alone; for optional fields `Some(None)` clears it.
+/// A partial change of a customer, field for field as [`CustomerDraft`]. `None` leaves a field alone; for optional
+/// fields `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerPatch {
-    /// External id.
     pub external_id: Option<Option<String>>,
-    /// Name.
     pub name: Option<Option<String>>,
-    /// E-mail.
     pub email: Option<Option<String>>,
-    /// Phone.
     pub phone: Option<Option<String>>,
-    /// City.
     pub city: Option<Option<String>>,
-    /// Age.
     pub age: Option<i64>,
-    /// Job.
     pub job: Option<String>,
-    /// Marital.
     pub marital: Option<String>,
-    /// Education.
     pub education: Option<String>,
-    /// Default.
     pub default: Option<bool>,
-    /// Balance.
     pub balance: Option<i64>,
-    /// Housing.
     pub housing: Option<bool>,
-    /// Loan.
     pub loan: Option<bool>,
-    /// Contact.
     pub contact: Option<String>,
-    /// Day.
     pub day: Option<i64>,
-    /// Month.
     pub month: Option<String>,
-    /// Duration.
     pub duration: Option<Option<i64>>,
-    /// Campaign.
     pub campaign: Option<i64>,
-    /// Pdays.
     pub pdays: Option<i64>,
-    /// Previous.
     pub previous: Option<i64>,
-    /// Poutcome.
     pub poutcome: Option<String>,
-    /// Known outcome.
+    /// The known outcome (`yes`/`no`, the data's `y`), or clear it.
     pub y: Option<Option<String>>,
 }
 
@@ -264,7 +244,7 @@ impl CustomerService {
             skipped: counts.skipped,
             rejected,
             dry_run: options.dry_run,
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            duration_ms: elapsed_ms(started),
             errors,
             total_errors,
             unknown_columns,

@@ -10,11 +10,8 @@ use crate::AppError;
 /// The image formats accepted, decided by magic bytes, never by file name or declared type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
-    /// JPEG.
     Jpeg,
-    /// PNG.
     Png,
-    /// GIF.
     Gif,
     /// WebP.
     Webp,

@@ -76,7 +76,6 @@ pub enum PredictionSortField {
 /// Sort of a prediction list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PredictionSort {
-    /// Field.
     pub field: PredictionSortField,
     /// Direction.
     pub dir: SortDir,

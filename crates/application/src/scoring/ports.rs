@@ -69,9 +69,7 @@ pub trait ModelDeploymentRepository: Send + Sync {
 /// A customer's new latest score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerScore {
-    /// The customer.
     pub customer_id: Uuid,
-    /// The score.
     pub score: LatestScore,
 }
 

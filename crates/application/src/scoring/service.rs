@@ -22,8 +22,11 @@ use super::registry::ModelRegistry;
 use crate::activities::{ActivityLog, NewActivity};
 use crate::campaigns::CampaignRepository;
 use crate::customers::{CustomerFilter, CustomerRepository};
-use crate::system::Clock;
+use crate::system::{Clock, elapsed_ms};
 use crate::{AppError, Caller};
+
+mod base;
+mod records;
 
 /// Rows scored per model call when an import is scored.
 const IMPORT_SCORING_CHUNK: usize = 4_096;
@@ -109,10 +112,6 @@ pub struct ScoringService {
     activities: ActivityLog,
     clock: Arc<dyn Clock>,
     settings: ScoringSettings,
-}
-
-fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 fn prefixed(errors: RecordErrors, prefix: impl Fn(usize) -> String) -> AppError {
@@ -295,197 +294,6 @@ impl ScoringService {
             .collect();
         self.predictions.record(&predictions, &latest).await?;
         Ok(predictions)
-    }
-
-    /// Re-scores every customer matching `filter`, walking the base in chunks by id; each chunk is scored in one
-    /// model call and written in one transaction.
-    pub async fn score_customers(
-        &self,
-        caller: &Caller,
-        filter: &CustomerFilter,
-        ip: Option<&str>,
-    ) -> Result<RescoreReport, AppError> {
-        caller.require(&MANAGERS)?;
-        filter.validate()?;
-        let started = Instant::now();
-        let model = self.registry.current();
-        let version = model.card().model_version.clone();
-        let mut walk = CustomerWalk::new(self.customers.as_ref(), model.as_ref(), filter, self.settings.rescore_chunk);
-        let mut scored = 0u64;
-        // Each chunk's scores are written (in their own transaction) while the next chunk is read and scored.
-        let mut pending: Vec<CustomerScore> = Vec::new();
-        loop {
-            let write = async {
-                if pending.is_empty() { Ok(0) } else { self.predictions.update_latest_scores(&pending).await }
-            };
-            let (next, written) = both(walk.next_chunk(), write).await;
-            scored += written?;
-            let Some(chunk) = next? else { break };
-            let now = self.clock.now();
-            pending = chunk
-                .iter()
-                .map(|s| CustomerScore { customer_id: s.id, score: latest_score(&s.outcome, &version, now) })
-                .collect();
-        }
-        let (matched, failed) = (walk.matched(), walk.failed());
-        let report =
-            RescoreReport { matched, scored, failed, model_version: version, duration_ms: elapsed_ms(started) };
-        let description = format!(
-            "re-scored {scored} of {matched} matching customers with model {} ({failed} could not be encoded)",
-            report.model_version
-        );
-        self.activities
-            .record(
-                NewActivity::about(
-                    Some(caller.id),
-                    ActivityAction::CustomersScored,
-                    EntityType::Customer,
-                    None,
-                    description,
-                )
-                .with_ip(ip),
-            )
-            .await?;
-        Ok(report)
-    }
-
-    /// Gives the rows of an import their score before they are written (import with `score=true`). Rows the model
-    /// cannot encode stay unscored.
-    pub async fn score_new_customers<'a>(
-        &self,
-        caller: &Caller,
-        rows: impl IntoIterator<Item = &'a mut NewCustomer>,
-    ) -> Result<ImportScoring, AppError> {
-        caller.require(&MANAGERS)?;
-        let model = self.registry.current();
-        let version = model.card().model_version.clone();
-        let now = self.clock.now();
-        let mut rows: Vec<&mut NewCustomer> = rows.into_iter().collect();
-        let mut scored = 0u64;
-        // In chunks: the encoded input of a whole file (450,000 rows) is hundreds of megabytes, and encoding it in
-        // one go holds an async worker for seconds. A chunk is encoded in about a millisecond and predicted on the
-        // blocking pool, so workers stay free and memory stays at one chunk.
-        for chunk in rows.chunks_mut(IMPORT_SCORING_CHUNK) {
-            let records: Vec<FeatureRecord> = chunk.iter().map(|r| FeatureRecord::from(&r.profile)).collect();
-            let outcomes = score_each(model.as_ref(), &records).await?;
-            for (row, outcome) in chunk.iter_mut().zip(outcomes) {
-                if let Some(outcome) = outcome {
-                    row.score = Some(latest_score(&outcome, &version, now));
-                    scored += 1;
-                }
-            }
-        }
-        Ok(ImportScoring { scored, model_version: version })
-    }
-
-    /// One page of predictions; Sales see only their own.
-    pub async fn list(
-        &self,
-        caller: &Caller,
-        mut filter: PredictionFilter,
-        sort: PredictionSort,
-        page: PageRequest,
-    ) -> Result<Page<Prediction>, AppError> {
-        caller.require(&EVERYONE)?;
-        filter.validate()?;
-        if caller.role == Role::Sales {
-            filter.requested_by = Some(caller.id);
-        }
-        if !caller.is_admin() {
-            filter.campaigns_of = Some(caller.id);
-        }
-        self.predictions.list(&filter, sort, page).await
-    }
-
-    /// One prediction; a Sales user's view of someone else's, and anyone's but an Admin's view of a prediction
-    /// from a campaign they are not a member of, is a 404 — as the campaign itself is.
-    pub async fn get(&self, caller: &Caller, id: Uuid) -> Result<Prediction, AppError> {
-        caller.require(&EVERYONE)?;
-        let not_found = || AppError::NotFound(format!("prediction {id} not found"));
-        let prediction = self.predictions.find(id).await?.ok_or_else(not_found)?;
-        if caller.role == Role::Sales && prediction.requested_by != Some(caller.id) {
-            return Err(not_found());
-        }
-        if let Some(campaign_id) = prediction.campaign_id.filter(|_| !caller.is_admin()) {
-            let member = self.campaigns.find(campaign_id).await?.is_some_and(|c| c.is_member(caller.id));
-            if !member {
-                return Err(not_found());
-            }
-        }
-        Ok(prediction)
-    }
-
-    /// Overrides class and/or probability with a reason; the model's values are kept. A new probability re-derives
-    /// score and tier with the current model's thresholds. The customer's latest score is not changed: it stays
-    /// the model's.
-    pub async fn override_prediction(
-        &self,
-        caller: &Caller,
-        id: Uuid,
-        request: PredictionOverrideRequest,
-        ip: Option<&str>,
-    ) -> Result<Prediction, AppError> {
-        caller.require(&MANAGERS)?;
-        let reason = request.reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(AppError::field("reason", "is required"));
-        }
-        if request.predicted_class.is_none() && request.probability.is_none() {
-            return Err(AppError::field("predictedClass", "give predictedClass, probability or both"));
-        }
-        let mut prediction = self.get(caller, id).await?;
-        let card_model = self.registry.current();
-        let outcome = match request.probability {
-            Some(p) => {
-                let derived = card_model.card().outcome(p);
-                ScoreOutcome { predicted_class: request.predicted_class.unwrap_or(derived.predicted_class), ..derived }
-            }
-            None => ScoreOutcome {
-                predicted_class: request.predicted_class.unwrap_or(prediction.outcome.predicted_class),
-                ..prediction.outcome
-            },
-        };
-        let before = prediction.outcome;
-        prediction.apply_override(outcome, reason.clone(), caller.id, self.clock.now());
-        self.predictions.save_override(&prediction).await?;
-        let description = format!(
-            "overrode prediction {id}: {} ({:.4}) → {} ({:.4}): {reason}",
-            before.predicted_class, before.probability, outcome.predicted_class, outcome.probability
-        );
-        let mut activity = NewActivity::about(
-            Some(caller.id),
-            ActivityAction::PredictionOverridden,
-            EntityType::Prediction,
-            Some(id),
-            description,
-        )
-        .with_ip(ip);
-        activity.campaign_id = prediction.campaign_id;
-        self.activities.record(activity).await?;
-        Ok(prediction)
-    }
-
-    /// Deletes a prediction (the customer's latest score stays).
-    pub async fn delete(&self, caller: &Caller, id: Uuid, ip: Option<&str>) -> Result<(), AppError> {
-        caller.require(&MANAGERS)?;
-        let prediction = self.get(caller, id).await?;
-        if !self.predictions.delete(id).await? {
-            return Err(AppError::NotFound(format!("prediction {id} not found")));
-        }
-        let mut activity = NewActivity::about(
-            Some(caller.id),
-            ActivityAction::PredictionDeleted,
-            EntityType::Prediction,
-            Some(id),
-            format!(
-                "deleted prediction {id} ({} {:.4})",
-                prediction.outcome.predicted_class, prediction.outcome.probability
-            ),
-        )
-        .with_ip(ip);
-        activity.campaign_id = prediction.campaign_id;
-        self.activities.record(activity).await?;
-        Ok(())
     }
 }
 

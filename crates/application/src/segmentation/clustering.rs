@@ -2,11 +2,10 @@
 //!
 //! k-means is Lloyd's algorithm with greedy k-means++ seeding — the algorithm of scikit-learn's
 //! `KMeans(algorithm="lloyd")`, which S2 used — written out here for three-dimensional points. linfa-clustering's
-//! `KMeans` was the first choice and reaches the same optimum on the Online Retail file (inertia 3167.64 for both;
-//! scikit-learn 3167.69), but takes about 8 times longer (86 ms for k = 5 with 10 restarts, against 10 ms here; see
-//! `docs/benchmarks.md`): it allocates an array per distance and damps its centroid updates (m_k-means), so it
-//! needs more and slower iterations. `cargo bench -p leadscore-application --bench kmeans` measures both; a test
-//! checks they agree.
+//! `KMeans` was the first choice and reaches the same optimum on the Online Retail file, but is several times slower
+//! (figures in `docs/benchmarks.md`): it allocates an array per distance and damps its centroid updates (m_k-means),
+//! so it needs more and slower iterations. `cargo bench -p leadscore-infrastructure --bench kmeans` measures both;
+//! a test checks they agree.
 
 use leadscore_domain::segmentation::silhouette::{Silhouette, sample_indices};
 use rand_xoshiro::Xoshiro256PlusPlus;

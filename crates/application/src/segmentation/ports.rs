@@ -16,7 +16,6 @@ pub enum DatasetSortField {
     CreatedAt,
     /// Data rows.
     Rows,
-    /// Customers.
     Customers,
     /// File size.
     SizeBytes,
@@ -31,18 +30,14 @@ pub struct DatasetQuery {
     pub from: Option<DateTime<Utc>>,
     /// Uploaded at or before.
     pub to: Option<DateTime<Utc>>,
-    /// Sort field.
     pub sort_by: DatasetSortField,
-    /// Sort direction.
     pub sort_dir: SortDir,
-    /// Page.
     pub page: PageRequest,
 }
 
 /// Fields the customers of an analysis can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CustomerResultSort {
-    /// Customer id.
     CustomerId,
     /// Days since the last purchase.
     Recency,
@@ -77,9 +72,7 @@ pub struct CustomerResultQuery {
     pub filter: CustomerResultFilter,
     /// Sort field; ties are broken by customer id.
     pub sort_by: CustomerResultSort,
-    /// Sort direction.
     pub sort_dir: SortDir,
-    /// Page.
     pub page: PageRequest,
 }
 

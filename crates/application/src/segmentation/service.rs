@@ -83,9 +83,7 @@ pub struct CustomerSelection {
 /// A dataset with its analyses, newest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetDetail {
-    /// The dataset.
     pub dataset: Dataset,
-    /// Its analyses.
     pub analyses: Vec<Analysis>,
 }
 

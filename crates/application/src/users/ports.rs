@@ -20,7 +20,6 @@ pub enum UserSortField {
     FullName,
     /// Last successful login.
     LastLoginAt,
-    /// Role.
     Role,
 }
 
@@ -37,11 +36,8 @@ pub struct UserQuery {
     pub from: Option<DateTime<Utc>>,
     /// Created at or before.
     pub to: Option<DateTime<Utc>>,
-    /// Sort field.
     pub sort_by: UserSortField,
-    /// Sort direction.
     pub sort_dir: SortDir,
-    /// Page.
     pub page: PageRequest,
 }
 

@@ -10,17 +10,16 @@ use uuid::Uuid;
 
 use super::{PasswordHasher, UserQuery, UserRepository};
 use crate::activities::{ActivityLog, NewActivity};
-use crate::auth::RefreshTokenRepository;
 use crate::error::Validator;
 use crate::media::{ImageUpload, MediaService};
 use crate::segmentation::dataset_folder;
+use crate::sessions::RefreshTokenRepository;
 use crate::system::Clock;
 use crate::{AppError, Caller};
 
 /// Changes a user may make to their own profile. `None` leaves a field alone; `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
 pub struct ProfilePatch {
-    /// New e-mail.
     pub email: Option<String>,
     /// New username, or clear it.
     pub username: Option<Option<String>>,
@@ -37,7 +36,6 @@ pub struct ProfilePatch {
 pub struct AdminUserPatch {
     /// Profile fields.
     pub profile: ProfilePatch,
-    /// New role.
     pub role: Option<Role>,
     /// Activate or deactivate.
     pub is_active: Option<bool>,
@@ -46,7 +44,6 @@ pub struct AdminUserPatch {
 /// An account created by an Admin.
 #[derive(Debug, Clone)]
 pub struct CreateUser {
-    /// E-mail.
     pub email: String,
     /// Optional username.
     pub username: Option<String>,
@@ -54,9 +51,7 @@ pub struct CreateUser {
     pub password: String,
     /// Display name.
     pub full_name: Option<String>,
-    /// Phone.
     pub phone: Option<String>,
-    /// Address.
     pub address: Option<String>,
     /// Role granted.
     pub role: Role,

@@ -32,7 +32,6 @@ pub struct CampaignInfo {
     pub start_date: Option<NaiveDate>,
     /// Last day (not before the first).
     pub end_date: Option<NaiveDate>,
-    /// Status.
     pub status: CampaignStatus,
 }
 

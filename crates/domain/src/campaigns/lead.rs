@@ -89,7 +89,6 @@ impl LeadTransition {
 pub struct Lead {
     /// UUID v7.
     pub id: Uuid,
-    /// The campaign.
     pub campaign_id: Uuid,
     /// The customer to call.
     pub customer_id: Uuid,
@@ -111,7 +110,6 @@ pub struct Lead {
     pub assignee_id: Option<Uuid>,
     /// When it joined the list.
     pub created_at: DateTime<Utc>,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
     /// When the lead was closed (`Converted` or `Failed`); `None` while it is open. Analytics date conversions by it.
     pub closed_at: Option<DateTime<Utc>>,

@@ -25,9 +25,7 @@ pub const MAX_NOTE_CHARS: usize = 5_000;
 pub struct Note {
     /// UUID v7.
     pub id: Uuid,
-    /// The campaign.
     pub campaign_id: Uuid,
-    /// The lead.
     pub lead_id: Uuid,
     /// The author; `None` for System notes and once the author is deleted.
     pub author_id: Option<Uuid>,

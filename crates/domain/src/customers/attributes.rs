@@ -15,9 +15,7 @@ string_enum!(
         Housemaid => "housemaid",
         /// Managers.
         Management => "management",
-        /// Retired.
         Retired => "retired",
-        /// Self-employed.
         SelfEmployed => "self-employed",
         /// Service workers.
         Services => "services",
@@ -25,7 +23,6 @@ string_enum!(
         Student => "student",
         /// Technicians.
         Technician => "technician",
-        /// Unemployed.
         Unemployed => "unemployed",
         /// Not known.
         Unknown => "unknown",
@@ -35,11 +32,9 @@ string_enum!(
 string_enum!(
     /// Marital status; `divorced` includes widowed, as in the data.
     Marital, "marital" {
-        /// Married.
         Married => "married",
         /// Divorced or widowed.
         Divorced => "divorced",
-        /// Single.
         Single => "single",
     }
 );
@@ -47,11 +42,8 @@ string_enum!(
 string_enum!(
     /// Highest education level.
     Education, "education" {
-        /// Primary.
         Primary => "primary",
-        /// Secondary.
         Secondary => "secondary",
-        /// Tertiary.
         Tertiary => "tertiary",
         /// Not known.
         Unknown => "unknown",
@@ -81,7 +73,6 @@ string_enum!(
         Mar => "mar",
         /// April.
         Apr => "apr",
-        /// May.
         May => "may",
         /// June.
         Jun => "jun",
@@ -123,6 +114,98 @@ string_enum!(
         No => "no",
     }
 );
+
+/// The UCI Bank Marketing attributes of a [`BankProfile`](super::BankProfile), named as the data, the API, the
+/// files and the model card all spell them: the one list of them, in the data's column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BankAttribute {
+    /// Years, 18–100.
+    Age,
+    /// One of [`Job`].
+    Job,
+    /// One of [`Marital`].
+    Marital,
+    /// One of [`Education`].
+    Education,
+    /// Credit in default, yes/no.
+    Default,
+    /// Average yearly balance in euros, may be negative.
+    Balance,
+    /// Housing loan, yes/no.
+    Housing,
+    /// Personal loan, yes/no.
+    Loan,
+    /// One of [`Contact`].
+    Contact,
+    /// Day of month of the last contact, 1–31.
+    Day,
+    /// One of [`Month`].
+    Month,
+    /// Seconds of the last call: the only optional one, known after a call only.
+    Duration,
+    /// Contacts in the current campaign.
+    Campaign,
+    /// Days since a previous campaign's contact, -1 for never.
+    Pdays,
+    /// Contacts before this campaign.
+    Previous,
+    /// One of [`Poutcome`].
+    Poutcome,
+}
+
+impl BankAttribute {
+    /// Every attribute, in the data's column order.
+    pub const ALL: [Self; 16] = [
+        Self::Age,
+        Self::Job,
+        Self::Marital,
+        Self::Education,
+        Self::Default,
+        Self::Balance,
+        Self::Housing,
+        Self::Loan,
+        Self::Contact,
+        Self::Day,
+        Self::Month,
+        Self::Duration,
+        Self::Campaign,
+        Self::Pdays,
+        Self::Previous,
+        Self::Poutcome,
+    ];
+
+    /// The name, lower-case as in the data (`pdays`, not `pDays`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Age => "age",
+            Self::Job => "job",
+            Self::Marital => "marital",
+            Self::Education => "education",
+            Self::Default => "default",
+            Self::Balance => "balance",
+            Self::Housing => "housing",
+            Self::Loan => "loan",
+            Self::Contact => "contact",
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Duration => "duration",
+            Self::Campaign => "campaign",
+            Self::Pdays => "pdays",
+            Self::Previous => "previous",
+            Self::Poutcome => "poutcome",
+        }
+    }
+
+    /// The attribute of this exact name.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Whether every customer must have it: all but `duration`.
+    pub fn is_required(self) -> bool {
+        self != Self::Duration
+    }
+}
 
 impl Month {
     /// 1 for January … 12 for December.

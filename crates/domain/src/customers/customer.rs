@@ -40,13 +40,10 @@ impl Age {
 /// The UCI Bank Marketing attributes of a customer, all validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankProfile {
-    /// Age.
     pub age: Age,
-    /// Job.
     pub job: Job,
     /// Marital status.
     pub marital: Marital,
-    /// Education.
     pub education: Education,
     /// Has credit in default.
     pub default: bool,
@@ -85,7 +82,6 @@ pub struct ContactDetails {
     pub email: Option<Email>,
     /// Phone number.
     pub phone: Option<String>,
-    /// City.
     pub city: Option<String>,
 }
 
@@ -109,30 +105,22 @@ pub struct LatestScore {
 pub struct Customer {
     /// UUID v7.
     pub id: Uuid,
-    /// Contact details.
     pub details: ContactDetails,
-    /// Bank attributes.
     pub profile: BankProfile,
     /// Known outcome (`y`), when the data has it or a call recorded it.
     pub outcome: Option<Outcome>,
     /// When the outcome was recorded (None when it came with imported data).
     pub outcome_at: Option<DateTime<Utc>>,
-    /// Latest score.
     pub latest_score: Option<LatestScore>,
-    /// Creation time.
     pub created_at: DateTime<Utc>,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
 }
 
 /// A validated customer before it is stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCustomer {
-    /// Contact details.
     pub details: ContactDetails,
-    /// Bank attributes.
     pub profile: BankProfile,
-    /// Known outcome.
     pub outcome: Option<Outcome>,
     /// A score computed before storing (import with scoring); `None` leaves the customer unscored.
     pub score: Option<LatestScore>,
@@ -154,31 +142,23 @@ impl NewCustomer {
     }
 }
 
-/// A customer as received (from JSON or a file row), before validation. Categorical values are matched
-/// case-insensitively; every problem is reported, not only the first.
+/// A customer as received (from JSON or a file row), before validation: the fields of [`ContactDetails`] and
+/// [`BankProfile`] as raw values, whose rules `validate` applies. Categorical values are matched case-insensitively;
+/// every problem is reported, not only the first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerDraft {
     /// The bank's key.
     pub external_id: Option<String>,
-    /// Name.
     pub name: Option<String>,
-    /// E-mail.
     pub email: Option<String>,
-    /// Phone.
     pub phone: Option<String>,
-    /// City.
     pub city: Option<String>,
-    /// Age.
     pub age: Option<i64>,
-    /// Job.
     pub job: Option<String>,
-    /// Marital.
     pub marital: Option<String>,
-    /// Education.
     pub education: Option<String>,
     /// Default (`yes`/`no`).
     pub default: Option<bool>,
-    /// Balance.
     pub balance: Option<i64>,
     /// Housing loan.
     pub housing: Option<bool>,
@@ -188,7 +168,6 @@ pub struct CustomerDraft {
     pub contact: Option<String>,
     /// Day of month.
     pub day: Option<i64>,
-    /// Month.
     pub month: Option<String>,
     /// Call duration.
     pub duration: Option<i64>,
@@ -200,7 +179,7 @@ pub struct CustomerDraft {
     pub previous: Option<i64>,
     /// Previous outcome.
     pub poutcome: Option<String>,
-    /// Known outcome.
+    /// The known outcome (`yes`/`no`, the data's `y`).
     pub y: Option<String>,
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::customers::{BankProfile, Contact, Education, Job, Marital, Month, Poutcome};
+use crate::customers::{BankAttribute, BankProfile, Contact, Education, Job, Marital, Month, Poutcome};
 
 /// One raw input value: the card decides whether a feature wants a number or a category.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -40,29 +40,6 @@ impl fmt::Display for FeatureValue {
 /// Feature name → raw value. Extra names (`day`, `duration`) are kept for the record and ignored by the encoder.
 pub type FeatureRecord = BTreeMap<String, FeatureValue>;
 
-/// The attributes of a `BankProfile` by the names the API and the card use, in the exact spelling of the UCI data
-/// (which is what the card's categories use). The record built from a profile and the direct profile encoder both read
-/// a profile through this one table, so they cannot disagree on a name, a spelling or a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Attribute {
-    Age,
-    Job,
-    Marital,
-    Education,
-    Default,
-    Balance,
-    Housing,
-    Loan,
-    Contact,
-    Day,
-    Month,
-    Duration,
-    Campaign,
-    Pdays,
-    Previous,
-    Poutcome,
-}
-
 const YES_NO: [&str; 2] = ["no", "yes"];
 
 /// Position of `value` in `all` (the declaration order of a closed set of values).
@@ -70,54 +47,9 @@ fn position<T: Copy + PartialEq>(all: &[T], value: T) -> usize {
     all.iter().position(|v| *v == value).unwrap_or(0)
 }
 
-impl Attribute {
-    /// Every attribute.
-    pub(super) const ALL: [Self; 16] = [
-        Self::Age,
-        Self::Job,
-        Self::Marital,
-        Self::Education,
-        Self::Default,
-        Self::Balance,
-        Self::Housing,
-        Self::Loan,
-        Self::Contact,
-        Self::Day,
-        Self::Month,
-        Self::Duration,
-        Self::Campaign,
-        Self::Pdays,
-        Self::Previous,
-        Self::Poutcome,
-    ];
-
-    /// The feature name.
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Self::Age => "age",
-            Self::Job => "job",
-            Self::Marital => "marital",
-            Self::Education => "education",
-            Self::Default => "default",
-            Self::Balance => "balance",
-            Self::Housing => "housing",
-            Self::Loan => "loan",
-            Self::Contact => "contact",
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Duration => "duration",
-            Self::Campaign => "campaign",
-            Self::Pdays => "pdays",
-            Self::Previous => "previous",
-            Self::Poutcome => "poutcome",
-        }
-    }
-
-    /// The attribute a feature name stands for.
-    pub(super) fn named(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == name)
-    }
-
+/// How the scoring reads each attribute. The record built from a profile and the direct profile encoder both read a
+/// profile through these, so they cannot disagree on a name, a spelling or a value.
+impl BankAttribute {
     /// Every text value a categorical attribute can take, in a fixed order that `code` indexes; empty for numbers.
     pub(super) fn vocabulary(self) -> Vec<&'static str> {
         fn strs<T: Copy>(all: &[T], text: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -212,7 +144,7 @@ impl Attribute {
 impl From<&BankProfile> for FeatureRecord {
     /// A stored customer's attributes in the exact spelling of the UCI data, which is what the card's categories use.
     fn from(p: &BankProfile) -> Self {
-        Attribute::ALL.into_iter().filter_map(|a| Some((a.name().to_owned(), a.value(p)?))).collect()
+        BankAttribute::ALL.into_iter().filter_map(|a| Some((a.name().to_owned(), a.value(p)?))).collect()
     }
 }
 

@@ -37,7 +37,6 @@ pub struct ScoreOutcome {
     pub probability: f64,
     /// round(100 × probability).
     pub score: u8,
-    /// Tier.
     pub tier: Tier,
     /// Class at the decision threshold.
     pub predicted_class: PredictedClass,

@@ -151,11 +151,8 @@ pub struct Stat {
 /// A value for each of recency, frequency and monetary.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RfmTriple {
-    /// Recency.
     pub recency: f64,
-    /// Frequency.
     pub frequency: f64,
-    /// Monetary.
     pub monetary: f64,
 }
 

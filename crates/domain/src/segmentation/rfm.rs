@@ -138,7 +138,6 @@ impl RfmAccumulator {
 /// What one customer did in the kept rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerActivity {
-    /// The customer.
     pub customer_id: String,
     /// Time of their last purchase.
     pub last_purchase: NaiveDateTime,
@@ -151,7 +150,6 @@ pub struct CustomerActivity {
 /// Recency, frequency and monetary value of one customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRfm {
-    /// The customer.
     pub customer_id: String,
     /// Days since the last purchase.
     pub recency: u32,

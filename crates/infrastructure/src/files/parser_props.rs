@@ -6,39 +6,13 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use leadscore_application::AppError;
-use leadscore_application::customers::{ImportLimits, ParsedFile, parse_customers};
+use leadscore_application::customers::{IMPORT_COLUMNS, ImportLimits, ParsedFile, parse_customers};
 use leadscore_application::files::restore_neutralised;
 
 use super::FileReader;
 
 /// The header of `bank-full.csv`, as UCI ships it.
 const UCI_HEADER: &str = "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"";
-
-/// Our own columns first, then the UCI ones.
-pub(crate) const COLUMNS: [&str; 22] = [
-    "externalId",
-    "name",
-    "email",
-    "phone",
-    "city",
-    "age",
-    "job",
-    "marital",
-    "education",
-    "default",
-    "balance",
-    "housing",
-    "loan",
-    "contact",
-    "day",
-    "month",
-    "duration",
-    "campaign",
-    "pdays",
-    "previous",
-    "poutcome",
-    "y",
-];
 
 const MAX_ROWS: u64 = 10_000;
 
@@ -245,7 +219,7 @@ fn spelling() -> impl Strategy<Value = Spelling> {
 }
 
 impl ValidRow {
-    /// The cells in `COLUMNS` order; `None` for a number cell, so XLSX can write numbers as numbers.
+    /// The cells in `IMPORT_COLUMNS` order; `None` for a number cell, so XLSX can write numbers as numbers.
     fn cells(&self, s: Spelling) -> Vec<(String, Option<f64>)> {
         let text = |v: &str| (v.to_owned(), None);
         let category = |v: &str| text(&if s.shout { v.to_uppercase() } else { v.to_owned() });
@@ -328,7 +302,7 @@ impl ValidRow {
 }
 
 fn csv_file(rows: &[ValidRow], s: Spelling, ending: &str) -> Vec<u8> {
-    let mut lines = vec![COLUMNS.join(&s.delimiter.to_string())];
+    let mut lines = vec![IMPORT_COLUMNS.join(&s.delimiter.to_string())];
     lines.extend(rows.iter().map(|r| r.csv_line(s)));
     (lines.join(ending) + ending).into_bytes()
 }
@@ -336,7 +310,7 @@ fn csv_file(rows: &[ValidRow], s: Spelling, ending: &str) -> Vec<u8> {
 fn xlsx_file(rows: &[ValidRow], s: Spelling) -> Vec<u8> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
-    for (col, name) in COLUMNS.iter().enumerate() {
+    for (col, name) in IMPORT_COLUMNS.iter().enumerate() {
         sheet.write_string(0, col as u16, *name).unwrap();
     }
     for (i, row) in rows.iter().enumerate() {
@@ -443,7 +417,7 @@ proptest! {
         rows in prop::collection::vec((valid_row(), prop::option::of(breakage())), 1..20),
         s in spelling(),
     ) {
-        let mut lines = vec![COLUMNS.join(&s.delimiter.to_string())];
+        let mut lines = vec![IMPORT_COLUMNS.join(&s.delimiter.to_string())];
         for (row, broken) in &rows {
             let mut cells: Vec<String> = row.cells(s).into_iter().map(|(cell, _)| render(&cell, 1)).collect();
             if let Some((col, value, _)) = broken {

@@ -9,12 +9,11 @@ use proptest::prelude::*;
 use zip::write::SimpleFileOptions;
 
 use leadscore_application::AppError;
-use leadscore_application::customers::{ImportLimits, parse_customers};
+use leadscore_application::customers::{IMPORT_COLUMNS, ImportLimits, parse_customers};
 use leadscore_application::files::FileLimits;
 use leadscore_application::segmentation::read_transactions;
 
 use super::FileReader;
-use super::parser_props::COLUMNS;
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
@@ -55,7 +54,7 @@ fn sheet(rows: &str) -> String {
 }
 
 /// The UCI columns of an import file (the five contact columns are optional).
-const UCI_HEADER: &[&str] = COLUMNS.split_at(5).1;
+const UCI_HEADER: &[&str] = IMPORT_COLUMNS.split_at(5).1;
 const UCI_ROW: [&str; 17] = [
     "41",
     "technician",

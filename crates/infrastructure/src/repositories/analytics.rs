@@ -107,23 +107,7 @@ impl Sql {
     }
 
     fn statement(self, backend: DbBackend) -> Statement {
-        let text = match backend {
-            DbBackend::Postgres => {
-                let mut numbered = String::with_capacity(self.text.len() + 16);
-                let mut n = 0;
-                for ch in self.text.chars() {
-                    if ch == '?' {
-                        n += 1;
-                        numbered.push_str(&format!("${n}"));
-                    } else {
-                        numbered.push(ch);
-                    }
-                }
-                numbered
-            }
-            _ => self.text,
-        };
-        Statement::from_sql_and_values(backend, text, self.values)
+        super::query::statement(backend, &self.text, self.values)
     }
 }
 
@@ -159,7 +143,7 @@ fn bucket_of_day(backend: DbBackend, granularity: Granularity, day: &str) -> Str
 fn dimension_key(dimension: Dimension) -> String {
     match dimension {
         // `|| ''` (a no-op on both databases) keeps SQLite from grouping in `idx_customers_job` order, which reads the
-        // table once per customer at random: four times slower than one scan.
+        // table once per customer at random, much slower than one scan (see docs/benchmarks.md).
         Dimension::Job => "cu.job || ''".into(),
         Dimension::Education => "cu.education".into(),
         Dimension::Marital => "cu.marital".into(),
@@ -424,7 +408,7 @@ impl AnalyticsRepository for SqlAnalyticsRepository {
         //   its decile is ⌊(total − cle) · 10 / total⌋ + 1: equal probabilities never straddle two deciles.
         // Both functions share the window's one ordering, which the covering lift indexes (migration 000009) supply
         // for a campaign without a sort. Grouping by probability first, then running a window over the groups,
-        // cost SQLite three sorts instead of at most two (docs/benchmarks.md: 107 → 55 ms over 45,211 outcomes).
+        // cost SQLite three sorts instead of at most two (see docs/benchmarks.md).
         let mut leads = outcomes(
             "SELECT l.probability AS p, CASE WHEN l.status = 'Converted' THEN 1 ELSE 0 END AS pos, \
              COUNT(*) OVER w AS cle, RANK() OVER w AS rk",

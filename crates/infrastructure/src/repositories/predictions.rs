@@ -223,13 +223,11 @@ fn score_update(backend: DbBackend, chunk: &[&CustomerScore]) -> Statement {
 
 /// Sets the latest score of the customers in `scores` (unknown ids are skipped) and returns how many were updated.
 ///
-/// One UPDATE per `SCORE_CHUNK` customers instead of one per customer: on SQLite with 45,211 customers in one
-/// transaction this took 0.2-0.35 s against 1.0-1.4 s for a reused prepared single-row UPDATE (release build, busy
-/// 2-core machine). Chunks of 100 to 5,000 rows timed the same there; 500 keeps statements small.
+/// One UPDATE per `SCORE_CHUNK` customers instead of one per customer: on SQLite a reused prepared single-row UPDATE
+/// was several times slower. Chunks of 100 to 5,000 rows timed the same there; 500 keeps statements small.
 /// PostgreSQL plans each of these UPDATEs as a hash join over a sequential scan of `customers`, so it pays per
-/// statement for the whole table: 45,211 scores in 500-row statements took 6.1-6.3 s over HTTP, and a 5,000-row
-/// statement takes 0.24 s in psql (the whole table in one statement 1.9 s, most of it the nine indexes every new row
-/// version enters). It gets as many rows per statement as its parameter limit allows.
+/// statement for the whole table (and, even in one statement, for the nine indexes every new row version enters).
+/// It gets as many rows per statement as its parameter limit allows. Figures: docs/benchmarks.md.
 /// `rescoring_the_uci_base_writes_45211_scores_quickly` in `tests/it/contract/predictions.rs` re-measures SQLite.
 /// `updated_at` is left alone: a new score is not an edit of the customer's attributes.
 async fn write_latest_scores<C: ConnectionTrait>(db: &C, scores: &[CustomerScore]) -> Result<u64, AppError> {

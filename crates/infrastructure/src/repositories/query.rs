@@ -5,8 +5,8 @@ use leadscore_application::AppError;
 use leadscore_domain::pagination::{Page, PageRequest, SortDir};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Statement,
 };
 
 use crate::error::db_err;
@@ -84,4 +84,26 @@ pub(crate) fn corrupt(what: &str, value: &str) -> AppError {
 /// corrupt row, not a client error.
 pub(crate) fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, AppError> {
     value.parse().map_err(|_| corrupt(what, value))
+}
+
+/// A statement written once with `?` placeholders, run as is on SQLite and with them numbered `$1, $2, ...` on
+/// PostgreSQL, so one SQL text serves both databases.
+pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(ch);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
 }

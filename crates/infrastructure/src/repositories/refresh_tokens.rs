@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use leadscore_application::AppError;
-use leadscore_application::auth::{RefreshTokenRecord, RefreshTokenRepository};
+use leadscore_application::sessions::{RefreshTokenRecord, RefreshTokenRepository};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;

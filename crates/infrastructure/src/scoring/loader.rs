@@ -66,8 +66,8 @@ impl OnnxModelLoader {
         &self.dir
     }
 
-    /// The whole load and every check, on the calling thread: it reads files and compiles the network (3–20 ms),
-    /// so async code uses `ModelLoader::load` or `load_model`, which run it on the blocking pool.
+    /// The whole load and every check, on the calling thread: it reads files and compiles the network (milliseconds
+    /// of blocking work), so async code uses `ModelLoader::load` or `load_model`, which run it on the blocking pool.
     pub fn load_blocking(&self) -> Result<OnnxModel, AppError> {
         load_dir(&self.dir).map_err(AppError::from)
     }

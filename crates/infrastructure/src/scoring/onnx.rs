@@ -8,19 +8,18 @@ use leadscore_application::scoring::ScoringModel;
 use leadscore_domain::scoring::ModelCard;
 use tract_onnx::prelude::*;
 
-/// Batches up to this many rows run on the calling task; larger ones go to tokio's blocking pool. A row costs
-/// about 0.4–0.7 µs past a few rows, so 256 rows hold an executor thread for ≈ 0.1 ms at most, while the hand-off
-/// costs 10–25 µs: a single prediction with its explanation rows (15 rows, ≈ 10 µs) must not pay it. A bigger
-/// threshold (2,048 rows ≈ 1 ms) would stall every other request on that worker, of which a 2-core host has two.
-/// Figures: docs/benchmarks.md, "Scoring model (tract)".
+/// Batches up to this many rows run on the calling task; larger ones go to tokio's blocking pool. 256 rows hold an
+/// executor thread about as long as the hand-off to the pool costs many times over for small batches: a single
+/// prediction with its explanation rows (15 rows) must not pay the hand-off, and a bigger threshold would stall every
+/// other request on that worker, of which a 2-core host has two. Figures: docs/benchmarks.md, "Scoring model (tract)".
 const INLINE_MAX_ROWS: usize = 256;
 
 /// Large batches go through the network this many rows at a time. The hidden layers of a 512-row chunk take
 /// 256 KB and 128 KB; with glibc's malloc, chunks of 1,024 rows or more make it map and unmap (and page-fault
-/// through) fresh memory on every chunk until some larger buffer has been freed in the process, which doubles the
-/// time of a 45,211-row batch (≈ 32 ms against ≈ 15 ms). 128–512-row chunks are the fastest in either state and
-/// the per-run overhead (≈ 5 µs × 89 chunks) is small; one 45,211-row tensor is slower (≈ 20–28 ms, 35 MB of
-/// intermediates).
+/// through) fresh memory on every chunk until some larger buffer has been freed in the process, which more than
+/// doubles the time of a large batch. 128–512-row chunks are the fastest in either state and the per-run overhead is
+/// small; one tensor for a whole batch is slower (and needs tens of MB of intermediates). Figures:
+/// docs/benchmarks.md, "How large batches are run".
 const CHUNK_ROWS: usize = 512;
 
 /// The optimised plan: `run` takes `&self`, so one `Arc` serves concurrent requests.
@@ -108,8 +107,8 @@ impl OnnxModel {
         self
     }
 
-    /// Probabilities for `rows` encoded rows, computed on the calling thread. Blocks for 0.3–0.7 µs per row:
-    /// async code should call `predict`, which moves large batches off the executor.
+    /// Probabilities for `rows` encoded rows, computed on the calling thread. Blocks the thread for the whole
+    /// batch: async code should call `predict`, which moves large batches off the executor.
     pub fn predict_blocking(&self, input: &[f32], rows: usize) -> Result<Vec<f64>, AppError> {
         run(&self.plan, input, rows, self.card.n_columns, self.chunk_rows)
     }

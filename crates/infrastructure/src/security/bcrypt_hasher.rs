@@ -7,7 +7,8 @@ use leadscore_domain::users::Password;
 
 use crate::InfraError;
 
-/// bcrypt with a configurable cost. Hashing runs on the blocking pool: at cost 12 it takes ~250 ms of CPU.
+/// bcrypt with a configurable cost. Hashing runs on the blocking pool: at cost 12 one hash is a large fraction of a
+/// second of CPU (see docs/benchmarks.md), far too long for an async worker.
 #[derive(Clone)]
 pub struct BcryptHasher {
     cost: u32,

@@ -109,7 +109,7 @@ impl CampaignService {
             failed,
             leads: lead_count,
             model_version: card.model_version.clone(),
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            duration_ms: elapsed_ms(started),
         };
         Ok(report)
     }
