@@ -1,7 +1,7 @@
 //! Customer lists sorted by creation date, age or balance break ties by id. With single-column indexes SQLite had to
 //! sort every customer sharing the sort value by id before it could return a page ("USE TEMP B-TREE FOR RIGHT PART
 //! OF ORDER BY"); after an import all of them share one `created_at`, so the default list sorted the whole base on
-//! every request (50–66 ms a page for 45,211 customers, docs/benchmarks.md). Indexes that end in `id` give both
+//! every request (figures in docs/benchmarks.md). Indexes that end in `id` give both
 //! databases the full order to walk.
 
 use sea_orm_migration::prelude::*;

@@ -11,10 +11,12 @@ pub mod openapi;
 mod response;
 mod routes;
 mod server;
+mod settings;
 mod state;
 
 pub use actix_web::dev::Server;
 pub use error::ApiError;
 pub use middleware::{Metrics, PoolStats, PoolStatsSource};
-pub use server::{HttpSettings, build_server, build_server_with_metrics};
+pub use server::{build_server, build_server_with_metrics};
+pub use settings::HttpSettings;
 pub use state::AppState;

@@ -11,6 +11,9 @@ use crate::dto::analytics::{
     BreakdownDto, BreakdownGroupDto, CustomerFiguresDto, DecileDto, DimensionDto, GroupByDto, LeadCountsDto,
     LeaderboardRowDto, LiftDto, MetricDto, OverviewDto, PredictionCountsDto, TierRowDto, TrendDto, TrendPointDto,
 };
+use crate::dto::attributes::{
+    ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, OutcomeDto, PoutcomeDto, TierDto,
+};
 use crate::dto::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use crate::dto::campaigns::{
     CampaignDto, CampaignOptionDto, CampaignStatsDto, CampaignStatusDto, CreateCampaignRequest, CreateNoteRequest,
@@ -20,8 +23,8 @@ use crate::dto::campaigns::{
 use crate::dto::common::{ExportFormatParam, Pagination, SortDirParam};
 use crate::dto::criteria::CustomerCriteriaDto;
 use crate::dto::customers::{
-    ContactDto, CreateCustomerRequest, CustomerDto, CustomerSortBy, EducationDto, ImportModeParam, ImportReportDto,
-    JobDto, MaritalDto, MonthDto, OnConflictParam, OutcomeDto, PoutcomeDto, TierDto, UpdateCustomerRequest,
+    CreateCustomerRequest, CustomerDto, CustomerSortBy, ImportModeParam, ImportReportDto, OnConflictParam,
+    UpdateCustomerRequest,
 };
 use crate::dto::media::UploadDto;
 use crate::dto::scoring::{

@@ -14,7 +14,7 @@ use leadscore_application::segmentation::SegmentationService;
 use leadscore_application::system::HealthProbe;
 use leadscore_application::users::UserService;
 
-use crate::server::HttpSettings;
+use crate::settings::HttpSettings;
 
 /// The services behind the routes, built by the bin crate.
 #[derive(Clone)]

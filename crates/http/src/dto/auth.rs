@@ -34,7 +34,6 @@ pub struct LoginRequest {
     /// E-mail or username.
     #[garde(length(min = 1, max = 254))]
     pub identifier: String,
-    /// Password.
     #[garde(length(min = 1, max = 1024))]
     pub password: String,
 }

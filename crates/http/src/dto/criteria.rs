@@ -14,19 +14,19 @@ macro_rules! with_filter_fields {
         $callback!($($args)*
             lists {
                 /// Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`).
-                job: $crate::dto::customers::JobDto,
+                job: $crate::dto::attributes::JobDto,
                 /// Any of these marital statuses.
-                marital: $crate::dto::customers::MaritalDto,
+                marital: $crate::dto::attributes::MaritalDto,
                 /// Any of these education levels.
-                education: $crate::dto::customers::EducationDto,
+                education: $crate::dto::attributes::EducationDto,
                 /// Any of these contact types of the last contact.
-                contact: $crate::dto::customers::ContactDto,
+                contact: $crate::dto::attributes::ContactDto,
                 /// Any of these months of the last contact.
-                month: $crate::dto::customers::MonthDto,
+                month: $crate::dto::attributes::MonthDto,
                 /// Any of these previous outcomes.
-                poutcome: $crate::dto::customers::PoutcomeDto,
+                poutcome: $crate::dto::attributes::PoutcomeDto,
                 /// Any of these tiers (scored customers only).
-                tier: $crate::dto::customers::TierDto,
+                tier: $crate::dto::attributes::TierDto,
             }
             values {
                 /// Age at least.

@@ -60,6 +60,7 @@ pub(crate) const fn same_text(a: &str, b: &str) -> bool {
 
 pub mod activities;
 pub mod analytics;
+pub mod attributes;
 pub mod auth;
 pub mod campaigns;
 pub mod common;

@@ -12,7 +12,6 @@ use super::common::{PageParams, SortDirParam, check_range};
 use crate::error::ApiError;
 
 api_enum!(
-    /// A role.
     RoleDto => Role {
         /// Everything.
         Admin = "Admin",
@@ -40,11 +39,8 @@ pub struct UserDto {
     pub username: Option<String>,
     /// Display name.
     pub full_name: Option<String>,
-    /// Phone.
     pub phone: Option<String>,
-    /// Address.
     pub address: Option<String>,
-    /// Role.
     pub role: RoleDto,
     /// Whether the account may sign in.
     pub is_active: bool,
@@ -97,10 +93,8 @@ pub struct UpdateProfileRequest {
     /// Display name.
     #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
-    /// Phone.
     #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
-    /// Address.
     #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
 }
@@ -117,7 +111,6 @@ impl From<UpdateProfileRequest> for ProfilePatch {
     }
 }
 
-/// A password change.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"currentPassword": "s3cret-pass", "newPassword": "n3w-secret-pass", "confirmPassword": "n3w-secret-pass"}))]
@@ -159,10 +152,8 @@ pub struct CreateUserRequest {
     /// Display name.
     #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
-    /// Phone.
     #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
-    /// Address.
     #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
     /// Role (default Sales).
@@ -198,10 +189,8 @@ pub struct AdminUpdateUserRequest {
     /// Display name.
     #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
     pub full_name: Option<String>,
-    /// Phone.
     #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
-    /// Address.
     #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     pub address: Option<String>,
     /// New role.
@@ -239,9 +228,7 @@ pub enum UserSortBy {
     Email,
     /// Display name.
     FullName,
-    /// Last login.
     LastLoginAt,
-    /// Role.
     Role,
 }
 
@@ -311,11 +298,8 @@ impl UserListParams {
 pub struct UserStatsDto {
     /// All accounts.
     pub total_accounts: u64,
-    /// Admins.
     pub admin_accounts: u64,
-    /// Managers.
     pub manager_accounts: u64,
-    /// Sales.
     pub sales_accounts: u64,
     /// Accounts that may sign in.
     pub active_accounts: u64,

@@ -11,7 +11,6 @@ use crate::error::ApiError;
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct FileUpload {
-    /// The file.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }

@@ -83,7 +83,7 @@ pub async fn list_campaigns(
     user: AuthUser,
     params: ValidQuery<CampaignListParams>,
 ) -> ApiResult {
-    let (filter, page) = params.0.parts()?;
+    let (filter, page) = params.0.into_query()?;
     let page = state.campaigns.list(&user.0, filter, page).await?;
     Ok(ok(Paginated::from_page(page, CampaignDto::from)))
 }
@@ -194,7 +194,7 @@ pub async fn list_leads(
     id: web::Path<Uuid>,
     params: ValidQuery<LeadListParams>,
 ) -> ApiResult {
-    let (filter, sort, page) = params.0.parts()?;
+    let (filter, sort, page) = params.0.into_query()?;
     let page = state.campaigns.leads(&user.0, id.into_inner(), filter, sort, page).await?;
     Ok(ok(Paginated::from_page(page, LeadDto::from)))
 }

@@ -45,8 +45,8 @@ pub async fn list_customers(
     user: AuthUser,
     params: ValidQuery<CustomerListParams>,
 ) -> ApiResult {
-    let (sort, page) = params.0.sort_and_page()?;
-    let page = state.customers.list(&user.0, &params.0.filter(), sort, page).await?;
+    let (filter, sort, page) = params.0.into_query()?;
+    let page = state.customers.list(&user.0, &filter, sort, page).await?;
     Ok(ok(Paginated::from_page(page, CustomerDto::from)))
 }
 

@@ -119,7 +119,7 @@ pub async fn list_predictions(
     user: AuthUser,
     params: ValidQuery<PredictionListParams>,
 ) -> ApiResult {
-    let (filter, sort, page) = params.0.parts()?;
+    let (filter, sort, page) = params.0.into_query()?;
     let page = state.scoring.list(&user.0, filter, sort, page).await?;
     Ok(ok(Paginated::from_page(page, PredictionDto::from)))
 }

@@ -180,7 +180,7 @@ pub async fn list_analysis_customers(
     id: web::Path<Uuid>,
     params: ValidQuery<SegmentCustomerListParams>,
 ) -> ApiResult {
-    let (selection, sort_by, sort_dir, page) = params.0.into_parts()?;
+    let (selection, sort_by, sort_dir, page) = params.0.into_query()?;
     let page = state.segmentation.customers(&user.0, id.into_inner(), &selection, sort_by, sort_dir, page).await?;
     Ok(ok(Paginated::from_page(page, SegmentCustomerDto::from)))
 }
@@ -205,7 +205,7 @@ pub async fn export_analysis_customers(
     id: web::Path<Uuid>,
     params: ValidQuery<SegmentExportParams>,
 ) -> ApiResult {
-    let (selection, sort_by, sort_dir, format) = params.0.into_parts();
+    let (selection, sort_by, sort_dir, format) = params.0.into_query();
     let file = state.segmentation.export(&user.0, id.into_inner(), &selection, sort_by, sort_dir, format).await?;
     Ok(attachment(file))
 }

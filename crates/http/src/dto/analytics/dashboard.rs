@@ -31,7 +31,6 @@ pub struct CustomerFiguresDto {
     pub conversion_rate: Option<f64>,
 }
 
-/// Prediction counts.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PredictionCountsDto {
@@ -51,13 +50,9 @@ pub struct PredictionCountsDto {
 pub struct LeadCountsDto {
     /// All.
     pub total: u64,
-    /// Pending.
     pub pending: u64,
-    /// Contacted.
     pub contacted: u64,
-    /// Converted.
     pub converted: u64,
-    /// Failed.
     pub failed: u64,
     /// `converted / (converted + failed)`.
     pub conversion_rate: Option<f64>,
@@ -195,7 +190,6 @@ impl From<Trend> for TrendDto {
 pub struct BreakdownGroupDto {
     /// The value (`management`, `25-34`, `may`, ...).
     pub key: String,
-    /// Customers.
     pub customers: u64,
     /// With a latest score.
     pub scored: u64,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::dto::customers::TierDto;
+use crate::dto::attributes::TierDto;
 
 /// Customers and leads of one tier.
 #[derive(Debug, Serialize, ToSchema)]
@@ -156,21 +156,16 @@ impl From<LiftReport> for LiftDto {
 pub struct LeaderboardRowDto {
     /// Position, from 1: most conversions, then best conversion rate, then most leads.
     pub rank: u32,
-    /// The user.
     pub user_id: Uuid,
     /// E-mail.
     pub email: String,
-    /// Name.
     pub full_name: Option<String>,
     /// Leads assigned to them.
     pub assigned: u64,
     /// Of them, Pending.
     pub pending: u64,
-    /// Contacted.
     pub contacted: u64,
-    /// Converted.
     pub converted: u64,
-    /// Failed.
     pub failed: u64,
     /// `converted / (converted + failed)`.
     pub conversion_rate: Option<f64>,

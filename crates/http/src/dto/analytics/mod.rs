@@ -41,7 +41,6 @@ api_enum!(
     DimensionDto => Dimension {
         /// Type of job.
         Job = "job",
-        /// Education.
         Education = "education",
         /// Marital status.
         Marital = "marital",

@@ -73,7 +73,6 @@ impl From<CreateCampaignRequest> for CampaignDraft {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"status": "Paused", "targetLeads": 800}))]
 pub struct UpdateCampaignRequest {
-    /// Name.
     #[garde(inner(length(chars, min = 1, max = leadscore_domain::limits::CAMPAIGN_NAME_MAX_CHARS)))]
     pub name: Option<String>,
     /// Description (`null` clears).
@@ -81,7 +80,6 @@ pub struct UpdateCampaignRequest {
     #[schema(value_type = Option<String>)]
     #[garde(skip)]
     pub description: Option<Option<String>>,
-    /// Target leads.
     #[garde(inner(range(min = 1, max = leadscore_domain::campaigns::MAX_TARGET_LEADS)))]
     pub target_leads: Option<u32>,
     /// Start date (`null` clears).
@@ -94,7 +92,6 @@ pub struct UpdateCampaignRequest {
     #[schema(value_type = Option<NaiveDate>)]
     #[garde(skip)]
     pub end_date: Option<Option<NaiveDate>>,
-    /// Status.
     #[garde(skip)]
     pub status: Option<CampaignStatusDto>,
     /// New criteria (replace the old ones).
@@ -144,7 +141,6 @@ impl From<Member> for MemberDto {
 pub struct LastRunDto {
     /// When.
     pub at: DateTime<Utc>,
-    /// Model version.
     pub model_version: String,
     /// Customers matching the criteria.
     pub matched: u64,
@@ -165,9 +161,7 @@ pub struct LastRunDto {
 pub struct CampaignDto {
     /// Campaign id.
     pub id: Uuid,
-    /// Name.
     pub name: String,
-    /// Description.
     pub description: Option<String>,
     /// Most leads a run keeps.
     pub target_leads: u32,
@@ -175,7 +169,6 @@ pub struct CampaignDto {
     pub start_date: Option<NaiveDate>,
     /// Last day.
     pub end_date: Option<NaiveDate>,
-    /// Status.
     pub status: CampaignStatusDto,
     /// Which customers.
     pub criteria: CustomerCriteriaDto,
@@ -246,7 +239,7 @@ pub struct CampaignListParams {
 
 impl CampaignListParams {
     /// Filter and page.
-    pub fn parts(&self) -> Result<(CampaignFilter, PageRequest), ApiError> {
+    pub fn into_query(self) -> Result<(CampaignFilter, PageRequest), ApiError> {
         let filter = CampaignFilter {
             q: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
             status: self.status.map(Into::into),
@@ -263,7 +256,6 @@ impl CampaignListParams {
 pub struct CampaignOptionDto {
     /// Campaign id.
     pub id: Uuid,
-    /// Name.
     pub name: String,
 }
 
@@ -273,11 +265,8 @@ pub struct CampaignOptionDto {
 pub struct CampaignStatsDto {
     /// All.
     pub total: u64,
-    /// Active.
     pub active: u64,
-    /// Paused.
     pub paused: u64,
-    /// Completed.
     pub completed: u64,
 }
 

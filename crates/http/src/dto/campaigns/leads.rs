@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{LeadStatusDto, MemberDto};
+use crate::dto::attributes::TierDto;
 use crate::dto::common::{ExportFormatParam, PageParams, SortDirParam, double_option};
-use crate::dto::customers::{CustomerDto, TierDto};
+use crate::dto::customers::CustomerDto;
 use crate::dto::scoring::FactorsDto;
 use crate::error::ApiError;
 
@@ -20,7 +21,6 @@ use crate::error::ApiError;
 pub struct LeadDto {
     /// Lead id.
     pub id: Uuid,
-    /// The campaign.
     pub campaign_id: Uuid,
     /// Call order (1 = first).
     pub rank: u32,
@@ -32,7 +32,6 @@ pub struct LeadDto {
     pub probability: f64,
     /// round(100 × probability).
     pub score: u8,
-    /// Tier.
     pub tier: TierDto,
     /// Model version of the last run.
     pub model_version: String,
@@ -135,7 +134,7 @@ pub struct LeadListParams {
 
 impl LeadListParams {
     /// Filter, sort and page.
-    pub fn parts(&self) -> Result<(LeadFilter, LeadSort, PageRequest), ApiError> {
+    pub fn into_query(self) -> Result<(LeadFilter, LeadSort, PageRequest), ApiError> {
         let filter = LeadFilter {
             status: self.status.map(Into::into),
             tier: self.tier.map(Into::into),
@@ -182,13 +181,9 @@ pub struct LeadStatsDto {
     pub total_leads: u64,
     /// Tier Hot.
     pub high_probability: u64,
-    /// Pending.
     pub pending: u64,
-    /// Contacted.
     pub contacted: u64,
-    /// Converted.
     pub converted: u64,
-    /// Failed.
     pub failed: u64,
     /// converted / (converted + failed): the share of closed leads that subscribed; `null` before any is closed.
     pub conversion_rate: Option<f64>,

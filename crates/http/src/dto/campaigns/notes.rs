@@ -29,16 +29,13 @@ pub struct CreateNoteRequest {
 pub struct NoteDto {
     /// Note id.
     pub id: Uuid,
-    /// The campaign.
     pub campaign_id: Uuid,
-    /// The lead.
     pub lead_id: Uuid,
     /// The author (absent for System notes).
     pub author_id: Option<Uuid>,
     /// Kind.
     #[serde(rename = "type")]
     pub note_type: NoteTypeDto,
-    /// Text.
     pub text: String,
     /// When.
     pub created_at: DateTime<Utc>,

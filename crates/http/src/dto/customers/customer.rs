@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::attributes::{ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, OutcomeDto, PoutcomeDto, TierDto};
+use crate::dto::attributes::{
+    ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, OutcomeDto, PoutcomeDto, TierDto,
+};
 use crate::dto::common::double_option;
 
 /// A customer.
@@ -31,17 +33,13 @@ pub struct CustomerDto {
     pub name: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// Phone.
     pub phone: Option<String>,
-    /// City.
     pub city: Option<String>,
     /// Age (18–100).
     pub age: u8,
-    /// Job.
     pub job: JobDto,
     /// Marital status.
     pub marital: MaritalDto,
-    /// Education.
     pub education: EducationDto,
     /// Has credit in default.
     pub default: bool,
@@ -148,23 +146,19 @@ pub struct CreateCustomerRequest {
     /// E-mail (unique).
     #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
     pub email: Option<String>,
-    /// Phone.
     #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
     pub phone: Option<String>,
-    /// City.
     #[garde(length(max = leadscore_domain::limits::CITY_MAX_CHARS))]
     pub city: Option<String>,
     /// Age, 18–100.
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
     #[schema(minimum = 18, maximum = 100)]
     pub age: i64,
-    /// Job.
     #[garde(skip)]
     pub job: JobDto,
     /// Marital status.
     #[garde(skip)]
     pub marital: MaritalDto,
-    /// Education.
     #[garde(skip)]
     pub education: EducationDto,
     /// Has credit in default.
@@ -258,30 +252,25 @@ pub struct UpdateCustomerRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))))]
     pub email: Option<Option<String>>,
-    /// Phone.
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))))]
     pub phone: Option<Option<String>>,
-    /// City.
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(length(max = leadscore_domain::limits::CITY_MAX_CHARS))))]
     pub city: Option<Option<String>>,
     /// Age, 18–100.
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
     pub age: Option<i64>,
-    /// Job.
     #[garde(skip)]
     pub job: Option<JobDto>,
     /// Marital status.
     #[garde(skip)]
     pub marital: Option<MaritalDto>,
-    /// Education.
     #[garde(skip)]
     pub education: Option<EducationDto>,
     /// Has credit in default.
     #[garde(skip)]
     pub default: Option<bool>,
-    /// Balance.
     #[garde(range(min = -leadscore_domain::limits::BALANCE_LIMIT, max = leadscore_domain::limits::BALANCE_LIMIT))]
     pub balance: Option<i64>,
     /// Has a housing loan.
@@ -296,7 +285,6 @@ pub struct UpdateCustomerRequest {
     /// Day of month, 1–31.
     #[garde(range(min = 1, max = 31))]
     pub day: Option<i64>,
-    /// Month.
     #[garde(skip)]
     pub month: Option<MonthDto>,
     /// Last call length in seconds (`null` clears).

@@ -1,7 +1,7 @@
 //! Filters, sort and page of the customer list and export.
 
 use garde::Validate;
-use leadscore_application::customers::{CustomerSort, CustomerSortField};
+use leadscore_application::customers::{CustomerFilter, CustomerSort, CustomerSortField};
 use leadscore_domain::pagination::PageRequest;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -14,9 +14,7 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum CustomerSortBy {
-    /// Age.
     Age,
-    /// Balance.
     Balance,
     /// Score (unscored last).
     Score,
@@ -63,8 +61,8 @@ customer_filter!(
 );
 
 impl CustomerListParams {
-    /// Sort and page.
-    pub fn sort_and_page(&self) -> Result<(CustomerSort, PageRequest), ApiError> {
+    /// The filter, sort and page: every list's parameters turn into their query by `into_query`.
+    pub fn into_query(self) -> Result<(CustomerFilter, CustomerSort, PageRequest), ApiError> {
         let field = match self.sort_by.unwrap_or_default() {
             CustomerSortBy::Age => CustomerSortField::Age,
             CustomerSortBy::Balance => CustomerSortField::Balance,
@@ -73,6 +71,6 @@ impl CustomerListParams {
             CustomerSortBy::Name => CustomerSortField::Name,
         };
         let page = PageParams { page: self.page, limit: self.limit }.request()?;
-        Ok((CustomerSort { field, dir: self.sort_dir.unwrap_or_default().into() }, page))
+        Ok((self.filter(), CustomerSort { field, dir: self.sort_dir.unwrap_or_default().into() }, page))
     }
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 
-use crate::dto::customers::{ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, PoutcomeDto};
+use crate::dto::attributes::{ContactDto, EducationDto, JobDto, MaritalDto, MonthDto, PoutcomeDto};
 
 /// `yes`/`no` as in the UCI data; JSON booleans are accepted too.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -39,7 +39,6 @@ pub struct FeaturesDto {
     /// Age in years (18–100).
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
     pub age: Option<i64>,
-    /// Job.
     #[schema(value_type = Option<JobDto>)]
     #[garde(skip)]
     pub job: Option<String>,
@@ -47,7 +46,6 @@ pub struct FeaturesDto {
     #[schema(value_type = Option<MaritalDto>)]
     #[garde(skip)]
     pub marital: Option<String>,
-    /// Education.
     #[schema(value_type = Option<EducationDto>)]
     #[garde(skip)]
     pub education: Option<String>,

@@ -88,7 +88,6 @@ pub struct ModelDto {
     pub trained_at: Option<String>,
     /// Class threshold.
     pub decision_threshold: f64,
-    /// Tier thresholds.
     pub tier_thresholds: TierThresholdsDto,
     /// Inputs, in tensor order.
     pub features: Vec<String>,

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::features::{FeaturesDto, number_or_category};
+use crate::dto::attributes::TierDto;
 use crate::dto::common::{PageParams, SortDirParam, check_range};
-use crate::dto::customers::TierDto;
 use crate::error::ApiError;
 
 api_enum!(
@@ -172,7 +172,6 @@ pub struct PredictionDto {
     pub tier: TierDto,
     /// Why: the strongest factors each way (empty for campaign runs).
     pub factors: FactorsDto,
-    /// Model version.
     pub model_version: String,
     /// Who asked.
     pub requested_by: Option<Uuid>,
@@ -229,7 +228,6 @@ pub enum PredictionSortBy {
     /// Creation time (default).
     #[default]
     CreatedAt,
-    /// Probability.
     Probability,
 }
 
@@ -291,7 +289,7 @@ pub struct PredictionListParams {
 
 impl PredictionListParams {
     /// Filter, sort and page.
-    pub fn parts(&self) -> Result<(PredictionFilter, PredictionSort, PageRequest), ApiError> {
+    pub fn into_query(self) -> Result<(PredictionFilter, PredictionSort, PageRequest), ApiError> {
         check_range(self.from, self.to)?;
         let filter = PredictionFilter {
             predicted_class: self.predicted_class.map(Into::into),

@@ -60,7 +60,6 @@ impl From<SegmentedCustomer> for SegmentCustomerDto {
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum SegmentCustomerSortBy {
-    /// Customer id.
     CustomerId,
     /// Days since the last purchase.
     Recency,
@@ -128,7 +127,7 @@ pub struct SegmentCustomerListParams {
 
 impl SegmentCustomerListParams {
     /// Selection, sort field, direction and page.
-    pub fn into_parts(self) -> Result<(CustomerSelection, CustomerResultSort, SortDir, PageRequest), ApiError> {
+    pub fn into_query(self) -> Result<(CustomerSelection, CustomerResultSort, SortDir, PageRequest), ApiError> {
         let page = PageParams { page: self.page, limit: self.limit }.request()?;
         Ok((
             CustomerSelection { segments: self.segment, clusters: self.cluster, q: self.q },
@@ -168,7 +167,7 @@ pub struct SegmentExportParams {
 
 impl SegmentExportParams {
     /// Selection, sort field, direction and format.
-    pub fn into_parts(self) -> (CustomerSelection, CustomerResultSort, SortDir, ExportFormat) {
+    pub fn into_query(self) -> (CustomerSelection, CustomerResultSort, SortDir, ExportFormat) {
         (
             CustomerSelection { segments: self.segment, clusters: self.cluster, q: self.q },
             self.sort_by.unwrap_or_default().into(),

@@ -132,10 +132,8 @@ impl From<Dataset> for DatasetDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetDetailDto {
-    /// The dataset.
     #[serde(flatten)]
     pub dataset: DatasetDto,
-    /// Its analyses.
     pub analyses: Vec<AnalysisDto>,
 }
 
@@ -149,9 +147,7 @@ impl From<DatasetDetail> for DatasetDetailDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"mean": 12.4, "median": 9.0}))]
 pub struct StatDto {
-    /// Mean.
     pub mean: f64,
-    /// Median.
     pub median: f64,
 }
 
@@ -170,7 +166,6 @@ pub enum DatasetSortBy {
     CreatedAt,
     /// Data rows.
     Rows,
-    /// Customers.
     Customers,
     /// File size.
     SizeBytes,

@@ -1,4 +1,4 @@
-//! The UCI attribute values on the wire; each mirrors a domain enum whose wire strings the build checks.
+//! The UCI attribute values and the tier on the wire; each mirrors a domain enum whose wire strings the build checks.
 
 use leadscore_domain::customers::{Contact, Education, Job, Marital, Month, Outcome, Poutcome};
 use leadscore_domain::scoring::Tier;
