@@ -29,8 +29,8 @@ use super::fixtures::{base_time, now, page};
 
 const CITIES: [&str; 5] = ["Madrid", "Lisboa", "Porto", "Sevilla", "Valencia"];
 
-fn pick<T: Copy + ToString>(all: &[T], k: u32) -> Option<String> {
-    Some(all[k as usize % all.len()].to_string())
+fn pick<T: Copy>(all: &[T], k: u32) -> Option<T> {
+    Some(all[k as usize % all.len()])
 }
 
 /// A valid draft whose values vary with `i`: every optional field is missing for some `i`, ages, balances and names
@@ -60,8 +60,8 @@ fn draft(i: u32) -> CustomerDraft {
         previous: Some(n % 4),
         poutcome: pick(Poutcome::ALL, i / 5),
         y: match i % 3 {
-            0 => Some("yes".into()),
-            1 => Some("no".into()),
+            0 => Some(Outcome::Yes),
+            1 => Some(Outcome::No),
             _ => None,
         },
     }

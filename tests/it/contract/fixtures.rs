@@ -12,7 +12,9 @@ use leadscore_application::customers::{CustomerFilter, CustomerRepository, OnCon
 use leadscore_application::users::UserRepository;
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, Lead, LeadStatus, Note, NoteType};
-use leadscore_domain::customers::{Customer, CustomerDraft, NewCustomer};
+use leadscore_domain::customers::{
+    Contact, Customer, CustomerDraft, Education, Job, Marital, Month, NewCustomer, Poutcome,
+};
 use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::scoring::{
     Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource, ScoreOutcome, Tier,
@@ -71,21 +73,21 @@ fn draft(i: u32) -> CustomerDraft {
         email: Some(format!("customer{i}@mail.example")),
         city: Some(if i.is_multiple_of(2) { "Madrid" } else { "Porto" }.into()),
         age: Some(18 + i64::from(i % 60)),
-        job: Some("management".into()),
-        marital: Some("married".into()),
-        education: Some("tertiary".into()),
+        job: Some(Job::Management),
+        marital: Some(Marital::Married),
+        education: Some(Education::Tertiary),
         default: Some(false),
         balance: Some(i64::from(i) * 10 - 500),
         housing: Some(i.is_multiple_of(2)),
         loan: Some(false),
-        contact: Some("cellular".into()),
+        contact: Some(Contact::Cellular),
         day: Some(1 + i64::from(i % 28)),
-        month: Some("may".into()),
+        month: Some(Month::May),
         duration: Some(120),
         campaign: Some(1),
         pdays: Some(-1),
         previous: Some(0),
-        poutcome: Some("unknown".into()),
+        poutcome: Some(Poutcome::Unknown),
         ..CustomerDraft::default()
     }
 }

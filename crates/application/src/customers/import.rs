@@ -1,7 +1,7 @@
 //! Turning an uploaded file into validated customers: header mapping (UCI and our export format, case-insensitive),
 //! per-cell parsing, and every row error with its row number and column.
 
-use leadscore_domain::customers::{BankAttribute, CustomerDraft, NewCustomer, parse_yes_no};
+use leadscore_domain::customers::{BankAttribute, CustomerDraft, NewCustomer, parse_category, parse_yes_no};
 use leadscore_domain::{DomainError, RowError};
 
 use super::service::ImportLimits;
@@ -225,14 +225,14 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
                 Column::Email => draft.email = text(raw),
                 Column::Phone => draft.phone = text(raw),
                 Column::City => draft.city = text(raw),
-                Column::Y => draft.y = text(raw),
+                Column::Y => keep(parse_category(raw).map(|v| draft.y = v)),
                 Column::Bank(attribute) => match attribute {
-                    BankAttribute::Job => draft.job = text(raw),
-                    BankAttribute::Marital => draft.marital = text(raw),
-                    BankAttribute::Education => draft.education = text(raw),
-                    BankAttribute::Contact => draft.contact = text(raw),
-                    BankAttribute::Month => draft.month = text(raw),
-                    BankAttribute::Poutcome => draft.poutcome = text(raw),
+                    BankAttribute::Job => keep(parse_category(raw).map(|v| draft.job = v)),
+                    BankAttribute::Marital => keep(parse_category(raw).map(|v| draft.marital = v)),
+                    BankAttribute::Education => keep(parse_category(raw).map(|v| draft.education = v)),
+                    BankAttribute::Contact => keep(parse_category(raw).map(|v| draft.contact = v)),
+                    BankAttribute::Month => keep(parse_category(raw).map(|v| draft.month = v)),
+                    BankAttribute::Poutcome => keep(parse_category(raw).map(|v| draft.poutcome = v)),
                     BankAttribute::Age => keep(whole_number(raw, field).map(|v| draft.age = v)),
                     BankAttribute::Balance => keep(whole_number(raw, field).map(|v| draft.balance = v)),
                     BankAttribute::Day => keep(whole_number(raw, field).map(|v| draft.day = v)),
@@ -248,9 +248,11 @@ impl<F: FnMut(u64, &mut CustomerDraft)> TableVisitor for Parser<F> {
             }
         }
         if !errors.is_empty() {
-            // Cells that did not even parse: report them, and the rule errors of the other cells too.
+            // Cells that did not even parse: report them, and the rule errors of the other cells too (a cell that
+            // failed to parse is absent from the draft; its "is required" would say the same thing twice).
             if let Err(DomainError::Invalid(more)) = draft.validate() {
-                errors.extend(more.into_iter().filter(|m| !m.message.contains("is required")));
+                let more: Vec<_> = more.into_iter().filter(|m| !errors.iter().any(|e| e.field == m.field)).collect();
+                errors.extend(more);
             }
             self.reject(number, errors);
             return;

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use leadscore_domain::activity::{ActivityAction, EntityType};
-use leadscore_domain::customers::{Customer, CustomerDraft};
+use leadscore_domain::customers::{
+    Contact, Customer, CustomerDraft, Education, Job, Marital, Month, Outcome, Poutcome,
+};
 use leadscore_domain::pagination::{Page, PageRequest};
 use leadscore_domain::users::Role;
 use uuid::Uuid;
@@ -51,23 +53,23 @@ pub struct CustomerPatch {
     pub phone: Option<Option<String>>,
     pub city: Option<Option<String>>,
     pub age: Option<i64>,
-    pub job: Option<String>,
-    pub marital: Option<String>,
-    pub education: Option<String>,
+    pub job: Option<Job>,
+    pub marital: Option<Marital>,
+    pub education: Option<Education>,
     pub default: Option<bool>,
     pub balance: Option<i64>,
     pub housing: Option<bool>,
     pub loan: Option<bool>,
-    pub contact: Option<String>,
+    pub contact: Option<Contact>,
     pub day: Option<i64>,
-    pub month: Option<String>,
+    pub month: Option<Month>,
     pub duration: Option<Option<i64>>,
     pub campaign: Option<i64>,
     pub pdays: Option<i64>,
     pub previous: Option<i64>,
-    pub poutcome: Option<String>,
+    pub poutcome: Option<Poutcome>,
     /// The known outcome (`yes`/`no`, the data's `y`), or clear it.
-    pub y: Option<Option<String>>,
+    pub y: Option<Option<Outcome>>,
 }
 
 impl CustomerPatch {

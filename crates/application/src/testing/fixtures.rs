@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::Duration;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, Lead, LeadStatus, Note, NoteType};
-use leadscore_domain::customers::{Customer, CustomerDraft};
+use leadscore_domain::customers::{Contact, Customer, CustomerDraft, Education, Job, Marital, Month, Poutcome};
 use leadscore_domain::scoring::Tier;
 use leadscore_domain::users::{Email, Role, User};
 use uuid::Uuid;
@@ -171,20 +171,20 @@ impl Fakes {
         let draft = CustomerDraft {
             name: Some(format!("Customer {n}")),
             age: Some(age),
-            job: Some("management".into()),
-            marital: Some("married".into()),
-            education: Some("tertiary".into()),
+            job: Some(Job::Management),
+            marital: Some(Marital::Married),
+            education: Some(Education::Tertiary),
             default: Some(false),
             balance: Some(1_000),
             housing: Some(false),
             loan: Some(false),
-            contact: Some("cellular".into()),
+            contact: Some(Contact::Cellular),
             day: Some(5),
-            month: Some("may".into()),
+            month: Some(Month::May),
             campaign: Some(1),
             pdays: Some(-1),
             previous: Some(0),
-            poutcome: Some("unknown".into()),
+            poutcome: Some(Poutcome::Unknown),
             ..CustomerDraft::default()
         };
         let customer = draft.validate()?.into_customer(Uuid::now_v7(), self.clock.now());

@@ -143,8 +143,8 @@ impl NewCustomer {
 }
 
 /// A customer as received (from JSON or a file row), before validation: the fields of [`ContactDetails`] and
-/// [`BankProfile`] as raw values, whose rules `validate` applies. Categorical values are matched case-insensitively;
-/// every problem is reported, not only the first.
+/// [`BankProfile`], text and numbers raw, categories already typed (a file's text goes through [`parse_category`]
+/// first), whose rules `validate` applies; every problem is reported, not only the first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerDraft {
     /// The bank's key.
@@ -154,9 +154,9 @@ pub struct CustomerDraft {
     pub phone: Option<String>,
     pub city: Option<String>,
     pub age: Option<i64>,
-    pub job: Option<String>,
-    pub marital: Option<String>,
-    pub education: Option<String>,
+    pub job: Option<Job>,
+    pub marital: Option<Marital>,
+    pub education: Option<Education>,
     /// Default (`yes`/`no`).
     pub default: Option<bool>,
     pub balance: Option<i64>,
@@ -165,10 +165,10 @@ pub struct CustomerDraft {
     /// Personal loan.
     pub loan: Option<bool>,
     /// Contact type.
-    pub contact: Option<String>,
+    pub contact: Option<Contact>,
     /// Day of month.
     pub day: Option<i64>,
-    pub month: Option<String>,
+    pub month: Option<Month>,
     /// Call duration.
     pub duration: Option<i64>,
     /// Contacts this campaign.
@@ -178,13 +178,17 @@ pub struct CustomerDraft {
     /// Contacts before.
     pub previous: Option<i64>,
     /// Previous outcome.
-    pub poutcome: Option<String>,
-    /// The known outcome (`yes`/`no`, the data's `y`).
-    pub y: Option<String>,
+    pub poutcome: Option<Poutcome>,
+    /// The known outcome (the data's `y`).
+    pub y: Option<Outcome>,
 }
 
-fn category<T: std::str::FromStr<Err = DomainError>>(raw: &str) -> Result<T, DomainError> {
-    raw.trim().to_lowercase().parse()
+/// A category as a file spells it: trimmed and matched case-insensitively (`Blue-Collar`, `MAY`); empty is absent.
+pub fn parse_category<T: std::str::FromStr<Err = DomainError>>(raw: &str) -> Result<Option<T>, DomainError> {
+    match raw.trim() {
+        "" => Ok(None),
+        text => text.to_lowercase().parse().map(Some),
+    }
 }
 
 fn in_range(value: i64, field: &str, min: i64, max: i64) -> Result<i64, DomainError> {
@@ -233,18 +237,18 @@ impl CustomerDraft {
             city: c.check(profile_text(self.city.as_deref(), "city", CITY_MAX_CHARS)).flatten(),
         };
         let age = c.required(&self.age, "age").and_then(|a| c.check(Age::new(a)));
-        let job = c.required(&self.job, "job").and_then(|v| c.check(category::<Job>(&v)));
-        let marital = c.required(&self.marital, "marital").and_then(|v| c.check(category::<Marital>(&v)));
-        let education = c.required(&self.education, "education").and_then(|v| c.check(category::<Education>(&v)));
+        let job = c.required(&self.job, "job");
+        let marital = c.required(&self.marital, "marital");
+        let education = c.required(&self.education, "education");
         let default = c.required(&self.default, "default");
         let balance = c
             .required(&self.balance, "balance")
             .and_then(|v| c.check(in_range(v, "balance", -BALANCE_LIMIT, BALANCE_LIMIT)));
         let housing = c.required(&self.housing, "housing");
         let loan = c.required(&self.loan, "loan");
-        let contact = c.required(&self.contact, "contact").and_then(|v| c.check(category::<Contact>(&v)));
+        let contact = c.required(&self.contact, "contact");
         let day = c.required(&self.day, "day").and_then(|v| c.check(in_range(v, "day", 1, 31)));
-        let month = c.required(&self.month, "month").and_then(|v| c.check(category::<Month>(&v)));
+        let month = c.required(&self.month, "month");
         let duration = match self.duration {
             Some(v) => c.check(in_range(v, "duration", 0, DURATION_MAX_SECONDS)).map(Some),
             None => Some(None),
@@ -254,11 +258,8 @@ impl CustomerDraft {
         let pdays = c.required(&self.pdays, "pdays").and_then(|v| c.check(in_range(v, "pdays", -1, PDAYS_MAX)));
         let previous =
             c.required(&self.previous, "previous").and_then(|v| c.check(in_range(v, "previous", 0, CONTACTS_MAX)));
-        let poutcome = c.required(&self.poutcome, "poutcome").and_then(|v| c.check(category::<Poutcome>(&v)));
-        let outcome = match self.y.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-            Some(raw) => c.check(category::<Outcome>(raw)).map(Some),
-            None => Some(None),
-        };
+        let poutcome = c.required(&self.poutcome, "poutcome");
+        let outcome = Some(self.y);
         let (
             Some(age),
             Some(job),
@@ -322,22 +323,22 @@ impl CustomerDraft {
             phone: d.phone.clone(),
             city: d.city.clone(),
             age: Some(i64::from(p.age.years())),
-            job: Some(p.job.as_str().to_owned()),
-            marital: Some(p.marital.as_str().to_owned()),
-            education: Some(p.education.as_str().to_owned()),
+            job: Some(p.job),
+            marital: Some(p.marital),
+            education: Some(p.education),
             default: Some(p.default),
             balance: Some(p.balance),
             housing: Some(p.housing),
             loan: Some(p.loan),
-            contact: Some(p.contact.as_str().to_owned()),
+            contact: Some(p.contact),
             day: Some(i64::from(p.day)),
-            month: Some(p.month.as_str().to_owned()),
+            month: Some(p.month),
             duration: p.duration.map(i64::from),
             campaign: Some(i64::from(p.campaign)),
             pdays: Some(i64::from(p.pdays)),
             previous: Some(i64::from(p.previous)),
-            poutcome: Some(p.poutcome.as_str().to_owned()),
-            y: customer.outcome.map(|o| o.as_str().to_owned()),
+            poutcome: Some(p.poutcome),
+            y: customer.outcome,
         }
     }
 }
@@ -349,22 +350,22 @@ mod tests {
     pub fn valid() -> CustomerDraft {
         CustomerDraft {
             age: Some(58),
-            job: Some("management".into()),
-            marital: Some("married".into()),
-            education: Some("tertiary".into()),
+            job: Some(Job::Management),
+            marital: Some(Marital::Married),
+            education: Some(Education::Tertiary),
             default: Some(false),
             balance: Some(2143),
             housing: Some(true),
             loan: Some(false),
-            contact: Some("unknown".into()),
+            contact: Some(Contact::Unknown),
             day: Some(5),
-            month: Some("may".into()),
+            month: Some(Month::May),
             duration: Some(261),
             campaign: Some(1),
             pdays: Some(-1),
             previous: Some(0),
-            poutcome: Some("unknown".into()),
-            y: Some("no".into()),
+            poutcome: Some(Poutcome::Unknown),
+            y: Some(Outcome::No),
             ..CustomerDraft::default()
         }
     }
@@ -379,15 +380,17 @@ mod tests {
 
     #[test]
     fn categories_are_case_insensitive() {
-        let draft = CustomerDraft { job: Some(" Blue-Collar ".into()), month: Some("MAY".into()), ..valid() };
-        assert_eq!(draft.validate().unwrap().profile.job, Job::BlueCollar);
+        assert_eq!(parse_category::<Job>(" Blue-Collar ").unwrap(), Some(Job::BlueCollar));
+        assert_eq!(parse_category::<Month>("MAY").unwrap(), Some(Month::May));
+        assert_eq!(parse_category::<Month>("  ").unwrap(), None);
+        assert!(parse_category::<Job>("pilot").is_err());
     }
 
     #[test]
     fn impossible_values_are_all_reported() {
         let draft = CustomerDraft {
             age: Some(300),
-            job: Some("pilot".into()),
+            job: None,
             campaign: Some(-1),
             day: Some(32),
             pdays: Some(-2),

@@ -5,4 +5,6 @@ mod attributes;
 mod customer;
 
 pub use attributes::{BankAttribute, Contact, Education, Job, Marital, Month, Outcome, Poutcome, parse_yes_no};
-pub use customer::{Age, BankProfile, ContactDetails, Customer, CustomerDraft, LatestScore, NewCustomer};
+pub use customer::{
+    Age, BankProfile, ContactDetails, Customer, CustomerDraft, LatestScore, NewCustomer, parse_category,
+};
