@@ -1,14 +1,14 @@
 //! Bodies of the audit-trail endpoints.
 
 use chrono::{DateTime, Utc};
-use garde::Validate;
 use leadscore_application::activities::ActivityQuery;
 use leadscore_domain::activity::{Activity, ActivityAction, EntityType};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::common::{PageParams, check_range};
+use super::common::check_range;
+use crate::dto::common::list_params;
 use crate::error::ApiError;
 
 /// One entry of the audit trail.
@@ -57,29 +57,20 @@ impl From<Activity> for ActivityDto {
     }
 }
 
-/// Filters of an activity list (newest first).
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ActivityListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 50)]
-    pub limit: Option<u32>,
-    /// Only this action, e.g. `LOGIN`.
-    #[garde(length(max = 48))]
-    pub action: Option<String>,
-    /// At or after (RFC 3339).
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// At or before (RFC 3339).
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
-}
+list_params!(
+    /// Filters of an activity list (newest first).
+    ActivityListParams {
+        /// Only this action, e.g. `LOGIN`.
+        #[garde(length(max = 48))]
+        pub action: Option<String>,
+        /// At or after (RFC 3339).
+        #[garde(skip)]
+        pub from: Option<DateTime<Utc>>,
+        /// At or before (RFC 3339).
+        #[garde(skip)]
+        pub to: Option<DateTime<Utc>>,
+    }
+);
 
 impl ActivityListParams {
     /// The application query.
@@ -91,44 +82,35 @@ impl ActivityListParams {
             action,
             from: self.from,
             to: self.to,
-            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            page: self.page_request()?,
             ..ActivityQuery::default()
         })
     }
 }
 
-/// Filters of the audit trail (newest first).
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AuditListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 50)]
-    pub limit: Option<u32>,
-    /// Only this actor.
-    #[garde(skip)]
-    pub actor_id: Option<Uuid>,
-    /// Only this action, e.g. `LEAD_STATUS_CHANGED`.
-    #[garde(length(max = 48))]
-    pub action: Option<String>,
-    /// Only this kind of entity, e.g. `Lead`.
-    #[garde(length(max = 48))]
-    pub entity_type: Option<String>,
-    /// Only this campaign.
-    #[garde(skip)]
-    pub campaign_id: Option<Uuid>,
-    /// At or after (RFC 3339).
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// At or before (RFC 3339).
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
-}
+list_params!(
+    /// Filters of the audit trail (newest first).
+    AuditListParams {
+        /// Only this actor.
+        #[garde(skip)]
+        pub actor_id: Option<Uuid>,
+        /// Only this action, e.g. `LEAD_STATUS_CHANGED`.
+        #[garde(length(max = 48))]
+        pub action: Option<String>,
+        /// Only this kind of entity, e.g. `Lead`.
+        #[garde(length(max = 48))]
+        pub entity_type: Option<String>,
+        /// Only this campaign.
+        #[garde(skip)]
+        pub campaign_id: Option<Uuid>,
+        /// At or after (RFC 3339).
+        #[garde(skip)]
+        pub from: Option<DateTime<Utc>>,
+        /// At or before (RFC 3339).
+        #[garde(skip)]
+        pub to: Option<DateTime<Utc>>,
+    }
+);
 
 impl AuditListParams {
     /// The application query.
@@ -145,7 +127,7 @@ impl AuditListParams {
             campaign_id: self.campaign_id,
             from: self.from,
             to: self.to,
-            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            page: self.page_request()?,
             ..ActivityQuery::default()
         })
     }

@@ -49,6 +49,46 @@ impl<T> Paginated<T> {
     }
 }
 
+/// Declares the query parameters of a list: `page` and `limit` first, the list's own filters, then — for a
+/// sorted list — `sortBy` (the given enum) and `sortDir`; and `page_request()`. Every list takes its paging and sort
+/// the same way because every list is declared through this.
+macro_rules! list_params {
+    ($(#[$meta:meta])* $name:ident $(sorted by $sort:ty)? { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize, garde::Validate, utoipa::IntoParams)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
+        pub struct $name {
+            /// Page number, from 1.
+            #[garde(range(min = 1))]
+            #[param(minimum = 1, example = 1)]
+            pub page: Option<u32>,
+            /// Page size, 1 to 100 (default 10).
+            #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
+            #[param(minimum = 1, maximum = 100, example = 10)]
+            pub limit: Option<u32>,
+            $($(#[$fmeta])* $vis $field: $ty,)*
+            $(
+                /// Sort field.
+                #[garde(skip)]
+                pub sort_by: Option<$sort>,
+                /// Sort direction (default desc).
+                #[garde(skip)]
+                pub sort_dir: Option<$crate::dto::common::SortDirParam>,
+            )?
+        }
+
+        impl $name {
+            /// The requested page, checked.
+            pub fn page_request(&self) -> Result<leadscore_domain::pagination::PageRequest, $crate::error::ApiError> {
+                $crate::dto::common::PageParams { page: self.page, limit: self.limit }.request()
+            }
+        }
+    };
+}
+
+pub(crate) use list_params;
+
 /// `page` and `limit` (CONVENTIONS: default 1 and 10, at most 100; more is a 400).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Validate, IntoParams)]
 #[serde(rename_all = "camelCase")]

@@ -5,10 +5,11 @@ use garde::Validate;
 use leadscore_application::users::{AdminUserPatch, CreateUser, ProfilePatch, UserQuery, UserSortField};
 use leadscore_domain::users::{Role, User, UserStats};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::common::{PageParams, SortDirParam, check_range};
+use super::common::check_range;
+use crate::dto::common::list_params;
 use crate::error::ApiError;
 
 api_enum!(
@@ -232,46 +233,32 @@ pub enum UserSortBy {
     Role,
 }
 
-/// Filters of the user list.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UserListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Case-insensitive search in e-mail, username and name.
-    #[garde(length(max = 200))]
-    pub q: Option<String>,
-    /// Only this role.
-    #[garde(skip)]
-    pub role: Option<RoleDto>,
-    /// Only active (true) or inactive (false) accounts.
-    #[garde(skip)]
-    pub is_active: Option<bool>,
-    /// Created at or after (RFC 3339).
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// Created at or before (RFC 3339).
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
-    /// Sort field.
-    #[garde(skip)]
-    pub sort_by: Option<UserSortBy>,
-    /// Sort direction (default desc).
-    #[garde(skip)]
-    pub sort_dir: Option<SortDirParam>,
-}
+list_params!(
+    /// Filters of the user list.
+    UserListParams sorted by UserSortBy {
+        /// Case-insensitive search in e-mail, username and name.
+        #[garde(length(max = 200))]
+        pub q: Option<String>,
+        /// Only this role.
+        #[garde(skip)]
+        pub role: Option<RoleDto>,
+        /// Only active (true) or inactive (false) accounts.
+        #[garde(skip)]
+        pub is_active: Option<bool>,
+        /// Created at or after (RFC 3339).
+        #[garde(skip)]
+        pub from: Option<DateTime<Utc>>,
+        /// Created at or before (RFC 3339).
+        #[garde(skip)]
+        pub to: Option<DateTime<Utc>>,
+    }
+);
 
 impl UserListParams {
     /// The application query.
     pub fn into_query(self) -> Result<UserQuery, ApiError> {
         check_range(self.from, self.to)?;
+        let page = self.page_request()?;
         Ok(UserQuery {
             role: self.role.map(Role::from),
             is_active: self.is_active,
@@ -286,7 +273,7 @@ impl UserListParams {
                 UserSortBy::Role => UserSortField::Role,
             },
             sort_dir: self.sort_dir.unwrap_or_default().into(),
-            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            page,
         })
     }
 }

@@ -8,11 +8,12 @@ use leadscore_application::campaigns::{
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus};
 use leadscore_domain::pagination::PageRequest;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::CampaignStatusDto;
-use crate::dto::common::{PageParams, double_option};
+use crate::dto::common::double_option;
+use crate::dto::common::list_params;
 use crate::dto::criteria::CustomerCriteriaDto;
 use crate::error::ApiError;
 
@@ -209,33 +210,24 @@ impl From<Campaign> for CampaignDto {
     }
 }
 
-/// Filters and page of the campaign list.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CampaignListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Case-insensitive part of the name (`name` is accepted as an alias).
-    #[serde(alias = "name")]
-    #[garde(length(max = 200))]
-    pub q: Option<String>,
-    /// Only this status.
-    #[garde(skip)]
-    pub status: Option<CampaignStatusDto>,
-    /// Campaigns starting on or after this day.
-    #[garde(skip)]
-    pub start_date: Option<NaiveDate>,
-    /// Campaigns ending on or before this day.
-    #[garde(skip)]
-    pub end_date: Option<NaiveDate>,
-}
+list_params!(
+    /// Filters and page of the campaign list.
+    CampaignListParams {
+        /// Case-insensitive part of the name (`name` is accepted as an alias).
+        #[serde(alias = "name")]
+        #[garde(length(max = 200))]
+        pub q: Option<String>,
+        /// Only this status.
+        #[garde(skip)]
+        pub status: Option<CampaignStatusDto>,
+        /// Campaigns starting on or after this day.
+        #[garde(skip)]
+        pub start_date: Option<NaiveDate>,
+        /// Campaigns ending on or before this day.
+        #[garde(skip)]
+        pub end_date: Option<NaiveDate>,
+    }
+);
 
 impl CampaignListParams {
     /// Filter and page.
@@ -247,7 +239,7 @@ impl CampaignListParams {
             end_date: self.end_date,
             visible_to: None,
         };
-        Ok((filter, PageParams { page: self.page, limit: self.limit }.request()?))
+        Ok((filter, self.page_request()?))
     }
 }
 

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::{LeadStatusDto, MemberDto};
 use crate::dto::attributes::TierDto;
-use crate::dto::common::{ExportFormatParam, PageParams, SortDirParam, double_option};
+use crate::dto::common::list_params;
+use crate::dto::common::{ExportFormatParam, SortDirParam, double_option};
 use crate::dto::customers::CustomerDto;
 use crate::dto::scoring::FactorsDto;
 use crate::error::ApiError;
@@ -99,38 +100,23 @@ pub enum LeadSortBy {
     UpdatedAt,
 }
 
-/// Filters, sort and page of a lead list.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct LeadListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Only this status.
-    #[garde(skip)]
-    pub status: Option<LeadStatusDto>,
-    /// Only this tier.
-    #[garde(skip)]
-    pub tier: Option<TierDto>,
-    /// Only leads assigned to this user.
-    #[garde(skip)]
-    pub assignee: Option<Uuid>,
-    /// Case-insensitive search in the customer's name, e-mail, phone, city and external id.
-    #[garde(length(max = 200))]
-    pub q: Option<String>,
-    /// Sort field.
-    #[garde(skip)]
-    pub sort_by: Option<LeadSortBy>,
-    /// Sort direction (default desc).
-    #[garde(skip)]
-    pub sort_dir: Option<SortDirParam>,
-}
+list_params!(
+    /// Filters, sort and page of a lead list.
+    LeadListParams sorted by LeadSortBy {
+        /// Only this status.
+        #[garde(skip)]
+        pub status: Option<LeadStatusDto>,
+        /// Only this tier.
+        #[garde(skip)]
+        pub tier: Option<TierDto>,
+        /// Only leads assigned to this user.
+        #[garde(skip)]
+        pub assignee: Option<Uuid>,
+        /// Case-insensitive search in the customer's name, e-mail, phone, city and external id.
+        #[garde(length(max = 200))]
+        pub q: Option<String>,
+    }
+);
 
 impl LeadListParams {
     /// Filter, sort and page.
@@ -146,7 +132,7 @@ impl LeadListParams {
             (LeadSortBy::Probability, SortDirParam::Asc) => LeadSort::ProbabilityAsc,
             (LeadSortBy::UpdatedAt, _) => LeadSort::UpdatedDesc,
         };
-        Ok((filter, sort, PageParams { page: self.page, limit: self.limit }.request()?))
+        Ok((filter, sort, self.page_request()?))
     }
 }
 

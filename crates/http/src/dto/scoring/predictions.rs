@@ -10,12 +10,13 @@ use leadscore_domain::scoring::{
     Factor, Factors, FeatureRecord, FeatureValue, PredictedClass, Prediction, PredictionSource,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::features::{FeaturesDto, number_or_category};
 use crate::dto::attributes::TierDto;
-use crate::dto::common::{PageParams, SortDirParam, check_range};
+use crate::dto::common::check_range;
+use crate::dto::common::list_params;
 use crate::error::ApiError;
 
 api_enum!(
@@ -231,61 +232,46 @@ pub enum PredictionSortBy {
     Probability,
 }
 
-/// Filters, sort and page of the prediction list.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PredictionListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Effective class.
-    #[garde(skip)]
-    pub predicted_class: Option<PredictedClassDto>,
-    /// Which path produced it.
-    #[garde(skip)]
-    pub source: Option<PredictionSourceDto>,
-    /// About this customer.
-    #[garde(skip)]
-    pub customer_id: Option<Uuid>,
-    /// From this campaign's runs.
-    #[garde(skip)]
-    pub campaign_id: Option<Uuid>,
-    /// Effective tier.
-    #[garde(skip)]
-    pub tier: Option<TierDto>,
-    /// Probability at least (0–1).
-    #[garde(range(min = 0.0, max = 1.0))]
-    #[param(minimum = 0, maximum = 1, example = 0.2)]
-    pub prob_min: Option<f64>,
-    /// Probability at most (0–1).
-    #[garde(range(min = 0.0, max = 1.0))]
-    #[param(minimum = 0, maximum = 1, example = 0.9)]
-    pub prob_max: Option<f64>,
-    /// Made by this model version.
-    #[garde(length(max = 100))]
-    pub model_version: Option<String>,
-    /// Only overridden (`true`) or only untouched (`false`) predictions.
-    #[garde(skip)]
-    pub overridden: Option<bool>,
-    /// Made at or after (RFC 3339).
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// Made at or before (RFC 3339).
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
-    /// Sort field.
-    #[garde(skip)]
-    pub sort_by: Option<PredictionSortBy>,
-    /// Sort direction (default desc).
-    #[garde(skip)]
-    pub sort_dir: Option<SortDirParam>,
-}
+list_params!(
+    /// Filters, sort and page of the prediction list.
+    PredictionListParams sorted by PredictionSortBy {
+        /// Effective class.
+        #[garde(skip)]
+        pub predicted_class: Option<PredictedClassDto>,
+        /// Which path produced it.
+        #[garde(skip)]
+        pub source: Option<PredictionSourceDto>,
+        /// About this customer.
+        #[garde(skip)]
+        pub customer_id: Option<Uuid>,
+        /// From this campaign's runs.
+        #[garde(skip)]
+        pub campaign_id: Option<Uuid>,
+        /// Effective tier.
+        #[garde(skip)]
+        pub tier: Option<TierDto>,
+        /// Probability at least (0–1).
+        #[garde(range(min = 0.0, max = 1.0))]
+        #[param(minimum = 0, maximum = 1, example = 0.2)]
+        pub prob_min: Option<f64>,
+        /// Probability at most (0–1).
+        #[garde(range(min = 0.0, max = 1.0))]
+        #[param(minimum = 0, maximum = 1, example = 0.9)]
+        pub prob_max: Option<f64>,
+        /// Made by this model version.
+        #[garde(length(max = 100))]
+        pub model_version: Option<String>,
+        /// Only overridden (`true`) or only untouched (`false`) predictions.
+        #[garde(skip)]
+        pub overridden: Option<bool>,
+        /// Made at or after (RFC 3339).
+        #[garde(skip)]
+        pub from: Option<DateTime<Utc>>,
+        /// Made at or before (RFC 3339).
+        #[garde(skip)]
+        pub to: Option<DateTime<Utc>>,
+    }
+);
 
 impl PredictionListParams {
     /// Filter, sort and page.
@@ -311,7 +297,7 @@ impl PredictionListParams {
             PredictionSortBy::Probability => PredictionSortField::Probability,
         };
         let sort = PredictionSort { field, dir: self.sort_dir.unwrap_or_default().into() };
-        let page = PageParams { page: self.page, limit: self.limit }.request()?;
+        let page = self.page_request()?;
         Ok((filter, sort, page))
     }
 }

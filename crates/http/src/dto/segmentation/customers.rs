@@ -8,7 +8,8 @@ use leadscore_domain::segmentation::SegmentedCustomer;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::dto::common::{ExportFormatParam, PageParams, SortDirParam};
+use crate::dto::common::list_params;
+use crate::dto::common::{ExportFormatParam, SortDirParam};
 use crate::error::ApiError;
 
 /// One customer's result in an analysis.
@@ -93,42 +94,27 @@ impl From<SegmentCustomerSortBy> for CustomerResultSort {
     }
 }
 
-/// Filters, sort and page of the customers of an analysis.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct SegmentCustomerListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Only these segments, by name (repeat for several; case-insensitive).
-    #[serde(default)]
-    #[garde(length(max = 10), inner(length(max = 64)))]
-    pub segment: Vec<String>,
-    /// Only these clusters (repeat for several).
-    #[serde(default)]
-    #[garde(length(max = 10))]
-    pub cluster: Vec<u8>,
-    /// Case-insensitive substring of the customer id.
-    #[garde(length(max = 64))]
-    pub q: Option<String>,
-    /// Sort field (default monetary).
-    #[garde(skip)]
-    pub sort_by: Option<SegmentCustomerSortBy>,
-    /// Sort direction (default desc).
-    #[garde(skip)]
-    pub sort_dir: Option<SortDirParam>,
-}
+list_params!(
+    /// Filters, sort and page of the customers of an analysis.
+    SegmentCustomerListParams sorted by SegmentCustomerSortBy {
+        /// Only these segments, by name (repeat for several; case-insensitive).
+        #[serde(default)]
+        #[garde(length(max = 10), inner(length(max = 64)))]
+        pub segment: Vec<String>,
+        /// Only these clusters (repeat for several).
+        #[serde(default)]
+        #[garde(length(max = 10))]
+        pub cluster: Vec<u8>,
+        /// Case-insensitive substring of the customer id.
+        #[garde(length(max = 64))]
+        pub q: Option<String>,
+    }
+);
 
 impl SegmentCustomerListParams {
     /// Selection, sort field, direction and page.
     pub fn into_query(self) -> Result<(CustomerSelection, CustomerResultSort, SortDir, PageRequest), ApiError> {
-        let page = PageParams { page: self.page, limit: self.limit }.request()?;
+        let page = self.page_request()?;
         Ok((
             CustomerSelection { segments: self.segment, clusters: self.cluster, q: self.q },
             self.sort_by.unwrap_or_default().into(),

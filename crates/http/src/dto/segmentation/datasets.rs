@@ -1,15 +1,15 @@
 //! Uploaded transaction files: their description, the rows left out, and the dataset list's parameters.
 
 use chrono::{DateTime, Utc};
-use garde::Validate;
 use leadscore_application::segmentation::{DatasetDetail, DatasetQuery, DatasetSortField};
 use leadscore_domain::segmentation::{Dataset, DatasetFormat, DroppedRows, Stat};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AnalysisDto;
-use crate::dto::common::{PageParams, SortDirParam, check_range};
+use crate::dto::common::check_range;
+use crate::dto::common::list_params;
 use crate::error::ApiError;
 
 api_enum!(
@@ -171,32 +171,17 @@ pub enum DatasetSortBy {
     SizeBytes,
 }
 
-/// Filters of the upload history.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct DatasetListParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100.
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-    /// Uploaded at or after (RFC 3339).
-    #[garde(skip)]
-    pub from: Option<DateTime<Utc>>,
-    /// Uploaded at or before (RFC 3339).
-    #[garde(skip)]
-    pub to: Option<DateTime<Utc>>,
-    /// Sort field.
-    #[garde(skip)]
-    pub sort_by: Option<DatasetSortBy>,
-    /// Sort direction (default desc).
-    #[garde(skip)]
-    pub sort_dir: Option<SortDirParam>,
-}
+list_params!(
+    /// Filters of the upload history.
+    DatasetListParams sorted by DatasetSortBy {
+        /// Uploaded at or after (RFC 3339).
+        #[garde(skip)]
+        pub from: Option<DateTime<Utc>>,
+        /// Uploaded at or before (RFC 3339).
+        #[garde(skip)]
+        pub to: Option<DateTime<Utc>>,
+    }
+);
 
 impl DatasetListParams {
     /// The application query (the owner is set by the use case).
@@ -213,7 +198,7 @@ impl DatasetListParams {
                 DatasetSortBy::SizeBytes => DatasetSortField::SizeBytes,
             },
             sort_dir: self.sort_dir.unwrap_or_default().into(),
-            page: PageParams { page: self.page, limit: self.limit }.request()?,
+            page: self.page_request()?,
         })
     }
 }
