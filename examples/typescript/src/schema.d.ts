@@ -1086,9 +1086,7 @@ export interface components {
             username?: string | null;
             /** @description Display name. */
             fullName?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description Address. */
             address?: string | null;
             role?: components["schemas"]["RoleDto"] | null;
             /** @description Activate or deactivate the account; deactivation ends its sessions at once. */
@@ -1294,10 +1292,7 @@ export interface components {
         BreakdownGroupDto: {
             /** @description The value (`management`, `25-34`, `may`, ...). */
             key: string;
-            /**
-             * Format: u-int64
-             * @description Customers.
-             */
+            /** Format: u-int64 */
             customers: number;
             /**
              * Format: u-int64
@@ -1368,9 +1363,7 @@ export interface components {
              * @description Campaign id.
              */
             id: string;
-            /** @description Name. */
             name: string;
-            /** @description Description. */
             description?: string | null;
             /**
              * Format: u-int32
@@ -1387,7 +1380,6 @@ export interface components {
              * @description Last day.
              */
             endDate?: string | null;
-            /** @description Status. */
             status: components["schemas"]["CampaignStatusDto"];
             /** @description Which customers. */
             criteria: components["schemas"]["CustomerCriteriaDto"];
@@ -1414,7 +1406,6 @@ export interface components {
              * @description Campaign id.
              */
             id: string;
-            /** @description Name. */
             name: string;
         };
         /**
@@ -1432,20 +1423,11 @@ export interface components {
              * @description All.
              */
             total: number;
-            /**
-             * Format: u-int64
-             * @description Active.
-             */
+            /** Format: u-int64 */
             active: number;
-            /**
-             * Format: u-int64
-             * @description Paused.
-             */
+            /** Format: u-int64 */
             paused: number;
-            /**
-             * Format: u-int64
-             * @description Completed.
-             */
+            /** Format: u-int64 */
             completed: number;
         };
         /**
@@ -1479,7 +1461,6 @@ export interface components {
             monetary: number;
         };
         /**
-         * @description A password change.
          * @example {
          *       "confirmPassword": "n3w-secret-pass",
          *       "currentPassword": "s3cret-pass",
@@ -1603,20 +1584,16 @@ export interface components {
             name?: string | null;
             /** @description E-mail (unique). */
             email?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description City. */
             city?: string | null;
             /**
              * Format: int64
              * @description Age, 18–100.
              */
             age: number;
-            /** @description Job. */
             job: components["schemas"]["JobDto"];
             /** @description Marital status. */
             marital: components["schemas"]["MaritalDto"];
-            /** @description Education. */
             education: components["schemas"]["EducationDto"];
             /** @description Has credit in default. */
             default: boolean;
@@ -1693,9 +1670,7 @@ export interface components {
             password: string;
             /** @description Display name. */
             fullName?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description Address. */
             address?: string | null;
             role?: components["schemas"]["RoleDto"] | null;
         };
@@ -1715,15 +1690,15 @@ export interface components {
          *     }
          */
         CustomerCriteriaDto: {
-            /** @description Any of these jobs. */
+            /** @description Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`). */
             job?: components["schemas"]["JobDto"][];
             /** @description Any of these marital statuses. */
             marital?: components["schemas"]["MaritalDto"][];
             /** @description Any of these education levels. */
             education?: components["schemas"]["EducationDto"][];
-            /** @description Any of these contact types. */
+            /** @description Any of these contact types of the last contact. */
             contact?: components["schemas"]["ContactDto"][];
-            /** @description Any of these months of last contact. */
+            /** @description Any of these months of the last contact. */
             month?: components["schemas"]["MonthDto"][];
             /** @description Any of these previous outcomes. */
             poutcome?: components["schemas"]["PoutcomeDto"][];
@@ -1741,31 +1716,31 @@ export interface components {
             ageMax?: number | null;
             /**
              * Format: int64
-             * @description Balance at least.
+             * @description Balance in euros at least.
              */
             balanceMin?: number | null;
             /**
              * Format: int64
-             * @description Balance at most.
+             * @description Balance in euros at most.
              */
             balanceMax?: number | null;
-            /** @description Has a housing loan. */
+            /** @description Has (`true`) or has not (`false`) a housing loan. */
             housing?: boolean | null;
-            /** @description Has a personal loan. */
+            /** @description Has (`true`) or has not (`false`) a personal loan. */
             loan?: boolean | null;
-            /** @description Has credit in default. */
+            /** @description Has (`true`) or has not (`false`) credit in default. */
             default?: boolean | null;
             /**
              * Format: int64
-             * @description Score at least (0–100).
+             * @description Score (0–100) at least; unscored customers never match a score bound.
              */
             scoreMin?: number | null;
             /**
              * Format: int64
-             * @description Score at most (0–100).
+             * @description Score (0–100) at most.
              */
             scoreMax?: number | null;
-            /** @description Case-insensitive search in name, e-mail, phone, city and external id. */
+            /** @description Case-insensitive substring of name, e-mail, phone, city or external id. */
             q?: string | null;
             /**
              * Format: date-time
@@ -1826,20 +1801,16 @@ export interface components {
             name?: string | null;
             /** @description E-mail. */
             email?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description City. */
             city?: string | null;
             /**
              * Format: u-int8
              * @description Age (18–100).
              */
             age: number;
-            /** @description Job. */
             job: components["schemas"]["JobDto"];
             /** @description Marital status. */
             marital: components["schemas"]["MaritalDto"];
-            /** @description Education. */
             education: components["schemas"]["EducationDto"];
             /** @description Has credit in default. */
             default: boolean;
@@ -1968,7 +1939,6 @@ export interface components {
         CustomerSortBy: "age" | "balance" | "score" | "createdAt" | "name";
         /** @description A dataset with its analyses, newest first. */
         DatasetDetailDto: components["schemas"]["DatasetDto"] & {
-            /** @description Its analyses. */
             analyses: components["schemas"]["AnalysisDto"][];
         };
         /**
@@ -2416,9 +2386,7 @@ export interface components {
                  * @description Campaign id.
                  */
                 id: string;
-                /** @description Name. */
                 name: string;
-                /** @description Description. */
                 description?: string | null;
                 /**
                  * Format: u-int32
@@ -2435,7 +2403,6 @@ export interface components {
                  * @description Last day.
                  */
                 endDate?: string | null;
-                /** @description Status. */
                 status: components["schemas"]["CampaignStatusDto"];
                 /** @description Which customers. */
                 criteria: components["schemas"]["CustomerCriteriaDto"];
@@ -2480,20 +2447,11 @@ export interface components {
                  * @description All.
                  */
                 total: number;
-                /**
-                 * Format: u-int64
-                 * @description Active.
-                 */
+                /** Format: u-int64 */
                 active: number;
-                /**
-                 * Format: u-int64
-                 * @description Paused.
-                 */
+                /** Format: u-int64 */
                 paused: number;
-                /**
-                 * Format: u-int64
-                 * @description Completed.
-                 */
+                /** Format: u-int64 */
                 completed: number;
             };
         };
@@ -2554,20 +2512,16 @@ export interface components {
                 name?: string | null;
                 /** @description E-mail. */
                 email?: string | null;
-                /** @description Phone. */
                 phone?: string | null;
-                /** @description City. */
                 city?: string | null;
                 /**
                  * Format: u-int8
                  * @description Age (18–100).
                  */
                 age: number;
-                /** @description Job. */
                 job: components["schemas"]["JobDto"];
                 /** @description Marital status. */
                 marital: components["schemas"]["MaritalDto"];
-                /** @description Education. */
                 education: components["schemas"]["EducationDto"];
                 /** @description Has credit in default. */
                 default: boolean;
@@ -2658,7 +2612,6 @@ export interface components {
             message?: string | null;
             /** @description A dataset with its analyses, newest first. */
             data: components["schemas"]["DatasetDto"] & {
-                /** @description Its analyses. */
                 analyses: components["schemas"]["AnalysisDto"][];
             };
         };
@@ -2857,10 +2810,7 @@ export interface components {
                  * @description Lead id.
                  */
                 id: string;
-                /**
-                 * Format: uuid
-                 * @description The campaign.
-                 */
+                /** Format: uuid */
                 campaignId: string;
                 /**
                  * Format: u-int32
@@ -2880,7 +2830,6 @@ export interface components {
                  * @description round(100 × probability).
                  */
                 score: number;
-                /** @description Tier. */
                 tier: components["schemas"]["TierDto"];
                 /** @description Model version of the last run. */
                 modelVersion: string;
@@ -2946,25 +2895,13 @@ export interface components {
                  * @description Tier Hot.
                  */
                 highProbability: number;
-                /**
-                 * Format: u-int64
-                 * @description Pending.
-                 */
+                /** Format: u-int64 */
                 pending: number;
-                /**
-                 * Format: u-int64
-                 * @description Contacted.
-                 */
+                /** Format: u-int64 */
                 contacted: number;
-                /**
-                 * Format: u-int64
-                 * @description Converted.
-                 */
+                /** Format: u-int64 */
                 converted: number;
-                /**
-                 * Format: u-int64
-                 * @description Failed.
-                 */
+                /** Format: u-int64 */
                 failed: number;
                 /**
                  * Format: double
@@ -3112,7 +3049,6 @@ export interface components {
                  * @description Class threshold.
                  */
                 decisionThreshold: number;
-                /** @description Tier thresholds. */
                 tierThresholds: components["schemas"]["TierThresholdsDto"];
                 /** @description Inputs, in tensor order. */
                 features: string[];
@@ -3136,15 +3072,9 @@ export interface components {
                  * @description Note id.
                  */
                 id: string;
-                /**
-                 * Format: uuid
-                 * @description The campaign.
-                 */
+                /** Format: uuid */
                 campaignId: string;
-                /**
-                 * Format: uuid
-                 * @description The lead.
-                 */
+                /** Format: uuid */
                 leadId: string;
                 /**
                  * Format: uuid
@@ -3153,7 +3083,6 @@ export interface components {
                 authorId?: string | null;
                 /** @description Kind. */
                 type: components["schemas"]["NoteTypeDto"];
-                /** @description Text. */
                 text: string;
                 /**
                  * Format: date-time
@@ -3300,9 +3229,7 @@ export interface components {
                      * @description Campaign id.
                      */
                     id: string;
-                    /** @description Name. */
                     name: string;
-                    /** @description Description. */
                     description?: string | null;
                     /**
                      * Format: u-int32
@@ -3319,7 +3246,6 @@ export interface components {
                      * @description Last day.
                      */
                     endDate?: string | null;
-                    /** @description Status. */
                     status: components["schemas"]["CampaignStatusDto"];
                     /** @description Which customers. */
                     criteria: components["schemas"]["CustomerCriteriaDto"];
@@ -3367,20 +3293,16 @@ export interface components {
                     name?: string | null;
                     /** @description E-mail. */
                     email?: string | null;
-                    /** @description Phone. */
                     phone?: string | null;
-                    /** @description City. */
                     city?: string | null;
                     /**
                      * Format: u-int8
                      * @description Age (18–100).
                      */
                     age: number;
-                    /** @description Job. */
                     job: components["schemas"]["JobDto"];
                     /** @description Marital status. */
                     marital: components["schemas"]["MaritalDto"];
-                    /** @description Education. */
                     education: components["schemas"]["EducationDto"];
                     /** @description Has credit in default. */
                     default: boolean;
@@ -3550,10 +3472,7 @@ export interface components {
                      * @description Lead id.
                      */
                     id: string;
-                    /**
-                     * Format: uuid
-                     * @description The campaign.
-                     */
+                    /** Format: uuid */
                     campaignId: string;
                     /**
                      * Format: u-int32
@@ -3573,7 +3492,6 @@ export interface components {
                      * @description round(100 × probability).
                      */
                     score: number;
-                    /** @description Tier. */
                     tier: components["schemas"]["TierDto"];
                     /** @description Model version of the last run. */
                     modelVersion: string;
@@ -3628,15 +3546,9 @@ export interface components {
                      * @description Note id.
                      */
                     id: string;
-                    /**
-                     * Format: uuid
-                     * @description The campaign.
-                     */
+                    /** Format: uuid */
                     campaignId: string;
-                    /**
-                     * Format: uuid
-                     * @description The lead.
-                     */
+                    /** Format: uuid */
                     leadId: string;
                     /**
                      * Format: uuid
@@ -3645,7 +3557,6 @@ export interface components {
                     authorId?: string | null;
                     /** @description Kind. */
                     type: components["schemas"]["NoteTypeDto"];
-                    /** @description Text. */
                     text: string;
                     /**
                      * Format: date-time
@@ -3705,7 +3616,6 @@ export interface components {
                     tier: components["schemas"]["TierDto"];
                     /** @description Why: the strongest factors each way (empty for campaign runs). */
                     factors: components["schemas"]["FactorsDto"];
-                    /** @description Model version. */
                     modelVersion: string;
                     /**
                      * Format: uuid
@@ -3806,11 +3716,8 @@ export interface components {
                     username?: string | null;
                     /** @description Display name. */
                     fullName?: string | null;
-                    /** @description Phone. */
                     phone?: string | null;
-                    /** @description Address. */
                     address?: string | null;
-                    /** @description Role. */
                     role: components["schemas"]["RoleDto"];
                     /** @description Whether the account may sign in. */
                     isActive: boolean;
@@ -3938,7 +3845,6 @@ export interface components {
                 tier: components["schemas"]["TierDto"];
                 /** @description Why: the strongest factors each way (empty for campaign runs). */
                 factors: components["schemas"]["FactorsDto"];
-                /** @description Model version. */
                 modelVersion: string;
                 /**
                  * Format: uuid
@@ -4275,11 +4181,8 @@ export interface components {
                 username?: string | null;
                 /** @description Display name. */
                 fullName?: string | null;
-                /** @description Phone. */
                 phone?: string | null;
-                /** @description Address. */
                 address?: string | null;
-                /** @description Role. */
                 role: components["schemas"]["RoleDto"];
                 /** @description Whether the account may sign in. */
                 isActive: boolean;
@@ -4327,20 +4230,11 @@ export interface components {
                  * @description All accounts.
                  */
                 totalAccounts: number;
-                /**
-                 * Format: u-int64
-                 * @description Admins.
-                 */
+                /** Format: u-int64 */
                 adminAccounts: number;
-                /**
-                 * Format: u-int64
-                 * @description Managers.
-                 */
+                /** Format: u-int64 */
                 managerAccounts: number;
-                /**
-                 * Format: u-int64
-                 * @description Sales.
-                 */
+                /** Format: u-int64 */
                 salesAccounts: number;
                 /**
                  * Format: u-int64
@@ -4364,7 +4258,6 @@ export interface components {
                  * @description Campaign id.
                  */
                 id: string;
-                /** @description Name. */
                 name: string;
             }[];
         };
@@ -4383,14 +4276,10 @@ export interface components {
                  * @description Position, from 1: most conversions, then best conversion rate, then most leads.
                  */
                 rank: number;
-                /**
-                 * Format: uuid
-                 * @description The user.
-                 */
+                /** Format: uuid */
                 userId: string;
                 /** @description E-mail. */
                 email: string;
-                /** @description Name. */
                 fullName?: string | null;
                 /**
                  * Format: u-int64
@@ -4402,20 +4291,11 @@ export interface components {
                  * @description Of them, Pending.
                  */
                 pending: number;
-                /**
-                 * Format: u-int64
-                 * @description Contacted.
-                 */
+                /** Format: u-int64 */
                 contacted: number;
-                /**
-                 * Format: u-int64
-                 * @description Converted.
-                 */
+                /** Format: u-int64 */
                 converted: number;
-                /**
-                 * Format: u-int64
-                 * @description Failed.
-                 */
+                /** Format: u-int64 */
                 failed: number;
                 /**
                  * Format: double
@@ -4627,10 +4507,7 @@ export interface components {
         };
         /** @description A multipart form with one file field named `file`. Exists only to describe the body in the OpenAPI spec. */
         FileUpload: {
-            /**
-             * Format: binary
-             * @description The file.
-             */
+            /** Format: binary */
             file: Blob;
         };
         /**
@@ -4763,7 +4640,6 @@ export interface components {
              * @description When.
              */
             at: string;
-            /** @description Model version. */
             modelVersion: string;
             /**
              * Format: u-int64
@@ -4783,25 +4659,13 @@ export interface components {
              * @description All.
              */
             total: number;
-            /**
-             * Format: u-int64
-             * @description Pending.
-             */
+            /** Format: u-int64 */
             pending: number;
-            /**
-             * Format: u-int64
-             * @description Contacted.
-             */
+            /** Format: u-int64 */
             contacted: number;
-            /**
-             * Format: u-int64
-             * @description Converted.
-             */
+            /** Format: u-int64 */
             converted: number;
-            /**
-             * Format: u-int64
-             * @description Failed.
-             */
+            /** Format: u-int64 */
             failed: number;
             /**
              * Format: double
@@ -4816,10 +4680,7 @@ export interface components {
              * @description Lead id.
              */
             id: string;
-            /**
-             * Format: uuid
-             * @description The campaign.
-             */
+            /** Format: uuid */
             campaignId: string;
             /**
              * Format: u-int32
@@ -4839,7 +4700,6 @@ export interface components {
              * @description round(100 × probability).
              */
             score: number;
-            /** @description Tier. */
             tier: components["schemas"]["TierDto"];
             /** @description Model version of the last run. */
             modelVersion: string;
@@ -4900,25 +4760,13 @@ export interface components {
              * @description Tier Hot.
              */
             highProbability: number;
-            /**
-             * Format: u-int64
-             * @description Pending.
-             */
+            /** Format: u-int64 */
             pending: number;
-            /**
-             * Format: u-int64
-             * @description Contacted.
-             */
+            /** Format: u-int64 */
             contacted: number;
-            /**
-             * Format: u-int64
-             * @description Converted.
-             */
+            /** Format: u-int64 */
             converted: number;
-            /**
-             * Format: u-int64
-             * @description Failed.
-             */
+            /** Format: u-int64 */
             failed: number;
             /**
              * Format: double
@@ -4953,14 +4801,10 @@ export interface components {
              * @description Position, from 1: most conversions, then best conversion rate, then most leads.
              */
             rank: number;
-            /**
-             * Format: uuid
-             * @description The user.
-             */
+            /** Format: uuid */
             userId: string;
             /** @description E-mail. */
             email: string;
-            /** @description Name. */
             fullName?: string | null;
             /**
              * Format: u-int64
@@ -4972,20 +4816,11 @@ export interface components {
              * @description Of them, Pending.
              */
             pending: number;
-            /**
-             * Format: u-int64
-             * @description Contacted.
-             */
+            /** Format: u-int64 */
             contacted: number;
-            /**
-             * Format: u-int64
-             * @description Converted.
-             */
+            /** Format: u-int64 */
             converted: number;
-            /**
-             * Format: u-int64
-             * @description Failed.
-             */
+            /** Format: u-int64 */
             failed: number;
             /**
              * Format: double
@@ -5084,7 +4919,6 @@ export interface components {
         LoginRequest: {
             /** @description E-mail or username. */
             identifier: string;
-            /** @description Password. */
             password: string;
         };
         /**
@@ -5167,7 +5001,6 @@ export interface components {
              * @description Class threshold.
              */
             decisionThreshold: number;
-            /** @description Tier thresholds. */
             tierThresholds: components["schemas"]["TierThresholdsDto"];
             /** @description Inputs, in tensor order. */
             features: string[];
@@ -5186,15 +5019,9 @@ export interface components {
              * @description Note id.
              */
             id: string;
-            /**
-             * Format: uuid
-             * @description The campaign.
-             */
+            /** Format: uuid */
             campaignId: string;
-            /**
-             * Format: uuid
-             * @description The lead.
-             */
+            /** Format: uuid */
             leadId: string;
             /**
              * Format: uuid
@@ -5203,7 +5030,6 @@ export interface components {
             authorId?: string | null;
             /** @description Kind. */
             type: components["schemas"]["NoteTypeDto"];
-            /** @description Text. */
             text: string;
             /**
              * Format: date-time
@@ -5357,7 +5183,6 @@ export interface components {
          * @enum {string}
          */
         PredictedClassDto: "yes" | "no";
-        /** @description Prediction counts. */
         PredictionCountsDto: {
             /**
              * Format: u-int64
@@ -5473,7 +5298,6 @@ export interface components {
             tier: components["schemas"]["TierDto"];
             /** @description Why: the strongest factors each way (empty for campaign runs). */
             factors: components["schemas"]["FactorsDto"];
-            /** @description Model version. */
             modelVersion: string;
             /**
              * Format: uuid
@@ -5598,10 +5422,7 @@ export interface components {
              */
             durationMs: number;
         };
-        /**
-         * @description A role.
-         * @enum {string}
-         */
+        /** @enum {string} */
         RoleDto: "Admin" | "Manager" | "Sales";
         /**
          * @description An unreadable row of an uploaded file.
@@ -5838,15 +5659,9 @@ export interface components {
          *     }
          */
         StatDto: {
-            /**
-             * Format: double
-             * @description Mean.
-             */
+            /** Format: double */
             mean: number;
-            /**
-             * Format: double
-             * @description Median.
-             */
+            /** Format: double */
             median: number;
         };
         /**
@@ -6035,14 +5850,10 @@ export interface components {
          *     }
          */
         UpdateCampaignRequest: {
-            /** @description Name. */
             name?: string | null;
             /** @description Description (`null` clears). */
             description?: string | null;
-            /**
-             * Format: u-int32
-             * @description Target leads.
-             */
+            /** Format: u-int32 */
             targetLeads?: number | null;
             /**
              * Format: date
@@ -6074,9 +5885,7 @@ export interface components {
             name?: string | null;
             /** @description E-mail. */
             email?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description City. */
             city?: string | null;
             /**
              * Format: int64
@@ -6088,10 +5897,7 @@ export interface components {
             education?: components["schemas"]["EducationDto"] | null;
             /** @description Has credit in default. */
             default?: boolean | null;
-            /**
-             * Format: int64
-             * @description Balance.
-             */
+            /** Format: int64 */
             balance?: number | null;
             /** @description Has a housing loan. */
             housing?: boolean | null;
@@ -6157,9 +5963,7 @@ export interface components {
             username?: string | null;
             /** @description Display name. */
             fullName?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description Address. */
             address?: string | null;
         };
         /**
@@ -6210,11 +6014,8 @@ export interface components {
             username?: string | null;
             /** @description Display name. */
             fullName?: string | null;
-            /** @description Phone. */
             phone?: string | null;
-            /** @description Address. */
             address?: string | null;
-            /** @description Role. */
             role: components["schemas"]["RoleDto"];
             /** @description Whether the account may sign in. */
             isActive: boolean;
@@ -6257,20 +6058,11 @@ export interface components {
              * @description All accounts.
              */
             totalAccounts: number;
-            /**
-             * Format: u-int64
-             * @description Admins.
-             */
+            /** Format: u-int64 */
             adminAccounts: number;
-            /**
-             * Format: u-int64
-             * @description Managers.
-             */
+            /** Format: u-int64 */
             managerAccounts: number;
-            /**
-             * Format: u-int64
-             * @description Sales.
-             */
+            /** Format: u-int64 */
             salesAccounts: number;
             /**
              * Format: u-int64
@@ -6797,7 +6589,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -7274,8 +7066,8 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
-                 * @example 50
+                 * @description Page size, 1 to 100 (default 10).
+                 * @example 10
                  */
                 limit?: number;
                 /** @description Only this action, e.g. `LOGIN`. */
@@ -7448,39 +7240,39 @@ export interface operations {
     list_customers: {
         parameters: {
             query?: {
-                /** @description Any of these jobs (repeat the parameter: `job=admin.&job=retired`). */
+                /** @description Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`). */
                 job?: components["schemas"]["JobDto"][];
                 /** @description Any of these marital statuses. */
                 marital?: components["schemas"]["MaritalDto"][];
                 /** @description Any of these education levels. */
                 education?: components["schemas"]["EducationDto"][];
-                /** @description Any of these contact types. */
+                /** @description Any of these contact types of the last contact. */
                 contact?: components["schemas"]["ContactDto"][];
-                /** @description Any of these months of last contact. */
+                /** @description Any of these months of the last contact. */
                 month?: components["schemas"]["MonthDto"][];
                 /** @description Any of these previous outcomes. */
                 poutcome?: components["schemas"]["PoutcomeDto"][];
-                /** @description Any of these tiers. */
+                /** @description Any of these tiers (scored customers only). */
                 tier?: components["schemas"]["TierDto"][];
                 /** @description Age at least. */
                 ageMin?: number;
                 /** @description Age at most. */
                 ageMax?: number;
-                /** @description Balance at least. */
+                /** @description Balance in euros at least. */
                 balanceMin?: number;
-                /** @description Balance at most. */
+                /** @description Balance in euros at most. */
                 balanceMax?: number;
-                /** @description Has a housing loan. */
+                /** @description Has (`true`) or has not (`false`) a housing loan. */
                 housing?: boolean;
-                /** @description Has a personal loan. */
+                /** @description Has (`true`) or has not (`false`) a personal loan. */
                 loan?: boolean;
-                /** @description Has credit in default. */
+                /** @description Has (`true`) or has not (`false`) credit in default. */
                 default?: boolean;
-                /** @description Score at least (0–100). */
+                /** @description Score (0–100) at least; unscored customers never match a score bound. */
                 scoreMin?: number;
-                /** @description Score at most (0–100). */
+                /** @description Score (0–100) at most. */
                 scoreMax?: number;
-                /** @description Case-insensitive search in name, e-mail, phone, city and external id. */
+                /** @description Case-insensitive substring of name, e-mail, phone, city or external id. */
                 q?: string;
                 /** @description Created at or after (RFC 3339). */
                 from?: string;
@@ -7926,39 +7718,39 @@ export interface operations {
     export_customers: {
         parameters: {
             query?: {
-                /** @description Any of these jobs (repeat the parameter: `job=admin.&job=retired`). */
+                /** @description Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`). */
                 job?: components["schemas"]["JobDto"][];
                 /** @description Any of these marital statuses. */
                 marital?: components["schemas"]["MaritalDto"][];
                 /** @description Any of these education levels. */
                 education?: components["schemas"]["EducationDto"][];
-                /** @description Any of these contact types. */
+                /** @description Any of these contact types of the last contact. */
                 contact?: components["schemas"]["ContactDto"][];
-                /** @description Any of these months of last contact. */
+                /** @description Any of these months of the last contact. */
                 month?: components["schemas"]["MonthDto"][];
                 /** @description Any of these previous outcomes. */
                 poutcome?: components["schemas"]["PoutcomeDto"][];
-                /** @description Any of these tiers. */
+                /** @description Any of these tiers (scored customers only). */
                 tier?: components["schemas"]["TierDto"][];
                 /** @description Age at least. */
                 ageMin?: number;
                 /** @description Age at most. */
                 ageMax?: number;
-                /** @description Balance at least. */
+                /** @description Balance in euros at least. */
                 balanceMin?: number;
-                /** @description Balance at most. */
+                /** @description Balance in euros at most. */
                 balanceMax?: number;
-                /** @description Has a housing loan. */
+                /** @description Has (`true`) or has not (`false`) a housing loan. */
                 housing?: boolean;
-                /** @description Has a personal loan. */
+                /** @description Has (`true`) or has not (`false`) a personal loan. */
                 loan?: boolean;
-                /** @description Has credit in default. */
+                /** @description Has (`true`) or has not (`false`) credit in default. */
                 default?: boolean;
-                /** @description Score at least (0–100). */
+                /** @description Score (0–100) at least; unscored customers never match a score bound. */
                 scoreMin?: number;
-                /** @description Score at most (0–100). */
+                /** @description Score (0–100) at most. */
                 scoreMax?: number;
-                /** @description Case-insensitive search in name, e-mail, phone, city and external id. */
+                /** @description Case-insensitive substring of name, e-mail, phone, city or external id. */
                 q?: string;
                 /** @description Created at or after (RFC 3339). */
                 from?: string;
@@ -8104,7 +7896,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -8583,7 +8375,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -9019,7 +8811,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -9534,8 +9326,8 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
-                 * @example 50
+                 * @description Page size, 1 to 100 (default 10).
+                 * @example 10
                  */
                 limit?: number;
                 /** @description Only this actor. */
@@ -9604,8 +9396,8 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
-                 * @example 50
+                 * @description Page size, 1 to 100 (default 10).
+                 * @example 10
                  */
                 limit?: number;
                 /** @description Only this action, e.g. `LOGIN`. */
@@ -10034,7 +9826,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -10467,7 +10259,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Page size, 1 to 100.
+                 * @description Page size, 1 to 100 (default 10).
                  * @example 10
                  */
                 limit?: number;
@@ -10477,7 +10269,7 @@ export interface operations {
                 cluster?: number[];
                 /** @description Case-insensitive substring of the customer id. */
                 q?: string;
-                /** @description Sort field (default monetary). */
+                /** @description Sort field. */
                 sortBy?: components["schemas"]["SegmentCustomerSortBy"];
                 /** @description Sort direction (default desc). */
                 sortDir?: components["schemas"]["SortDirParam"];
