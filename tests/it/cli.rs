@@ -141,7 +141,7 @@ async fn the_demo_seed_can_record_the_known_outcomes_in_a_demo_campaign() {
     assert_eq!(campaigns.total_items, 1);
     let campaign = &campaigns.items[0];
     assert_eq!(campaign.owner.id, ops.id);
-    let stats = services.campaigns.lead_stats(&caller, campaign.id).await.unwrap();
+    let stats = services.leads.lead_stats(&caller, campaign.id).await.unwrap();
     // bank.csv has 521 customers with y = yes and 4,000 with y = no.
     assert_eq!((stats.total, stats.converted, stats.failed, stats.pending), (4521, 521, 4000, 0));
 }

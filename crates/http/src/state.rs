@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leadscore_application::activities::ActivityService;
 use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::AuthService;
-use leadscore_application::campaigns::CampaignService;
+use leadscore_application::campaigns::{CampaignService, LeadService, RunService};
 use leadscore_application::customers::CustomerService;
 use leadscore_application::imports::ImportService;
 use leadscore_application::media::MediaService;
@@ -31,8 +31,12 @@ pub struct AppState {
     pub activities: ActivityService,
     /// Uploaded images.
     pub media: MediaService,
-    /// Campaigns, leads, notes and the campaign audit trail.
+    /// Campaigns, who sees and manages them, and their audit trail.
     pub campaigns: CampaignService,
+    /// Campaign runs and known outcomes.
+    pub runs: RunService,
+    /// Leads, notes and the call-list export.
+    pub leads: LeadService,
     /// Dashboards, lift and the sales leaderboard.
     pub analytics: AnalyticsService,
     /// The model, predictions and re-scoring.

@@ -20,7 +20,7 @@ use chrono::{NaiveDate, Utc};
 use leadscore_application::Caller;
 use leadscore_application::activities::ActivityLog;
 use leadscore_application::analytics::{AnalyticsService, TrendRequest};
-use leadscore_application::campaigns::{CampaignDraft, CampaignPorts, CampaignService, CampaignSettings};
+use leadscore_application::campaigns::{CampaignDraft, CampaignPorts, CampaignService, CampaignSettings, RunService};
 use leadscore_application::customers::{CustomerFilter, CustomerRepository, ImportLimits, OnConflict, parse_customers};
 use leadscore_application::scoring::{ModelLoader, ModelRegistry};
 use leadscore_application::users::UserRepository;
@@ -103,22 +103,18 @@ async fn main() {
     let model = OnnxModelLoader::new(MODEL_DIR).load().await.unwrap();
     let models = Arc::new(ModelRegistry::new(model));
     let activity_repo = Arc::new(SqlActivityRepository::new(db.clone()));
-    let campaigns = CampaignService::new(
-        CampaignPorts {
-            campaigns: Arc::new(SqlCampaignRepository::new(db.clone())),
-            leads: Arc::new(SqlLeadRepository::new(db.clone())),
-            notes: Arc::new(SqlNoteRepository::new(db.clone())),
-            users: Arc::new(SqlUserRepository::new(db.clone())),
-            customers: Arc::new(SqlCustomerRepository::new(db.clone())),
-            predictions: Arc::new(SqlPredictionRepository::new(db.clone())),
-            activity_repo: activity_repo.clone(),
-            writer: Arc::new(leadscore_infrastructure::files::FileWriter),
-        },
-        models.clone(),
-        ActivityLog::new(activity_repo, clock.clone()),
-        clock.clone(),
-        CampaignSettings::default(),
-    );
+    let ports = CampaignPorts {
+        campaigns: Arc::new(SqlCampaignRepository::new(db.clone())),
+        leads: Arc::new(SqlLeadRepository::new(db.clone())),
+        notes: Arc::new(SqlNoteRepository::new(db.clone())),
+        users: Arc::new(SqlUserRepository::new(db.clone())),
+        customers: Arc::new(SqlCustomerRepository::new(db.clone())),
+        predictions: Arc::new(SqlPredictionRepository::new(db.clone())),
+        activity_repo: activity_repo.clone(),
+        writer: Arc::new(leadscore_infrastructure::files::FileWriter),
+    };
+    let campaigns = CampaignService::new(&ports, ActivityLog::new(activity_repo, clock.clone()), clock.clone());
+    let runs = RunService::new(campaigns.clone(), &ports, models.clone(), CampaignSettings::default());
     let draft = CampaignDraft {
         info: CampaignInfo {
             name: "Whole base".into(),
@@ -132,7 +128,7 @@ async fn main() {
         collaborator_emails: (0..5).map(|i| format!("sales{i}@bank.example")).collect(),
     };
     let campaign = campaigns.create(&manager, draft, None).await.unwrap();
-    let report = campaigns.run(&manager, campaign.id, None).await.unwrap();
+    let report = runs.run(&manager, campaign.id, None).await.unwrap();
     assert_eq!(report.leads as usize, customers);
 
     // Outcomes, assignees, notes and dates, written directly: the fixture, not the code under test.

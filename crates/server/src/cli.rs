@@ -294,8 +294,8 @@ async fn demo_campaign(config: &crate::Config, owner: Option<&str>, rows: u64) -
         collaborator_emails: Vec::new(),
     };
     let campaign = services.campaigns.create(&caller, draft, None).await.map_err(fail)?;
-    let run = services.campaigns.run(&caller, campaign.id, None).await.map_err(fail)?;
-    let closed = services.campaigns.record_known_outcomes(&caller, campaign.id, None).await.map_err(fail)?;
+    let run = services.runs.run(&caller, campaign.id, None).await.map_err(fail)?;
+    let closed = services.runs.record_known_outcomes(&caller, campaign.id, None).await.map_err(fail)?;
     println!(
         "demo campaign {} (owner {}): {} leads, model {}; known outcomes recorded: {} converted, {} failed",
         campaign.id, owner.email, run.leads, run.model_version, closed.converted, closed.failed

@@ -8,7 +8,9 @@ use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::analytics::AnalyticsService;
 use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
-use leadscore_application::campaigns::{CampaignPorts, CampaignRepository, CampaignService, CampaignSettings};
+use leadscore_application::campaigns::{
+    CampaignPorts, CampaignRepository, CampaignService, CampaignSettings, LeadService, RunService,
+};
 use leadscore_application::customers::{CustomerService, ImportLimits};
 use leadscore_application::imports::ImportService;
 use leadscore_application::media::MediaService;
@@ -66,6 +68,10 @@ pub struct Services {
     pub scoring: Arc<ScoringService>,
     /// Campaigns, leads and notes.
     pub campaigns: CampaignService,
+    /// Campaign runs and known outcomes.
+    pub runs: RunService,
+    /// Leads, notes and the call-list export.
+    pub leads: LeadService,
     /// Dashboards, lift and the leaderboard.
     pub analytics: AnalyticsService,
     /// Metrics fed from outside the HTTP layer (model inference, database pool), served at `/metrics`.
@@ -131,22 +137,24 @@ impl Services {
         let customer_repo = Arc::new(SqlCustomerRepository::new(db.clone()));
         let prediction_repo = Arc::new(SqlPredictionRepository::new(db.clone()));
         let campaign_repo: Arc<dyn CampaignRepository> = Arc::new(SqlCampaignRepository::new(db.clone()));
-        let campaigns = CampaignService::new(
-            CampaignPorts {
-                campaigns: campaign_repo.clone(),
-                leads: Arc::new(SqlLeadRepository::new(db.clone())),
-                notes: Arc::new(SqlNoteRepository::new(db.clone())),
-                users: users.clone(),
-                customers: customer_repo.clone(),
-                predictions: prediction_repo.clone(),
-                activity_repo: activity_repo.clone(),
-                writer: Arc::new(FileWriter),
-            },
+        let campaign_ports = CampaignPorts {
+            campaigns: campaign_repo.clone(),
+            leads: Arc::new(SqlLeadRepository::new(db.clone())),
+            notes: Arc::new(SqlNoteRepository::new(db.clone())),
+            users: users.clone(),
+            customers: customer_repo.clone(),
+            predictions: prediction_repo.clone(),
+            activity_repo: activity_repo.clone(),
+            writer: Arc::new(FileWriter),
+        };
+        let campaigns = CampaignService::new(&campaign_ports, activity_log.clone(), clock.clone());
+        let runs = RunService::new(
+            campaigns.clone(),
+            &campaign_ports,
             models.clone(),
-            activity_log.clone(),
-            clock.clone(),
             CampaignSettings { explain_top: config.explain_top_factors, ..CampaignSettings::default() },
         );
+        let leads = LeadService::new(campaigns.clone(), &campaign_ports);
         let single_predictions: Arc<dyn PredictionRepository> = if config.prediction_group_commit {
             Arc::new(GroupCommitPredictions::new(prediction_repo))
         } else {
@@ -207,6 +215,8 @@ impl Services {
             fleet,
             scoring,
             campaigns,
+            runs,
+            leads,
             analytics,
             metrics,
         })
@@ -255,6 +265,8 @@ impl Application {
             segmentation: services.segmentation,
             scoring: services.scoring,
             campaigns: services.campaigns,
+            runs: services.runs,
+            leads: services.leads,
             analytics: services.analytics,
             probes,
             settings: HttpSettings {

@@ -15,5 +15,6 @@ pub use model::{
 };
 pub use ports::{CampaignRepository, LeadRepository, NoteRepository};
 pub use service::{
-    CampaignDraft, CampaignPatch, CampaignPorts, CampaignService, CampaignSettings, LeadDetail, LeadPatch, RunReport,
+    CampaignDraft, CampaignPatch, CampaignPorts, CampaignService, CampaignSettings, LeadDetail, LeadPatch, LeadService,
+    RunReport, RunService,
 };

@@ -36,6 +36,9 @@ mod leads;
 mod outcomes;
 mod runs;
 
+pub use leads::LeadService;
+pub use runs::RunService;
+
 const CREATORS: [Role; 2] = [Role::Admin, Role::Manager];
 
 /// Tunables of campaign runs.
@@ -133,17 +136,15 @@ pub struct CampaignPorts {
     pub writer: Arc<dyn TableWriter>,
 }
 
-/// Campaign, lead, note and campaign-activity use cases.
+/// Campaigns themselves: create, list, change, delete, and who sees or manages one (the rule [`RunService`] and
+/// [`LeadService`] ask before they act).
 #[derive(Clone)]
 pub struct CampaignService {
-    ports: CampaignPorts,
-    models: Arc<ModelRegistry>,
+    repo: Arc<dyn CampaignRepository>,
+    users: Arc<dyn UserRepository>,
+    activity_repo: Arc<dyn ActivityRepository>,
     activities: ActivityLog,
     clock: Arc<dyn Clock>,
-    settings: CampaignSettings,
-    /// Campaigns being run by this process: a second run of one campaign while the first is scoring is refused
-    /// (409) rather than doing the work twice. Runs from other replicas queue in the database instead.
-    running: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
 }
 
 fn not_found(id: Uuid) -> AppError {
@@ -163,15 +164,15 @@ fn visible_to(caller: &Caller) -> Option<Uuid> {
 }
 
 impl CampaignService {
-    /// Wires the use cases.
-    pub fn new(
-        ports: CampaignPorts,
-        models: Arc<ModelRegistry>,
-        activities: ActivityLog,
-        clock: Arc<dyn Clock>,
-        settings: CampaignSettings,
-    ) -> Self {
-        Self { ports, models, activities, clock, settings, running: Arc::default() }
+    /// Wires the use cases to the ports they use.
+    pub fn new(ports: &CampaignPorts, activities: ActivityLog, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            repo: ports.campaigns.clone(),
+            users: ports.users.clone(),
+            activity_repo: ports.activity_repo.clone(),
+            activities,
+            clock,
+        }
     }
 
     /// Resolves collaborator e-mails to active users; every unknown or inactive one is named in one 400.
@@ -186,7 +187,7 @@ impl CampaignService {
                     continue;
                 }
             };
-            match self.ports.users.find_by_login(email.as_str()).await? {
+            match self.users.find_by_login(email.as_str()).await? {
                 Some(user) if user.email == email && user.is_active => {
                     if user.id != owner && !ids.contains(&user.id) {
                         ids.push(user.id);
@@ -205,11 +206,11 @@ impl CampaignService {
 
     /// The campaign if the caller may see it; otherwise a 404.
     pub async fn visible(&self, caller: &Caller, id: Uuid) -> Result<Campaign, AppError> {
-        let campaign = self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))?;
+        let campaign = self.repo.find(id).await?.ok_or_else(|| not_found(id))?;
         if caller.is_admin() || campaign.is_member(caller.id) { Ok(campaign) } else { Err(not_found(id)) }
     }
 
-    async fn managed(&self, caller: &Caller, id: Uuid) -> Result<Campaign, AppError> {
+    pub(crate) async fn managed(&self, caller: &Caller, id: Uuid) -> Result<Campaign, AppError> {
         // Sales never own campaigns: refuse them before looking, so the answer does not depend on the id.
         caller.require(&CREATORS)?;
         let campaign = self.visible(caller, id).await?;
@@ -236,7 +237,7 @@ impl CampaignService {
             collaborator_ids,
             now: self.clock.now(),
         };
-        self.ports.campaigns.insert(&new).await?;
+        self.repo.insert(&new).await?;
         self.activities
             .record(activity(
                 caller,
@@ -248,7 +249,7 @@ impl CampaignService {
                 ip,
             ))
             .await?;
-        self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))
+        self.repo.find(id).await?.ok_or_else(|| not_found(id))
     }
 
     /// Campaigns the caller may see.
@@ -259,17 +260,17 @@ impl CampaignService {
         page: PageRequest,
     ) -> Result<Page<Campaign>, AppError> {
         filter.visible_to = visible_to(caller);
-        self.ports.campaigns.list(&filter, page).await
+        self.repo.list(&filter, page).await
     }
 
     /// Id and name of the campaigns the caller may see.
     pub async fn options(&self, caller: &Caller) -> Result<Vec<(Uuid, String)>, AppError> {
-        self.ports.campaigns.options(visible_to(caller)).await
+        self.repo.options(visible_to(caller)).await
     }
 
     /// Counts by status of the campaigns the caller may see.
     pub async fn stats(&self, caller: &Caller) -> Result<CampaignStats, AppError> {
-        self.ports.campaigns.stats(visible_to(caller)).await
+        self.repo.stats(visible_to(caller)).await
     }
 
     /// Changes a campaign (owner, Admin).
@@ -309,7 +310,7 @@ impl CampaignService {
         };
         let new =
             NewCampaign { id, info, criteria, owner_id: campaign.owner.id, collaborator_ids, now: self.clock.now() };
-        self.ports.campaigns.update(&new).await?;
+        self.repo.update(&new).await?;
         self.activities
             .record(activity(
                 caller,
@@ -321,13 +322,13 @@ impl CampaignService {
                 ip,
             ))
             .await?;
-        self.ports.campaigns.find(id).await?.ok_or_else(|| not_found(id))
+        self.repo.find(id).await?.ok_or_else(|| not_found(id))
     }
 
     /// Deletes a campaign with its leads, notes and campaign predictions (owner, Admin).
     pub async fn delete(&self, caller: &Caller, id: Uuid, ip: Option<&str>) -> Result<(), AppError> {
         let campaign = self.managed(caller, id).await?;
-        if !self.ports.campaigns.delete(id).await? {
+        if !self.repo.delete(id).await? {
             return Err(not_found(id));
         }
         self.activities
@@ -352,7 +353,7 @@ impl CampaignService {
     ) -> Result<Page<Activity>, AppError> {
         self.visible(caller, id).await?;
         query.campaign_id = Some(id);
-        self.ports.activity_repo.list(&query).await
+        self.activity_repo.list(&query).await
     }
 }
 

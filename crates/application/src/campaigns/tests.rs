@@ -9,7 +9,10 @@ use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::users::{Role, User};
 use uuid::Uuid;
 
-use super::{CampaignDraft, CampaignFilter, CampaignPatch, CampaignService, LeadFilter, LeadPatch, LeadSort};
+use super::{
+    CampaignDraft, CampaignFilter, CampaignPatch, CampaignService, LeadFilter, LeadPatch, LeadService, LeadSort,
+    RunService,
+};
 use crate::activities::ActivityQuery;
 use crate::customers::CustomerFilter;
 use crate::exports::ExportFormat;
@@ -53,6 +56,8 @@ impl Who {
 struct World {
     fakes: Fakes,
     service: CampaignService,
+    runs: RunService,
+    leads: LeadService,
     admin: User,
     owner: User,
     manager_member: User,
@@ -72,10 +77,12 @@ impl World {
             (user(Role::Admin), user(Role::Manager), user(Role::Manager), user(Role::Manager));
         let (sales_member, colleague, outsider) = (user(Role::Sales), user(Role::Sales), user(Role::Sales));
         let campaign = fakes.campaign(&owner, &[&manager_member, &sales_member, &colleague]);
-        let service = fakes.campaign_service();
+        let (service, runs, leads) = fakes.campaign_services();
         Self {
             fakes,
             service,
+            runs,
+            leads,
             admin,
             owner,
             manager_member,
@@ -117,12 +124,12 @@ async fn members_and_admins_see_a_campaign_and_its_leads_everyone_else_gets_404(
         let expected = if who.sees() { OK } else { NotFound };
         let answers = [
             ("campaign", answer(&s.visible(&c, id).await)),
-            ("leads", answer(&s.leads(&c, id, LeadFilter::default(), LeadSort::default(), page).await)),
-            ("lead", answer(&s.lead(&c, id, lead.id).await)),
-            ("lead stats", answer(&s.lead_stats(&c, id).await)),
-            ("notes", answer(&s.notes(&c, id, lead.id, page).await)),
+            ("leads", answer(&w.leads.leads(&c, id, LeadFilter::default(), LeadSort::default(), page).await)),
+            ("lead", answer(&w.leads.lead(&c, id, lead.id).await)),
+            ("lead stats", answer(&w.leads.lead_stats(&c, id).await)),
+            ("notes", answer(&w.leads.notes(&c, id, lead.id, page).await)),
             ("activities", answer(&s.campaign_activities(&c, id, ActivityQuery::default()).await)),
-            ("export", answer(&s.export_leads(&c, id, ExportFormat::Csv, None).await)),
+            ("export", answer(&w.leads.export_leads(&c, id, ExportFormat::Csv, None).await)),
         ];
         for (what, got) in answers {
             assert_eq!(got, expected, "{what} as {who:?}");
@@ -142,12 +149,12 @@ async fn a_lead_is_reached_only_through_its_own_campaign() {
     let foreign = w.fakes.lead(elsewhere, LeadStatus::Pending, None).unwrap();
     let before = w.fakes.db.snapshot();
     for who in [Who::Admin, Who::Owner, Who::SalesMember] {
-        let (c, s, id) = (w.caller(who), &w.service, w.campaign);
+        let (c, id) = (w.caller(who), w.campaign);
         let patch = LeadPatch { status: Some(LeadStatus::Failed), ..LeadPatch::default() };
         let answers = [
-            ("lead", answer(&s.lead(&c, id, foreign.id).await)),
-            ("change", answer(&s.update_lead(&c, id, foreign.id, patch, None).await)),
-            ("notes", answer(&s.notes(&c, id, foreign.id, PageRequest::default()).await)),
+            ("lead", answer(&w.leads.lead(&c, id, foreign.id).await)),
+            ("change", answer(&w.leads.update_lead(&c, id, foreign.id, patch, None).await)),
+            ("notes", answer(&w.leads.notes(&c, id, foreign.id, PageRequest::default()).await)),
         ];
         for (what, got) in answers {
             assert_eq!(got, NotFound, "{what} as {who:?}");
@@ -199,8 +206,8 @@ async fn manage(w: &World, op: Manage, caller: &Caller, id: Uuid) -> Answer {
             answer(&s.update(caller, id, patch, None).await)
         }
         Manage::Delete => answer(&s.delete(caller, id, None).await),
-        Manage::Run => answer(&s.run(caller, id, None).await),
-        Manage::RecordOutcomes => answer(&s.record_known_outcomes(caller, id, None).await),
+        Manage::Run => answer(&w.runs.run(caller, id, None).await),
+        Manage::RecordOutcomes => answer(&w.runs.record_known_outcomes(caller, id, None).await),
     }
 }
 
@@ -310,10 +317,10 @@ async fn a_run_lists_the_most_probable_matching_customers_and_a_rerun_keeps_the_
     let target = |n| CampaignPatch { target_leads: Some(n), ..CampaignPatch::default() };
     w.service.update(&owner, w.campaign, target(2), None).await.unwrap();
 
-    let report = w.service.run(&owner, w.campaign, None).await.unwrap();
+    let report = w.runs.run(&owner, w.campaign, None).await.unwrap();
     assert_eq!((report.matched, report.leads, report.counts.added), (4, 2, 2));
     let page = PageRequest::default();
-    let list = w.service.leads(&owner, w.campaign, LeadFilter::default(), LeadSort::default(), page).await.unwrap();
+    let list = w.leads.leads(&owner, w.campaign, LeadFilter::default(), LeadSort::default(), page).await.unwrap();
     let ranked: Vec<(u32, Uuid)> = list.items.iter().map(|v| (v.lead.rank, v.customer.id)).collect();
     assert_eq!(ranked, [(1, customers[1]), (2, customers[3])], "the oldest score highest under the fake model");
     assert!(list.items.iter().all(|v| v.lead.status == LeadStatus::Pending && v.customer.latest_score.is_some()));
@@ -321,9 +328,9 @@ async fn a_run_lists_the_most_probable_matching_customers_and_a_rerun_keeps_the_
     // The best lead is worked, then the list grows: it keeps its status.
     let best = list.items[0].lead.id;
     let contacted = LeadPatch { status: Some(LeadStatus::Contacted), ..LeadPatch::default() };
-    w.service.update_lead(&w.caller(Who::SalesMember), w.campaign, best, contacted, None).await.unwrap();
+    w.leads.update_lead(&w.caller(Who::SalesMember), w.campaign, best, contacted, None).await.unwrap();
     w.service.update(&owner, w.campaign, target(3), None).await.unwrap();
-    let report = w.service.run(&owner, w.campaign, None).await.unwrap();
+    let report = w.runs.run(&owner, w.campaign, None).await.unwrap();
     assert_eq!((report.counts.added, report.counts.kept, report.counts.removed), (1, 2, 0));
     assert_eq!(w.lead_status(best), LeadStatus::Contacted);
 
@@ -333,15 +340,15 @@ async fn a_run_lists_the_most_probable_matching_customers_and_a_rerun_keeps_the_
         ..CampaignPatch::default()
     };
     w.service.update(&owner, w.campaign, older, None).await.unwrap();
-    let report = w.service.run(&owner, w.campaign, None).await.unwrap();
+    let report = w.runs.run(&owner, w.campaign, None).await.unwrap();
     assert_eq!((report.matched, report.counts.kept, report.counts.removed), (1, 1, 2));
     assert_eq!(w.fakes.db.with(|s| s.notes.len()), 1, "only the kept lead's System note is left");
 
     // A Completed campaign cannot run, even for its owner.
     let done = CampaignPatch { status: Some(CampaignStatus::Completed), ..CampaignPatch::default() };
     w.service.update(&owner, w.campaign, done, None).await.unwrap();
-    assert_eq!(answer(&w.service.run(&owner, w.campaign, None).await), Conflict);
-    assert_eq!(answer(&w.service.run(&w.caller(Who::Admin), w.campaign, None).await), Conflict);
+    assert_eq!(answer(&w.runs.run(&owner, w.campaign, None).await), Conflict);
+    assert_eq!(answer(&w.runs.run(&w.caller(Who::Admin), w.campaign, None).await), Conflict);
 }
 
 /// Who holds the lead a caller tries to change.
@@ -371,7 +378,7 @@ async fn collaborators_work_free_leads_and_their_own_owners_and_admins_any() {
             let lead = w.fakes.lead(w.campaign, LeadStatus::Pending, assignee).unwrap();
             let before = w.fakes.db.snapshot();
             let patch = LeadPatch { status: Some(LeadStatus::Contacted), ..LeadPatch::default() };
-            let got = w.service.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
+            let got = w.leads.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
             assert_eq!(answer(&got), expected, "{who:?} changing a lead held by {holder:?}");
             if expected == OK {
                 assert_eq!(w.lead_status(lead.id), LeadStatus::Contacted);
@@ -417,7 +424,7 @@ async fn collaborators_assign_only_themselves_and_only_members_can_be_assignees(
                 Target::NotAMember => w.other_manager.id,
             };
             let patch = LeadPatch { assignee: Some(Some(to)), ..LeadPatch::default() };
-            let got = w.service.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
+            let got = w.leads.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
             assert_eq!(answer(&got), expected, "{who:?} assigning {target:?}");
             let stored = w.fakes.db.with(|s| s.leads[&lead.id].assignee_id);
             assert_eq!(stored, (expected == OK).then_some(to), "{who:?} assigning {target:?}");
@@ -437,7 +444,7 @@ async fn the_lead_workflow_allows_its_transitions_and_only_owners_and_admins_reo
                 let w = World::new();
                 let lead = w.fakes.lead(w.campaign, from, None).unwrap();
                 let patch = LeadPatch { status: Some(to), ..LeadPatch::default() };
-                let got = w.service.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
+                let got = w.leads.update_lead(&w.caller(who), w.campaign, lead.id, patch, None).await;
                 assert_eq!(answer(&got), if allowed { OK } else { Conflict }, "{from} → {to} as {who:?}");
                 assert_eq!(w.lead_status(lead.id), if allowed { to } else { from }, "{from} → {to} as {who:?}");
             }
@@ -456,18 +463,18 @@ async fn closing_a_lead_records_the_customers_outcome_and_reopening_clears_it() 
     let to = |status| LeadPatch { status: Some(status), ..LeadPatch::default() };
     let now = crate::system::Clock::now(w.fakes.clock.as_ref());
 
-    w.service.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Contacted), None).await.unwrap();
+    w.leads.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Contacted), None).await.unwrap();
     assert_eq!((outcome(), closed_at()), ((None, None), None));
-    w.service.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Converted), None).await.unwrap();
+    w.leads.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Converted), None).await.unwrap();
     assert_eq!((outcome(), closed_at()), ((Some(Outcome::Yes), Some(now)), Some(now)));
-    w.service.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Contacted), None).await.unwrap();
+    w.leads.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Contacted), None).await.unwrap();
     assert_eq!((outcome(), closed_at()), ((None, None), None), "reopening clears what the call recorded");
-    w.service.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Failed), None).await.unwrap();
+    w.leads.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Failed), None).await.unwrap();
     assert_eq!((outcome(), closed_at()), ((Some(Outcome::No), Some(now)), Some(now)));
 
     // Asking for the status the lead already has changes nothing and writes no note.
     let notes = w.fakes.db.with(|s| s.notes.len());
-    w.service.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Failed), None).await.unwrap();
+    w.leads.update_lead(&owner, w.campaign, lead.id, to(LeadStatus::Failed), None).await.unwrap();
     assert_eq!(w.fakes.db.with(|s| s.notes.len()), notes);
     assert_eq!(notes, 4, "one System note per change");
 }
@@ -478,7 +485,7 @@ async fn members_write_notes_on_the_campaigns_leads_and_never_system_ones() {
         let w = World::new();
         let lead = w.fakes.lead(w.campaign, LeadStatus::Pending, None).unwrap();
         let c = w.caller(who);
-        let got = w.service.add_note(&c, w.campaign, lead.id, NoteType::Feedback, " Call back ", None).await;
+        let got = w.leads.add_note(&c, w.campaign, lead.id, NoteType::Feedback, " Call back ", None).await;
         assert_eq!(answer(&got), if who.sees() { OK } else { NotFound }, "{who:?}");
         if let Ok(note) = got {
             assert_eq!((note.author_id, note.text.as_str()), (Some(w.user(who).id), "Call back"));
@@ -497,7 +504,7 @@ async fn members_write_notes_on_the_campaigns_leads_and_never_system_ones() {
         (NoteType::Internal, "x", Uuid::now_v7(), NotFound),
         (NoteType::Internal, "x", foreign.id, NotFound),
     ] {
-        let got = w.service.add_note(&c, w.campaign, lead_id, note_type, text, None).await;
+        let got = w.leads.add_note(&c, w.campaign, lead_id, note_type, text, None).await;
         assert_eq!(answer(&got), expected, "{note_type} note of {} chars", text.len());
     }
     assert_eq!(w.fakes.db.snapshot(), before);
@@ -515,16 +522,16 @@ async fn a_note_is_deleted_by_its_author_or_an_admin_and_system_notes_stay() {
             Who::Owner | Who::ManagerMember => Forbidden,
             Who::OtherManager | Who::Outsider => NotFound,
         };
-        assert_eq!(answer(&w.service.delete_note(&w.caller(who), note.id, None).await), expected, "{who:?}");
+        assert_eq!(answer(&w.leads.delete_note(&w.caller(who), note.id, None).await), expected, "{who:?}");
         assert_eq!(w.fakes.db.with(|s| s.notes.contains_key(&note.id)), expected != OK, "{who:?}");
 
         let system = w.fakes.note(&lead, None, NoteType::System);
         let expected = if who.sees() { Conflict } else { NotFound };
-        assert_eq!(answer(&w.service.delete_note(&w.caller(who), system.id, None).await), expected, "{who:?}");
+        assert_eq!(answer(&w.leads.delete_note(&w.caller(who), system.id, None).await), expected, "{who:?}");
         assert!(w.fakes.db.with(|s| s.notes.contains_key(&system.id)));
     }
     let w = World::new();
-    assert_eq!(answer(&w.service.delete_note(&w.caller(Who::Admin), Uuid::now_v7(), None).await), NotFound);
+    assert_eq!(answer(&w.leads.delete_note(&w.caller(Who::Admin), Uuid::now_v7(), None).await), NotFound);
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::activities::{ActivityLog, ActivityService};
 use crate::auth::{AuthPolicy, AuthService, ThrottlePolicy};
-use crate::campaigns::{CampaignPorts, CampaignService, CampaignSettings};
+use crate::campaigns::{CampaignPorts, CampaignService, CampaignSettings, LeadService, RunService};
 use crate::customers::CustomerFilter;
 use crate::media::MediaService;
 use crate::scoring::ModelRegistry;
@@ -118,8 +118,8 @@ impl Fakes {
         )
     }
 
-    /// Campaigns, leads and notes, scoring with [`FakeScoringModel`].
-    pub fn campaign_service(&self) -> CampaignService {
+    /// The campaign use cases (campaigns, runs scoring with [`FakeScoringModel`], leads and notes).
+    pub fn campaign_services(&self) -> (CampaignService, RunService, LeadService) {
         let db = &self.db;
         let ports = CampaignPorts {
             campaigns: Arc::new(FakeCampaignRepository::new(db.clone())),
@@ -132,7 +132,10 @@ impl Fakes {
             writer: Arc::new(FakeTableWriter),
         };
         let models = Arc::new(ModelRegistry::new(Arc::new(FakeScoringModel::new())));
-        CampaignService::new(ports, models, self.log(), self.clock(), CampaignSettings::default())
+        let campaigns = CampaignService::new(&ports, self.log(), self.clock());
+        let runs = RunService::new(campaigns.clone(), &ports, models, CampaignSettings::default());
+        let leads = LeadService::new(campaigns.clone(), &ports);
+        (campaigns, runs, leads)
     }
 
     /// Reading the audit trail.

@@ -175,7 +175,7 @@ pub async fn delete_campaign(
         (status = 409, description = "The campaign is Completed, or a run of it is already in progress", body = ErrorBody),
     ))]
 pub async fn run_campaign(state: web::Data<AppState>, user: AuthUser, ip: ClientIp, id: web::Path<Uuid>) -> ApiResult {
-    let report = state.campaigns.run(&user.0, id.into_inner(), ip.as_deref()).await?;
+    let report = state.runs.run(&user.0, id.into_inner(), ip.as_deref()).await?;
     Ok(ok_with("Campaign run", RunReportDto::from(report)))
 }
 
@@ -195,7 +195,7 @@ pub async fn list_leads(
     params: ValidQuery<LeadListParams>,
 ) -> ApiResult {
     let (filter, sort, page) = params.0.into_query()?;
-    let page = state.campaigns.leads(&user.0, id.into_inner(), filter, sort, page).await?;
+    let page = state.leads.leads(&user.0, id.into_inner(), filter, sort, page).await?;
     Ok(ok(Paginated::from_page(page, LeadDto::from)))
 }
 
@@ -208,7 +208,7 @@ pub async fn list_leads(
         (status = 404, description = "No such campaign, or not visible", body = ErrorBody),
     ))]
 pub async fn lead_stats(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult {
-    Ok(ok(LeadStatsDto::from(state.campaigns.lead_stats(&user.0, id.into_inner()).await?)))
+    Ok(ok(LeadStatsDto::from(state.leads.lead_stats(&user.0, id.into_inner()).await?)))
 }
 
 /// The call list as CSV or XLSX, in call order (members).
@@ -230,7 +230,7 @@ pub async fn export_leads(
     params: ValidQuery<LeadExportParams>,
 ) -> ApiResult {
     let format = params.0.format.unwrap_or_default().into();
-    let file = state.campaigns.export_leads(&user.0, id.into_inner(), format, ip.as_deref()).await?;
+    let file = state.leads.export_leads(&user.0, id.into_inner(), format, ip.as_deref()).await?;
     Ok(attachment(file))
 }
 
@@ -245,7 +245,7 @@ pub async fn export_leads(
     ))]
 pub async fn get_lead(state: web::Data<AppState>, user: AuthUser, path: web::Path<(Uuid, Uuid)>) -> ApiResult {
     let (id, lead_id) = path.into_inner();
-    Ok(ok(LeadDto::from(state.campaigns.lead(&user.0, id, lead_id).await?)))
+    Ok(ok(LeadDto::from(state.leads.lead(&user.0, id, lead_id).await?)))
 }
 
 /// Change a lead's status and/or assignee. Transitions: Pending → Contacted → Converted | Failed, Pending → Failed;
@@ -271,7 +271,7 @@ pub async fn update_lead(
     body: ValidJson<UpdateLeadRequest>,
 ) -> ApiResult {
     let (id, lead_id) = path.into_inner();
-    let lead = state.campaigns.update_lead(&user.0, id, lead_id, body.0.into(), ip.as_deref()).await?;
+    let lead = state.leads.update_lead(&user.0, id, lead_id, body.0.into(), ip.as_deref()).await?;
     Ok(ok_with("Lead updated", LeadDto::from(lead)))
 }
 
@@ -291,7 +291,7 @@ pub async fn list_notes(
     params: ValidQuery<PageParams>,
 ) -> ApiResult {
     let (id, lead_id) = path.into_inner();
-    let page = state.campaigns.notes(&user.0, id, lead_id, params.0.request()?).await?;
+    let page = state.leads.notes(&user.0, id, lead_id, params.0.request()?).await?;
     Ok(ok(Paginated::from_page(page, NoteDto::from)))
 }
 
@@ -314,7 +314,7 @@ pub async fn create_note(
 ) -> ApiResult {
     let (id, lead_id) = path.into_inner();
     let body = body.0;
-    let note = state.campaigns.add_note(&user.0, id, lead_id, body.note_type.into(), &body.text, ip.as_deref()).await?;
+    let note = state.leads.add_note(&user.0, id, lead_id, body.note_type.into(), &body.text, ip.as_deref()).await?;
     Ok(created("Note created", NoteDto::from(note)))
 }
 
@@ -329,7 +329,7 @@ pub async fn create_note(
         (status = 409, description = "A System note", body = ErrorBody),
     ))]
 pub async fn delete_note(state: web::Data<AppState>, user: AuthUser, ip: ClientIp, id: web::Path<Uuid>) -> ApiResult {
-    state.campaigns.delete_note(&user.0, id.into_inner(), ip.as_deref()).await?;
+    state.leads.delete_note(&user.0, id.into_inner(), ip.as_deref()).await?;
     Ok(done("Note deleted"))
 }
 

@@ -2,7 +2,33 @@
 
 use super::*;
 
-impl CampaignService {
+/// Working a campaign's call list: its leads and their workflow, notes and the call-list export. Who sees a
+/// campaign is [`CampaignService`]'s rule.
+#[derive(Clone)]
+pub struct LeadService {
+    campaigns: CampaignService,
+    leads: Arc<dyn LeadRepository>,
+    notes: Arc<dyn NoteRepository>,
+    predictions: Arc<dyn PredictionRepository>,
+    writer: Arc<dyn TableWriter>,
+    activities: ActivityLog,
+    clock: Arc<dyn Clock>,
+}
+
+impl LeadService {
+    /// Wires the use cases to the ports they use.
+    pub fn new(campaigns: CampaignService, ports: &CampaignPorts) -> Self {
+        Self {
+            activities: campaigns.activities.clone(),
+            clock: campaigns.clock.clone(),
+            campaigns,
+            leads: ports.leads.clone(),
+            notes: ports.notes.clone(),
+            predictions: ports.predictions.clone(),
+            writer: ports.writer.clone(),
+        }
+    }
+
     /// One page of a campaign's leads (members).
     pub async fn leads(
         &self,
@@ -12,16 +38,16 @@ impl CampaignService {
         sort: LeadSort,
         page: PageRequest,
     ) -> Result<Page<LeadView>, AppError> {
-        self.visible(caller, id).await?;
-        self.ports.leads.list(id, &filter, sort, page).await
+        self.campaigns.visible(caller, id).await?;
+        self.leads.list(id, &filter, sort, page).await
     }
 
     /// One lead with its customer and the factors of its last scoring (members).
     pub async fn lead(&self, caller: &Caller, id: Uuid, lead_id: Uuid) -> Result<LeadDetail, AppError> {
-        self.visible(caller, id).await?;
-        let view = self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        self.campaigns.visible(caller, id).await?;
+        let view = self.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
         let prediction = match view.lead.prediction_id {
-            Some(pid) => self.ports.predictions.find(pid).await?,
+            Some(pid) => self.predictions.find(pid).await?,
             None => None,
         };
         Ok(LeadDetail { view, prediction })
@@ -37,8 +63,8 @@ impl CampaignService {
         patch: LeadPatch,
         ip: Option<&str>,
     ) -> Result<LeadView, AppError> {
-        let campaign = self.visible(caller, id).await?;
-        let view = self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        let campaign = self.campaigns.visible(caller, id).await?;
+        let view = self.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
         let manager = may_manage(caller, &campaign);
         let mine_or_free = view.lead.assignee_id.is_none_or(|a| a == caller.id);
         if !manager && !mine_or_free {
@@ -108,14 +134,14 @@ impl CampaignService {
             format!("lead {lead_id}: {text}"),
             ip,
         ));
-        self.ports.leads.change(&view.lead, &lead, &note, outcome, &audit).await?;
-        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))
+        self.leads.change(&view.lead, &lead, &note, outcome, &audit).await?;
+        self.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))
     }
 
     /// Lead counts of a campaign (members).
     pub async fn lead_stats(&self, caller: &Caller, id: Uuid) -> Result<LeadStats, AppError> {
-        self.visible(caller, id).await?;
-        self.ports.leads.stats(id).await
+        self.campaigns.visible(caller, id).await?;
+        self.leads.stats(id).await
     }
 
     /// Every lead of a campaign in call order, for the call-list export (members).
@@ -126,9 +152,9 @@ impl CampaignService {
         format: ExportFormat,
         ip: Option<&str>,
     ) -> Result<ExportFile, AppError> {
-        let campaign = self.visible(caller, id).await?;
-        let leads = self.ports.leads.all(id).await?;
-        let bytes = self.ports.writer.write(format, &[leads_sheet(&leads)])?;
+        let campaign = self.campaigns.visible(caller, id).await?;
+        let leads = self.leads.all(id).await?;
+        let bytes = self.writer.write(format, &[leads_sheet(&leads)])?;
         let ext = format.extension();
         let description = format!("exported the call list of {} ({} leads, {ext})", campaign.info.name, leads.len());
         self.activities
@@ -156,12 +182,12 @@ impl CampaignService {
         text: &str,
         ip: Option<&str>,
     ) -> Result<Note, AppError> {
-        self.visible(caller, id).await?;
+        self.campaigns.visible(caller, id).await?;
         if note_type == NoteType::System {
             return Err(AppError::field("type", "System notes are written by the system; use Feedback or Internal"));
         }
         let text = Note::text(text)?;
-        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        self.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
         let note = Note {
             id: Uuid::now_v7(),
             campaign_id: id,
@@ -171,7 +197,7 @@ impl CampaignService {
             text,
             created_at: self.clock.now(),
         };
-        self.ports.notes.insert(&note).await?;
+        self.notes.insert(&note).await?;
         self.activities
             .record(activity(
                 caller,
@@ -194,24 +220,24 @@ impl CampaignService {
         lead_id: Uuid,
         page: PageRequest,
     ) -> Result<Page<Note>, AppError> {
-        self.visible(caller, id).await?;
-        self.ports.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
-        self.ports.notes.list(lead_id, page).await
+        self.campaigns.visible(caller, id).await?;
+        self.leads.find(id, lead_id).await?.ok_or_else(|| lead_not_found(lead_id))?;
+        self.notes.list(lead_id, page).await
     }
 
     /// Deletes a note (its author or an Admin). System notes are the lead's history and stay.
     pub async fn delete_note(&self, caller: &Caller, note_id: Uuid, ip: Option<&str>) -> Result<(), AppError> {
         let missing = || AppError::NotFound(format!("note {note_id} not found"));
-        let note = self.ports.notes.find(note_id).await?.ok_or_else(missing)?;
+        let note = self.notes.find(note_id).await?.ok_or_else(missing)?;
         // A note in a campaign the caller cannot see does not exist for them.
-        self.visible(caller, note.campaign_id).await.map_err(|_| missing())?;
+        self.campaigns.visible(caller, note.campaign_id).await.map_err(|_| missing())?;
         if note.note_type == NoteType::System {
             return Err(AppError::Conflict("System notes record the lead's history and cannot be deleted".into()));
         }
         if !caller.is_admin() && note.author_id != Some(caller.id) {
             return Err(AppError::Forbidden("only the note's author or an Admin may delete it".into()));
         }
-        if !self.ports.notes.delete(note_id).await? {
+        if !self.notes.delete(note_id).await? {
             return Err(missing());
         }
         self.activities

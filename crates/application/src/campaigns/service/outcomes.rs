@@ -4,11 +4,11 @@
 use leadscore_domain::activity::{ActivityAction, EntityType};
 use uuid::Uuid;
 
-use super::{CampaignService, activity, caller_label};
+use super::{RunService, activity, caller_label};
 use crate::campaigns::model::KnownOutcomes;
 use crate::{AppError, Caller};
 
-impl CampaignService {
+impl RunService {
     /// Closes the campaign's `Pending` leads whose customer has a known outcome (`yes` → Converted, `no` → Failed),
     /// each with a System note, in one transaction, and records one activity. Owner or Admin.
     pub async fn record_known_outcomes(
@@ -17,10 +17,10 @@ impl CampaignService {
         id: Uuid,
         ip: Option<&str>,
     ) -> Result<KnownOutcomes, AppError> {
-        let campaign = self.managed(caller, id).await?;
+        let campaign = self.campaigns.managed(caller, id).await?;
         let now = self.clock.now();
         let text = format!("outcome taken from the customer's known data ({})", caller_label(caller, &campaign));
-        let counts = self.ports.leads.close_with_known_outcomes(id, now, &text).await?;
+        let counts = self.leads.close_with_known_outcomes(id, now, &text).await?;
         self.activities
             .record(activity(
                 caller,

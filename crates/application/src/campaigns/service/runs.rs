@@ -26,11 +26,48 @@ impl Drop for RunGuard {
     }
 }
 
-impl CampaignService {
+/// Campaign runs: scoring the customers a campaign's criteria match and rebuilding its call list, and closing leads
+/// whose outcome is already known. Who may run is [`CampaignService`]'s rule.
+#[derive(Clone)]
+pub struct RunService {
+    pub(super) campaigns: CampaignService,
+    pub(super) repo: Arc<dyn CampaignRepository>,
+    pub(super) leads: Arc<dyn LeadRepository>,
+    pub(super) customers: Arc<dyn CustomerRepository>,
+    pub(super) models: Arc<ModelRegistry>,
+    pub(super) activities: ActivityLog,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) settings: CampaignSettings,
+    /// Campaigns being run by this process: a second run of one campaign while the first is scoring is refused
+    /// (409) rather than doing the work twice. Runs from other replicas queue in the database instead.
+    pub(super) running: Arc<std::sync::Mutex<std::collections::HashSet<Uuid>>>,
+}
+
+impl RunService {
+    /// Wires the use cases to the ports they use.
+    pub fn new(
+        campaigns: CampaignService,
+        ports: &CampaignPorts,
+        models: Arc<ModelRegistry>,
+        settings: CampaignSettings,
+    ) -> Self {
+        Self {
+            activities: campaigns.activities.clone(),
+            clock: campaigns.clock.clone(),
+            campaigns,
+            repo: ports.campaigns.clone(),
+            leads: ports.leads.clone(),
+            customers: ports.customers.clone(),
+            models,
+            settings,
+            running: Arc::default(),
+        }
+    }
+
     /// Scores every customer matching the criteria and rebuilds the ranked call list, capped at targetLeads
     /// (owner, Admin). The write is one transaction.
     pub async fn run(&self, caller: &Caller, id: Uuid, ip: Option<&str>) -> Result<RunReport, AppError> {
-        let campaign = self.managed(caller, id).await?;
+        let campaign = self.campaigns.managed(caller, id).await?;
         if campaign.info.status == CampaignStatus::Completed {
             return Err(AppError::Conflict("a Completed campaign cannot be run; set it Active or Paused first".into()));
         }
@@ -41,12 +78,8 @@ impl CampaignService {
         let target = campaign.info.target_leads as usize;
         // The best `target` so far; trimmed whenever it doubles, so memory stays bounded by the target.
         let mut best: Vec<ScoredProfile> = Vec::new();
-        let mut walk = CustomerWalk::new(
-            self.ports.customers.as_ref(),
-            model.as_ref(),
-            &campaign.criteria,
-            self.settings.run_chunk,
-        );
+        let mut walk =
+            CustomerWalk::new(self.customers.as_ref(), model.as_ref(), &campaign.criteria, self.settings.run_chunk);
         while let Some(chunk) = walk.next_chunk().await? {
             best.extend(chunk);
             if best.len() > target.saturating_mul(2).max(1) {
@@ -101,7 +134,7 @@ impl CampaignService {
             description,
             ip,
         ));
-        let counts = self.ports.campaigns.apply_run(&RunPlan { campaign_id: id, leads, summary, audit }).await?;
+        let counts = self.repo.apply_run(&RunPlan { campaign_id: id, leads, summary, audit }).await?;
         let report = RunReport {
             counts,
             matched,
