@@ -1,11 +1,10 @@
 //! Shapes shared by many endpoints: pagination and time ranges.
 
 use chrono::{DateTime, Utc};
-use garde::Validate;
 use leadscore_application::exports::ExportFormat;
 use leadscore_domain::pagination::{DEFAULT_PAGE_SIZE, Page, PageRequest, SortDir};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
 
@@ -89,20 +88,11 @@ macro_rules! list_params {
 
 pub(crate) use list_params;
 
-/// `page` and `limit` (CONVENTIONS: default 1 and 10, at most 100; more is a 400).
-#[derive(Debug, Clone, Copy, Default, Deserialize, Validate, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page number, from 1.
-    #[garde(range(min = 1))]
-    #[param(minimum = 1, example = 1)]
-    pub page: Option<u32>,
-    /// Page size, 1 to 100 (default 10).
-    #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub limit: Option<u32>,
-}
+list_params!(
+    /// `page` and `limit` alone, for lists without filters (CONVENTIONS: default 1 and 10, at most 100; more is a
+    /// 400).
+    PageParams {}
+);
 
 impl PageParams {
     /// The validated page request.
