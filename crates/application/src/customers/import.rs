@@ -8,53 +8,6 @@ use super::service::ImportLimits;
 use crate::AppError;
 use crate::files::{TableReader, TableVisitor};
 
-/// What to do with a row that matches an existing customer (by external id, then e-mail).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OnConflict {
-    /// Leave the existing customer alone (default).
-    #[default]
-    Skip,
-    /// Overwrite the existing customer's attributes.
-    Update,
-}
-
-/// How an import behaves.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImportOptions {
-    /// `true`: any invalid row rejects the whole file (default). `false`: valid rows are imported, invalid ones
-    /// reported.
-    pub strict: bool,
-    /// Matching customers.
-    pub on_conflict: OnConflict,
-    /// Validate and count without writing.
-    pub dry_run: bool,
-}
-
-/// The outcome of an import.
-#[derive(Debug, Clone, Default)]
-pub struct ImportReport {
-    /// Data rows in the file.
-    pub total_rows: u64,
-    /// Customers created.
-    pub created: u64,
-    /// Customers updated.
-    pub updated: u64,
-    /// Rows matching existing customers that were left alone.
-    pub skipped: u64,
-    /// Invalid rows not imported.
-    pub rejected: u64,
-    /// Whether nothing was written.
-    pub dry_run: bool,
-    /// Wall time of the whole import.
-    pub duration_ms: u64,
-    /// Up to the first 100 row errors.
-    pub errors: Vec<RowError>,
-    /// Every row error found.
-    pub total_errors: u64,
-    /// Columns that mean nothing to us, reported so a typo does not go unnoticed.
-    pub unknown_columns: Vec<String>,
-}
-
 /// A column of a customer file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {

@@ -11,6 +11,6 @@ mod service;
 pub use demo::DemoIdentity;
 pub use export::{EXPORT_COLUMNS, IMPORT_COLUMNS, customer_sheet, export_columns, export_rows};
 pub use filter::{CustomerFilter, CustomerSort, CustomerSortField};
-pub use import::{ImportOptions, ImportReport, OnConflict, ParsedFile, parse_customers};
-pub use ports::{CustomerRepository, ImportCounts, ImportProgress};
+pub use import::{ParsedFile, parse_customers};
+pub use ports::{CustomerRepository, ImportCounts, ImportOptions, ImportProgress, ImportReport, OnConflict};
 pub use service::{CustomerPatch, CustomerService, ImportLimits};

@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use super::export::{customer_sheet, export_columns, export_rows};
 use super::filter::{CustomerFilter, CustomerSort};
-use super::import::{ImportOptions, ImportReport, ParsedFile, parse_customers};
+use super::import::{ParsedFile, parse_customers};
 use super::ports::{CustomerRepository, ImportProgress};
+use super::ports::{ImportOptions, ImportReport};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::exports::{ExportBody, ExportFile, ExportFormat, TableWriter};
 use crate::files::{FileLimits, TableReader};
