@@ -8,11 +8,11 @@ run:
 
 # The whole test suite (SQLite; PostgreSQL too when TEST_POSTGRES_URL is set).
 test:
-    cargo nextest run --workspace --no-fail-fast
+    cargo test --workspace --no-fail-fast
 
 # The whole suite with the PostgreSQL tests enabled and required.
 test-pg:
-    TEST_POSTGRES_URL={{pg_url}} LEADSCORE_REQUIRE_PG=1 cargo nextest run --workspace --no-fail-fast
+    TEST_POSTGRES_URL={{pg_url}} LEADSCORE_REQUIRE_PG=1 cargo test --workspace --no-fail-fast
 
 # Formatting and lints, as CI expects them.
 lint:

@@ -123,10 +123,11 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 #[tokio::test]
 async fn json_logs_carry_no_password_token_or_secret() {
     let captured = Captured::default();
-    // The subscriber is global to the process: nextest runs each test in its own, so this one sees only its server.
+    // The subscriber is global to the process and only this test installs one: under nextest it sees only its own
+    // server, under `cargo test` every server running beside it too, and no line of either may leak a secret.
     assert!(
         leadscore::telemetry::init_with_writer(LogFormat::Json, captured.clone()),
-        "another subscriber is installed (TEST_LOG set, or not running under nextest)"
+        "another subscriber is installed (TEST_LOG set?)"
     );
     // Storage pointing at a regular file makes uploads fail with a logged 503; a missing table makes a logged 500.
     let blocker = tempfile::NamedTempFile::new().unwrap();
