@@ -112,6 +112,22 @@ async fn the_demo_seed_scores_every_customer_and_a_missing_model_stops_start_up(
 }
 
 #[tokio::test]
+async fn the_demo_seed_finds_the_bundled_sample_through_the_model_directory_from_any_directory() {
+    // Tests run in the tests package's directory, where no `model/data/bank.csv` is: the sample must be found
+    // through --model-dir (MODEL_DIR), as the server finds its model, not relative to the working directory.
+    assert!(!std::path::Path::new("model/data/bank.csv").exists());
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    execute(["leadscore", "--database-url", &url, "--model-dir", MODEL_DIR, "seed", "--demo"]).await.unwrap();
+    let config = leadscore::Config::for_tests(url.clone(), dir.path().join("uploads"));
+    let services = leadscore::startup::Services::build(&config).await.unwrap();
+    let admin = leadscore_application::Caller { id: uuid::Uuid::now_v7(), role: leadscore_domain::users::Role::Admin };
+    let page = leadscore_domain::pagination::PageRequest::new(1, 1).unwrap();
+    let listed = services.customers.list(&admin, &Default::default(), Default::default(), page).await.unwrap();
+    assert_eq!(listed.total_items, 4521);
+}
+
+#[tokio::test]
 async fn the_demo_seed_can_record_the_known_outcomes_in_a_demo_campaign() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);

@@ -73,9 +73,9 @@ enum Command {
         /// Required: makes it explicit that demo data is wanted.
         #[arg(long)]
         demo: bool,
-        /// The file (defaults to the bundled 4,521-row UCI sample).
-        #[arg(default_value = "model/data/bank.csv")]
-        file: PathBuf,
+        /// The file; by default the bundled 4,521-row UCI sample, `data/bank.csv` in `MODEL_DIR`, so the command works
+        /// from any directory the server does.
+        file: Option<PathBuf>,
         /// Also create a demo campaign over the base, run it, and close its leads with the known `y` of the data
         /// (yes → Converted, no → Failed), so analytics (lift, tiers, leaderboard) show real numbers.
         #[arg(long)]
@@ -216,6 +216,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed { demo, file, outcomes, owner } => {
             anyhow::ensure!(demo, "say --demo to load demo data");
             let options = ImportOptions { strict: true, on_conflict: OnConflict::Skip, dry_run: false };
+            let file = file.unwrap_or_else(|| config.model_dir.join("data").join("bank.csv"));
             let report = import_file(&config, &file, options, true, true).await?;
             print_report(&report);
             if outcomes {
