@@ -163,6 +163,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config.into_config()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            if config.uses_development_secret() {
+                tracing::warn!("JWT_SECRET is not set: using the development secret; never do this in production");
+            }
             let app = Application::build(config.clone()).await?;
             tracing::info!(
                 address = %format!("{}:{}", config.bind.ip(), app.port()),

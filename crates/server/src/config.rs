@@ -296,9 +296,6 @@ impl ConfigArgs {
         if self.db_min_connections > self.db_max_connections {
             anyhow::bail!("DB_MIN_CONNECTIONS must not exceed DB_MAX_CONNECTIONS");
         }
-        if using_default {
-            tracing::warn!("JWT_SECRET is not set: using the development secret; never do this in production");
-        }
         Ok(Config {
             database_url: self.database_url,
             db_max_connections: self.db_max_connections,
@@ -417,6 +414,12 @@ impl Config {
     pub fn jwt_secret_bytes(&self) -> &[u8] {
         self.jwt_secret.expose_secret().as_bytes()
     }
+
+    /// Whether tokens would be signed with the public development secret: worth a warning where tokens are issued
+    /// to clients (`serve`), noise on `migrate`, `openapi` or `import`.
+    pub fn uses_development_secret(&self) -> bool {
+        self.jwt_secret.expose_secret() == DEV_JWT_SECRET
+    }
 }
 
 #[cfg(test)]
@@ -428,6 +431,22 @@ mod tests {
         assert_eq!(redact_url("postgres://app:hunter2@db:5432/x"), "postgres://app:***@db:5432/x");
         assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn the_development_secret_is_recognised_whether_defaulted_or_given() {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        let parse =
+            |args: &[&str]| <Flags as clap::Parser>::try_parse_from(args).unwrap().config.into_config().unwrap();
+        assert!(parse(&["leadscore"]).uses_development_secret());
+        assert!(parse(&["leadscore", "--jwt-secret", DEV_JWT_SECRET]).uses_development_secret());
+        assert!(
+            !parse(&["leadscore", "--jwt-secret", "a-private-secret-a-private-secret-0123"]).uses_development_secret()
+        );
     }
 
     #[test]
