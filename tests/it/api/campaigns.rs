@@ -224,6 +224,8 @@ async fn the_lead_workflow_enforces_its_rules_and_records_outcomes() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Every change left a System note; notes and stats.
+    let (status, body) = call(&w.app, Method::GET, &format!("{path}/notes?limt=100"), &w.member, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unknown parameter is refused like on every list: {body}");
     let (_, notes) = call(&w.app, Method::GET, &format!("{path}/notes?limit=100"), &w.member, None).await;
     let types: Vec<&str> =
         notes["data"]["items"].as_array().unwrap().iter().map(|n| n["type"].as_str().unwrap()).collect();

@@ -306,6 +306,20 @@ mod tests {
     }
 
     #[test]
+    fn a_row_with_an_unparsable_cell_reports_it_once_and_every_missing_field_too() {
+        let file = format!(
+            "{UCI};\"pilot\";;\"tertiary\";\"no\";2143;\"yes\";\"no\";\"unknown\";5;\"may\";261;1;-1;0;\"unknown\";\"no\"\n"
+        );
+        let parsed = parse(file.as_bytes()).unwrap();
+        assert_eq!(parsed.rejected, 1);
+        let mut fields: Vec<&str> = parsed.errors.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["age", "job", "marital"], "{:?}", parsed.errors);
+        let job = parsed.errors.iter().find(|e| e.field == "job").unwrap();
+        assert!(job.message.contains("must be one of"), "{job:?}");
+    }
+
+    #[test]
     fn missing_columns_are_named_and_unknown_ones_reported() {
         let err = parse(b"age,job,favouriteColour\n30,admin.,blue\n").unwrap_err();
         let AppError::Unprocessable { message, errors, .. } = err else { panic!() };
