@@ -7240,6 +7240,16 @@ export interface operations {
     list_customers: {
         parameters: {
             query?: {
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size, 1 to 100 (default 10).
+                 * @example 10
+                 */
+                limit?: number;
                 /** @description Any of these jobs (repeat a query parameter for several: `job=admin.&job=retired`). */
                 job?: components["schemas"]["JobDto"][];
                 /** @description Any of these marital statuses. */
@@ -7278,16 +7288,6 @@ export interface operations {
                 from?: string;
                 /** @description Created at or before (RFC 3339). */
                 to?: string;
-                /**
-                 * @description Page number, from 1.
-                 * @example 1
-                 */
-                page?: number;
-                /**
-                 * @description Page size, 1 to 100.
-                 * @example 10
-                 */
-                limit?: number;
                 /** @description Sort field. */
                 sortBy?: components["schemas"]["CustomerSortBy"];
                 /** @description Sort direction (default desc). */

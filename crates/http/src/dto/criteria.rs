@@ -70,9 +70,13 @@ macro_rules! with_filter_fields {
     };
 }
 
-/// Declares `$name` with the customer filter's fields plus the given extra ones, and `filter()` that reads the
-/// application filter out of it.
+/// Declares `$name` with the customer filter's fields plus the given extra ones (or, with `list … sorted by`, as a
+/// paged, sorted list), and `filter()` that reads the application filter out of it.
 macro_rules! customer_filter {
+    // A paged, sorted list: the filter inside `list_params!`, so paging and sort are declared as on every list.
+    (list $(#[$meta:meta])* $name:ident sorted by $sort:ty) => {
+        $crate::dto::criteria::with_filter_fields!(customer_filter!(@list $(#[$meta])* $name sorted by ($sort)));
+    };
     ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* $(,)? }) => {
         $crate::dto::criteria::with_filter_fields!(customer_filter!(@struct $(#[$meta])* $name {
             $($(#[$fmeta])* $vis $field : $ty),*
@@ -98,6 +102,27 @@ macro_rules! customer_filter {
             $($(#[$fmeta])* $vis $field: $ty,)*
         }
 
+        customer_filter!(@filter $name lists { $($list),* } values { $($value),* });
+    };
+    (@list $(#[$meta:meta])* $name:ident sorted by ($sort:ty)
+        lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+    ) => {
+        $crate::dto::common::list_params!(
+            $(#[$meta])*
+            $name sorted by $sort {
+                $(
+                    $(#[$lmeta])*
+                    #[serde(default)]
+                    #[garde(skip)]
+                    pub $list: Vec<$lty>,
+                )*
+                $($(#[$vmeta])* pub $value: Option<$vty>,)*
+            }
+        );
+        customer_filter!(@filter $name lists { $($list),* } values { $($value),* });
+    };
+    (@filter $name:ident lists { $($list:ident),* } values { $($value:ident),* }) => {
         impl $name {
             /// The application filter these fields select.
             pub fn filter(&self) -> leadscore_application::customers::CustomerFilter {

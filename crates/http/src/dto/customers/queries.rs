@@ -6,7 +6,7 @@ use leadscore_domain::pagination::PageRequest;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::dto::common::{ExportFormatParam, PageParams, SortDirParam};
+use crate::dto::common::ExportFormatParam;
 use crate::dto::criteria::customer_filter;
 use crate::error::ApiError;
 
@@ -26,26 +26,9 @@ pub enum CustomerSortBy {
 }
 
 customer_filter!(
+    list
     /// Filters, sort and page of the customer list.
-    #[derive(Debug, Deserialize, Validate, IntoParams)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    #[into_params(parameter_in = Query)]
-    CustomerListParams {
-        /// Page number, from 1.
-        #[garde(range(min = 1))]
-        #[param(minimum = 1, example = 1)]
-        pub page: Option<u32>,
-        /// Page size, 1 to 100.
-        #[garde(range(min = 1, max = leadscore_domain::pagination::MAX_PAGE_SIZE))]
-        #[param(minimum = 1, maximum = 100, example = 10)]
-        pub limit: Option<u32>,
-        /// Sort field.
-        #[garde(skip)]
-        pub sort_by: Option<CustomerSortBy>,
-        /// Sort direction (default desc).
-        #[garde(skip)]
-        pub sort_dir: Option<SortDirParam>,
-    }
+    CustomerListParams sorted by CustomerSortBy
 );
 
 customer_filter!(
@@ -70,7 +53,7 @@ impl CustomerListParams {
             CustomerSortBy::CreatedAt => CustomerSortField::CreatedAt,
             CustomerSortBy::Name => CustomerSortField::Name,
         };
-        let page = PageParams { page: self.page, limit: self.limit }.request()?;
+        let page = self.page_request()?;
         Ok((self.filter(), CustomerSort { field, dir: self.sort_dir.unwrap_or_default().into() }, page))
     }
 }
