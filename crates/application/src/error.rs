@@ -26,6 +26,9 @@ pub enum AppError {
     /// A body or file over its limit (413).
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// None of the representations the client accepts can be produced (406).
+    #[error("{0}")]
+    NotAcceptable(String),
     /// A file of a kind that is not accepted (415).
     #[error("{0}")]
     UnsupportedMediaType(String),

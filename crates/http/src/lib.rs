@@ -18,5 +18,5 @@ pub use actix_web::dev::Server;
 pub use error::ApiError;
 pub use middleware::{Metrics, PoolStats, PoolStatsSource};
 pub use server::{build_server, build_server_with_metrics};
-pub use settings::HttpSettings;
+pub use settings::{BATCH_ITEM_BYTES, HttpSettings, batch_json_limit};
 pub use state::AppState;

@@ -10,6 +10,8 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// Largest JSON body accepted.
     pub json_limit: usize,
+    /// Largest body of `POST /predictions/batch`, sized for its largest batch (see `batch_json_limit`).
+    pub batch_json_limit: usize,
     /// Largest uploaded image.
     pub max_image_bytes: usize,
     /// Largest customer import file.
@@ -38,6 +40,7 @@ impl Default for HttpSettings {
         Self {
             cors_origins: Vec::new(),
             json_limit: 256 * 1024,
+            batch_json_limit: batch_json_limit(256 * 1024, 1_000),
             max_image_bytes: 5 * 1024 * 1024,
             max_import_bytes: 50 * 1024 * 1024,
             secure_cookies: false,
@@ -50,4 +53,14 @@ impl Default for HttpSettings {
             disconnect_timeout: Duration::from_secs(1),
         }
     }
+}
+
+/// Room per item of a batch of predictions: one item of raw features is about 300 bytes of compact JSON and 450
+/// pretty-printed, so 1 KiB leaves space for long category names and whitespace.
+pub const BATCH_ITEM_BYTES: usize = 1024;
+
+/// The batch body limit: the larger of the JSON limit and `max_batch` items of `BATCH_ITEM_BYTES`, so that the
+/// largest batch the scoring service accepts is never refused as too large first.
+pub fn batch_json_limit(json_limit: usize, max_batch: usize) -> usize {
+    json_limit.max(max_batch.saturating_mul(BATCH_ITEM_BYTES))
 }

@@ -22,7 +22,7 @@ use leadscore_application::segmentation::{SegmentationService, SegmentationSetti
 use leadscore_application::system::{Clock, HealthProbe};
 use leadscore_application::users::UserService;
 use leadscore_http::Server;
-use leadscore_http::{AppState, HttpSettings, Metrics, build_server_with_metrics};
+use leadscore_http::{AppState, HttpSettings, Metrics, batch_json_limit, build_server_with_metrics};
 use leadscore_infrastructure::clock::SystemClock;
 use leadscore_infrastructure::db::{self, DatabaseProbe};
 use leadscore_infrastructure::files::{FileReader, FileWriter, ImageHeaders};
@@ -272,6 +272,7 @@ impl Application {
             settings: HttpSettings {
                 cors_origins: config.cors_origins.clone(),
                 json_limit: config.max_json_bytes,
+                batch_json_limit: batch_json_limit(config.max_json_bytes, config.max_batch_predictions),
                 max_image_bytes: config.max_image_bytes,
                 max_import_bytes: config.max_import_bytes,
                 secure_cookies: config.app_env == AppEnv::Production,

@@ -477,3 +477,40 @@ async fn scoring_an_import_calls_the_model_in_bounded_chunks() {
     assert!(metrics.contains(r#"scoring_inference_duration_seconds_count{batch_rows="1001-10000"}"#), "{metrics}");
     assert!(!metrics.contains(r#"batch_rows="10001+""#), "one call scored more than 10,000 rows");
 }
+
+/// `Accept` chooses the export's format when `format=` is absent; `format=` wins over it; an `Accept` that allows
+/// neither format is a 406 in the error envelope.
+#[tokio::test]
+async fn accept_chooses_the_export_format_and_format_wins() {
+    let app = TestApp::spawn().await;
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let cases = [
+        (None, "", "text/csv; charset=utf-8"),
+        (Some(xlsx), "", xlsx),
+        (Some("text/csv;q=0.5, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "", xlsx),
+        (
+            Some("text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.2"),
+            "",
+            "text/csv; charset=utf-8",
+        ),
+        (Some("text/html,application/xhtml+xml,*/*;q=0.8"), "", "text/csv; charset=utf-8"),
+        (Some("application/*"), "", xlsx),
+        (Some(xlsx), "?format=csv", "text/csv; charset=utf-8"),
+        (Some("application/json"), "?format=xlsx", xlsx),
+    ];
+    for (accept, query, expected) in cases {
+        let mut request = app.authed(Method::GET, &format!("/api/v1/customers/export{query}"), &app.admin.token);
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?} {query}");
+        assert_eq!(response.headers()["content-type"], expected, "{accept:?} {query}");
+    }
+    for accept in ["application/json", "text/csv;q=0, image/png"] {
+        let request = app.authed(Method::GET, "/api/v1/customers/export", &app.admin.token).header("accept", accept);
+        let (status, body) = app.send(request).await;
+        assert_eq!(status, StatusCode::NOT_ACCEPTABLE, "{accept}: {body}");
+        assert_eq!(body["status"], "fail");
+    }
+}

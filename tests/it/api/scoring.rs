@@ -426,3 +426,26 @@ async fn the_model_is_published_and_reloaded_only_when_it_passes_its_checks() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["message"].as_str().unwrap().contains("tierThresholds"), "{body}");
 }
+
+/// The largest batch the configuration allows fits in the body limit: 1,000 items of raw features, pretty-printed
+/// (about 450 KB, over the 256 KiB JSON limit of other bodies), are scored, not refused as too large.
+#[tokio::test]
+async fn the_largest_allowed_batch_of_raw_features_is_not_too_large() {
+    let app = TestApp::spawn().await;
+    let records = parity()["records"].clone();
+    let features = fixture_features(&records[0]);
+    let items: Vec<Value> = (0..1_000).map(|_| json!({"features": features})).collect();
+    let body = serde_json::to_string_pretty(&json!({"items": items})).unwrap();
+    assert!(body.len() > 256 * 1024, "the test must exceed the ordinary limit: {} bytes", body.len());
+    let request = app
+        .authed(Method::POST, "/api/v1/predictions/batch", &app.admin.token)
+        .header("content-type", "application/json")
+        .body(body);
+    let (status, answer) = app.send(request).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["data"]["items"].as_array().map(Vec::len), Some(1_000));
+    // Another body of that size is still refused.
+    let big = json!({"name": "x".repeat(300 * 1024), "targetLeads": 1});
+    let (status, _) = app.call(Method::POST, "/api/v1/campaigns", Some(&app.admin.token), Some(big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -19,6 +19,17 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);
 
+/// Which of the settings' JSON limits a route's bodies get: app data on the resource, `json_limit` when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonLimit {
+    /// `POST /predictions/batch`: room for its largest allowed batch of raw features.
+    Batch,
+}
+
+/// The limits when a server was built without settings (handlers in unit tests); the defaults of HttpSettings.
+const JSON_FALLBACK: usize = 256 * 1024;
+const BATCH_JSON_FALLBACK: usize = 1024 * 1024;
+
 fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
@@ -68,7 +79,11 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        let limit = req.app_data::<actix_web::web::Data<AppState>>().map_or(256 * 1024, |s| s.settings.json_limit);
+        let settings = req.app_data::<actix_web::web::Data<AppState>>().map(|s| &s.settings);
+        let limit = match req.app_data::<JsonLimit>() {
+            Some(JsonLimit::Batch) => settings.map_or(BATCH_JSON_FALLBACK, |s| s.batch_json_limit),
+            None => settings.map_or(JSON_FALLBACK, |s| s.json_limit),
+        };
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

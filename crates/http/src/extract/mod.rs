@@ -10,7 +10,7 @@ mod validation;
 
 pub use auth::AuthUser;
 pub use client::ClientIp;
-pub use json::{ValidJson, parse_json};
+pub use json::{JsonLimit, ValidJson, parse_json};
 pub use multipart::{FileUpload, read_file};
 pub use query::ValidQuery;
 pub use validation::path_error;

@@ -115,7 +115,8 @@ pub async fn login(state: web::Data<AppState>, ip: ClientIp, body: ValidJson<Log
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "Auth", request_body(content = Option<RefreshRequest>,
         description = "Optional when the `rt` cookie is sent"),
     responses(
-        (status = 200, description = "New tokens", body = Envelope<TokenResponse>),
+        (status = 200, description = "New tokens", body = Envelope<TokenResponse>,
+            headers(("Set-Cookie" = String, description = "rt=<new refresh token>; HttpOnly; SameSite=Strict"))),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = ErrorBody),
     ))]
@@ -130,7 +131,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, ip: ClientIp,
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "Auth", request_body(content = Option<RefreshRequest>,
         description = "Optional when the `rt` cookie is sent"),
     responses(
-        (status = 200, description = "Signed out", body = MessageEnvelope),
+        (status = 200, description = "Signed out", body = MessageEnvelope,
+            headers(("Set-Cookie" = String, description = "rt=; Max-Age=0 (the refresh-token cookie, cleared)"))),
         (status = 400, description = "Malformed body", body = ErrorBody),
     ))]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest, ip: ClientIp, body: web::Bytes) -> ApiResult {

@@ -1,7 +1,7 @@
 //! `/api/v1/campaigns`, their leads and notes, `/api/v1/notes/{noteId}` and the audit trail `/api/v1/activities`.
 //! Who may see and change what is decided in the application layer (see `CampaignService`).
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
 use uuid::Uuid;
 
 use crate::dto::activities::{ActivityDto, ActivityListParams, AuditListParams};
@@ -13,7 +13,7 @@ use crate::dto::campaigns::{
 use crate::dto::common::{PageParams, Paginated};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, ClientIp, ValidJson, ValidQuery};
-use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok, ok_with};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, export_format, ok, ok_with};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -228,8 +228,9 @@ pub async fn export_leads(
     ip: ClientIp,
     id: web::Path<Uuid>,
     params: ValidQuery<LeadExportParams>,
+    req: HttpRequest,
 ) -> ApiResult {
-    let format = params.0.format.unwrap_or_default().into();
+    let format = export_format(&req, params.0.format)?;
     let file = state.leads.export_leads(&user.0, id.into_inner(), format, ip.as_deref()).await?;
     Ok(attachment(file))
 }

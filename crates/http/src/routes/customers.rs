@@ -1,7 +1,7 @@
 //! `/api/v1/customers`: the customer base, its search, import and export.
 
 use actix_multipart::Multipart;
-use actix_web::web;
+use actix_web::{HttpRequest, web};
 use leadscore_application::customers::{ImportOptions, OnConflict};
 use leadscore_application::imports::ImportRequest;
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use crate::dto::customers::{
 };
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
-use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok, ok_with};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, export_format, ok, ok_with};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -173,11 +173,12 @@ pub async fn import_customers(
     ))]
 pub async fn export_customers(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: AuthUser,
     params: ValidQuery<CustomerExportParams>,
 ) -> ApiResult {
     let filter = params.0.filter();
-    let format = params.0.format.unwrap_or_default().into();
+    let format = export_format(&req, params.0.format)?;
     let file = state.customers.export(&user.0, filter, format).await?;
     Ok(attachment(file))
 }

@@ -10,14 +10,14 @@ use crate::dto::scoring::{
     PredictionListParams, PredictionRequest, ReloadDto, RescoreReportDto, ScoreCustomersRequest,
 };
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{AuthUser, ClientIp, ValidJson, ValidQuery};
+use crate::extract::{AuthUser, ClientIp, JsonLimit, ValidJson, ValidQuery};
 use crate::response::{Envelope, MessageEnvelope, created, done, ok, ok_with};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/model").route(web::get().to(get_model)))
         .service(web::resource("/model/reload").route(web::post().to(reload_model)))
-        .service(web::resource("/predictions/batch").route(web::post().to(predict_batch)))
+        .service(web::resource("/predictions/batch").app_data(JsonLimit::Batch).route(web::post().to(predict_batch)))
         .service(web::resource("/predictions").route(web::get().to(list_predictions)).route(web::post().to(predict)))
         .service(
             web::resource("/predictions/{id}")

@@ -2,7 +2,7 @@
 //! and analysis is visible to its uploader and to Admins only (others get 404).
 
 use actix_multipart::Multipart;
-use actix_web::web;
+use actix_web::{HttpRequest, web};
 use uuid::Uuid;
 
 use crate::dto::common::Paginated;
@@ -12,7 +12,7 @@ use crate::dto::segmentation::{
 };
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AuthUser, FileUpload, ValidJson, ValidQuery, read_file};
-use crate::response::{Envelope, MessageEnvelope, attachment, created, done, ok};
+use crate::response::{Envelope, MessageEnvelope, attachment, created, done, export_format, ok};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -204,8 +204,10 @@ pub async fn export_analysis_customers(
     user: AuthUser,
     id: web::Path<Uuid>,
     params: ValidQuery<SegmentExportParams>,
+    req: HttpRequest,
 ) -> ApiResult {
     let (selection, sort_by, sort_dir, format) = params.0.into_query();
+    let format = export_format(&req, format)?;
     let file = state.segmentation.export(&user.0, id.into_inner(), &selection, sort_by, sort_dir, format).await?;
     Ok(attachment(file))
 }

@@ -160,8 +160,8 @@ pub struct PredictionDto {
     pub campaign_id: Option<Uuid>,
     /// Which path produced it.
     pub source: PredictionSourceDto,
-    /// The inputs as received.
-    #[schema(value_type = Object)]
+    /// The inputs as received (`yes`/`no` flags as text).
+    #[schema(value_type = FeaturesDto)]
     pub features: FeatureRecord,
     /// P(subscribes), 0–1 (the override's, when overridden).
     pub probability: f64,

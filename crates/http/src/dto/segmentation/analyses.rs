@@ -183,6 +183,7 @@ pub enum KParam {
 
 impl utoipa::PartialSchema for KParam {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
         use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
         OneOfBuilder::new()
             .item(
@@ -192,18 +193,25 @@ impl utoipa::PartialSchema for KParam {
                     .maximum(Some(10))
                     .description(Some("A fixed number of segments")),
             )
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some(["auto"]))
-                    .description(Some("The k in 2–8 with the best mean silhouette")),
-            )
+            .item(Ref::from_schema_name(KAuto::name()))
             .description(Some("`k`: an integer from 2 to 10, or `\"auto\"`"))
             .into()
     }
 }
 
-impl ToSchema for KParam {}
+impl ToSchema for KParam {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push((KAuto::name().into_owned(), <KAuto as utoipa::PartialSchema>::schema()));
+    }
+}
+
+/// `k = "auto"`: the k in 2–8 with the best mean silhouette. Its own type so that client generators name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+pub enum KAuto {
+    /// Choose k by silhouette.
+    #[schema(rename = "auto")]
+    Auto,
+}
 
 const K_EXPECTED: &str = "an integer from 2 to 10 or \"auto\"";
 

@@ -1,7 +1,6 @@
 //! One customer's result in an analysis, and the parameters of the analysis' customer list and export.
 
 use garde::Validate;
-use leadscore_application::exports::ExportFormat;
 use leadscore_application::segmentation::{CustomerResultSort, CustomerSelection};
 use leadscore_domain::pagination::{PageRequest, SortDir};
 use leadscore_domain::segmentation::SegmentedCustomer;
@@ -153,12 +152,12 @@ pub struct SegmentExportParams {
 
 impl SegmentExportParams {
     /// Selection, sort field, direction and format.
-    pub fn into_query(self) -> (CustomerSelection, CustomerResultSort, SortDir, ExportFormat) {
+    pub fn into_query(self) -> (CustomerSelection, CustomerResultSort, SortDir, Option<ExportFormatParam>) {
         (
             CustomerSelection { segments: self.segment, clusters: self.cluster, q: self.q },
             self.sort_by.unwrap_or_default().into(),
             self.sort_dir.unwrap_or_default().into(),
-            self.format.unwrap_or_default().into(),
+            self.format,
         )
     }
 }
