@@ -184,10 +184,12 @@ prism() {
   prism_stop
   # Prism's own log of the story proxy: every violation it saw (the story reads the same from sl-violations).
   local n
-  n="$(grep -c 'Violation:' "$OUT/prism-story.log" || true)"
+  # (with --errors, a response violation is logged as the request "terminated with error … VIOLATIONS" instead)
+  n="$(grep -Ec 'Violation:|errors#VIOLATIONS' "$OUT/prism-story.log" || true)"
   if [ "$n" -gt 0 ]; then
     echo "prism: $n violation(s) in the story proxy's log (output/prism-story.log):"
-    grep 'Violation:' "$OUT/prism-story.log" | sed -E 's/^.*Violation: /  /' | sort | uniq -c | sort -rn
+    grep -E 'Violation:|errors#VIOLATIONS' "$OUT/prism-story.log" | sed -E 's/^.*(Violation: |\[HTTP SERVER\] )/  /' |
+      sort | uniq -c | sort -rn
     rc=1
   fi
   return "$rc"

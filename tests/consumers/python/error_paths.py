@@ -129,20 +129,57 @@ def retry_after(r: httpx.Response) -> list[str]:
 
 
 CASES = [
-    Case(400, "limit above the maximum (GET /customers?limit=101)", lambda: http.get("/api/v1/customers", params={"limit": 101}, headers=admin), True),
-    Case(400, "wrong JSON type (POST /auth/login, identifier: 42)", lambda: http.post("/api/v1/auth/login", json={"identifier": 42, "password": "x"}), True),
-    Case(400, "malformed path parameter (GET /customers/not-a-uuid)", lambda: http.get("/api/v1/customers/not-a-uuid", headers=admin), True),
+    Case(
+        400,
+        "limit above the maximum (GET /customers?limit=101)",
+        lambda: http.get("/api/v1/customers", params={"limit": 101}, headers=admin),
+        True,
+    ),
+    Case(
+        400,
+        "wrong JSON type (POST /auth/login, identifier: 42)",
+        lambda: http.post("/api/v1/auth/login", json={"identifier": 42, "password": "x"}),
+        True,
+    ),
+    Case(
+        400,
+        "malformed path parameter (GET /customers/not-a-uuid)",
+        lambda: http.get("/api/v1/customers/not-a-uuid", headers=admin),
+        True,
+    ),
     Case(401, "no token (GET /me)", lambda: http.get("/api/v1/me"), True),
-    Case(401, "a token that is not a JWT (GET /me)", lambda: http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-jwt"}), False),
+    Case(
+        401,
+        "a token that is not a JWT (GET /me)",
+        lambda: http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-jwt"}),
+        False,
+    ),
     Case(401, "unknown user (POST /auth/login)", lambda: login(f"nobody.{RUN}@bank.example", "Wrong-pass-1"), False),
     Case(403, "Sales on an Admin endpoint (GET /users)", lambda: http.get("/api/v1/users", headers=sales), False),
-    Case(403, "Sales on a Manager endpoint (GET /customers/export)", lambda: http.get("/api/v1/customers/export", headers=sales), False),
-    Case(404, "no such customer (GET /customers/{id})", lambda: http.get(f"/api/v1/customers/{uuid.uuid4()}", headers=admin), False),
-    Case(404, "no such campaign (GET /campaigns/{id}/leads)", lambda: http.get(f"/api/v1/campaigns/{uuid.uuid4()}/leads", headers=admin), False),
+    Case(
+        403,
+        "Sales on a Manager endpoint (GET /customers/export)",
+        lambda: http.get("/api/v1/customers/export", headers=sales),
+        False,
+    ),
+    Case(
+        404,
+        "no such customer (GET /customers/{id})",
+        lambda: http.get(f"/api/v1/customers/{uuid.uuid4()}", headers=admin),
+        False,
+    ),
+    Case(
+        404,
+        "no such campaign (GET /campaigns/{id}/leads)",
+        lambda: http.get(f"/api/v1/campaigns/{uuid.uuid4()}/leads", headers=admin),
+        False,
+    ),
     Case(
         409,
         "duplicate e-mail (POST /users)",
-        lambda: http.post("/api/v1/users", headers=admin, json={"email": sales_email, "password": "Another-pw-1", "role": "Sales"}),
+        lambda: http.post(
+            "/api/v1/users", headers=admin, json={"email": sales_email, "password": "Another-pw-1", "role": "Sales"}
+        ),
         False,
     ),
     # Not judged on the request side: the spec may or may not bound the field's length.
@@ -155,7 +192,9 @@ CASES = [
     Case(
         415,
         "wrong Content-Type (POST /auth/login, text/plain)",
-        lambda: http.post("/api/v1/auth/login", content=b'{"identifier":"a","password":"b"}', headers={"Content-Type": "text/plain"}),
+        lambda: http.post(
+            "/api/v1/auth/login", content=b'{"identifier":"a","password":"b"}', headers={"Content-Type": "text/plain"}
+        ),
         True,
     ),
     Case(
@@ -195,13 +234,18 @@ def run(case: Case) -> list[str]:
     request_side = [v for v in found if v.get("location", [""])[0] == "request"]
     problems += [f"Prism, response: {describe(v)}" for v in response_side]
     if case.request_invalid is True and not request_side:
-        problems.append("Prism found nothing wrong with this request: the spec does not state the rule the server enforces")
+        problems.append(
+            "Prism found nothing wrong with this request: the spec does not state the rule the server enforces"
+        )
     if case.request_invalid is False:
         problems += [f"Prism, request: {describe(v)}" for v in request_side]
     if case.extra:
         problems += case.extra(r)
     expected = "; ".join(map(describe, request_side)) if case.request_invalid and request_side else ""
-    print(f"-- {case.status} {case.name}: HTTP {r.status_code}" + (f" (Prism, as expected: {expected})" if expected else ""))
+    print(
+        f"-- {case.status} {case.name}: HTTP {r.status_code}"
+        + (f" (Prism, as expected: {expected})" if expected else "")
+    )
     return problems
 
 
