@@ -34,8 +34,9 @@ bench:
     tests/benchmarks/api.sh
     BENCH_PG=1 tests/benchmarks/api.sh
 
-# Spec consumers (issue 9): Redocly lint, Swagger UI in Chromium, the TypeScript client, the Postman collection with
-# newman — all against a fresh debug server. See docs/spec-consumers.md.
+# Spec consumers (issues 9, 21): Redocly and Spectral lint, Swagger UI in Chromium, the TypeScript client, the Postman
+# collection with newman, a generated Python client's story, Prism's validating proxy — all against a fresh debug
+# server. See docs/spec-consumers.md.
 consumers:
     bash tests/consumers/run.sh
 
