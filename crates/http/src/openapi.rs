@@ -80,7 +80,8 @@ impl Modify for BearerAuth {
 leads, analytics and RFM segmentation.\n\nEvery answer uses the JSend envelope: `{status, message, data}` on \
 success, `{status: \"fail\"|\"error\", message, errors}` on failure. Lists take `page` and `limit` (at most 100) \
 and answer `{items, pagination}`.",
-        license(name = "MIT", identifier = "MIT")
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "leadscore maintainers")
     ),
     servers((url = "/", description = "This server")),
     paths(

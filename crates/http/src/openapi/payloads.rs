@@ -3,8 +3,8 @@
 //! utoipa inlines the argument of a generic schema, so `Envelope<CustomerDto>` and `Envelope<Paginated<CustomerDto>>`
 //! each carried their own anonymous copy of `CustomerDto`, and generators made a type of each copy. This pass
 //! replaces every copy of a named component inside another component by a `$ref` to it, and names the page of
-//! each paginated envelope (`Paginated_CustomerDto`). Files are `type: string, format: binary` with their
-//! `contentMediaType`, not the arrays of bytes utoipa derives from `Vec<u8>`.
+//! each paginated envelope (`Paginated_CustomerDto`). Files (downloads and images) are `type: string, format:
+//! binary` with their `contentMediaType`, not the arrays of bytes utoipa derives from `Vec<u8>`.
 
 use serde_json::{Map, Value, json};
 use utoipa::Modify;
@@ -78,9 +78,11 @@ fn replace_copies(node: &mut Value, owner: &str, named: &[(String, Value)], is_r
     }
 }
 
-/// Media types whose body is text; everything else that is not JSON is a file.
+/// Bodies a client reads as text; everything else that is not JSON is a file. CSV is text, but it is always a
+/// download (an attachment), and generators give one type per response: as a file it is bytes in every client,
+/// beside the XLSX of the same operation.
 fn is_text(media_type: &str) -> bool {
-    media_type.starts_with("text/") || media_type == "application/json" || media_type.ends_with("+json")
+    media_type.starts_with("text/plain") || media_type == "application/json" || media_type.ends_with("+json")
 }
 
 fn binary_bodies(document: &mut Value) {
@@ -101,17 +103,7 @@ fn binary_bodies(document: &mut Value) {
 }
 
 fn describe_body(media_type: &str, body: &mut Map<String, Value>) {
-    if media_type.starts_with("multipart/") {
-        return;
-    }
-    if is_text(media_type) {
-        // A text download (CSV, metrics) is a string; utoipa writes it so already, but say which text.
-        if media_type != "application/json"
-            && let Some(schema) = body.get_mut("schema").and_then(Value::as_object_mut)
-            && schema.get("type") == Some(&json!("string"))
-        {
-            schema.insert("contentMediaType".into(), json!(media_type));
-        }
+    if media_type.starts_with("multipart/") || is_text(media_type) {
         return;
     }
     body.insert("schema".into(), json!({ "type": "string", "format": "binary", "contentMediaType": media_type }));
@@ -144,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_binary_strings_and_text_says_its_media_type() {
+    fn files_and_downloads_are_binary_strings_and_json_and_plain_text_stay() {
         let mut document = json!({"paths": {"/x": {"get": {"responses": {"200": {"content": {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
                 {"schema": {"type": "array", "items": {"type": "integer"}}},
@@ -157,7 +149,7 @@ mod tests {
         let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         assert_eq!(content[xlsx]["schema"], json!({"type": "string", "format": "binary", "contentMediaType": xlsx}));
         assert_eq!(content["image/png"]["schema"]["format"], "binary");
-        assert_eq!(content["text/csv"]["schema"], json!({"type": "string", "contentMediaType": "text/csv"}));
+        assert_eq!(content["text/csv"]["schema"]["format"], "binary");
         assert_eq!(content["application/json"]["schema"], json!({"type": "string"}));
     }
 }
