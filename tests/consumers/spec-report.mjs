@@ -59,9 +59,18 @@ for (const g of sorted) {
   if (g.places.length > shown.length) console.log(`          … and ${g.places.length - shown.length} more`);
 }
 const count = (s) => problems.filter((p) => p.severity === s).length;
-const failing = count('error') + count('warning');
+// Warnings still open, each justified in docs/spec-consumers.md, at most as many as listed: a new rule, or one more
+// place for a listed rule, fails the check; a listed warning that is gone should be deleted from the file.
+const known = JSON.parse(readFileSync(new URL('./known-warnings.json', import.meta.url), 'utf8'))[tool] ?? {};
+let failing = count('error');
+for (const g of groups.values()) {
+  if (g.severity !== 'warning') continue;
+  const allowed = known[g.rule] ?? 0;
+  if (g.places.length > allowed) failing += g.places.length - allowed;
+  else console.log(`known   ${g.rule} ×${g.places.length} (allowed ${allowed}; see docs/spec-consumers.md)`);
+}
 console.log(
   `${tool}: ${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('hint')} infos/hints` +
-    (failing ? ' — errors and warnings fail this check (docs/spec-consumers.md)' : ''),
+    (failing ? ' — errors and unlisted warnings fail this check (docs/spec-consumers.md)' : ''),
 );
 process.exit(failing ? 1 : 0);

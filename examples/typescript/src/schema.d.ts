@@ -1018,18 +1018,23 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description What happened.
+         * @enum {string}
+         */
+        ActivityActionDto: "LOGIN" | "LOGIN_FAILED" | "LOGOUT" | "TOKEN_REUSE" | "USER_CREATED" | "USER_UPDATED" | "USER_DELETED" | "PASSWORD_CHANGED" | "AVATAR_UPDATED" | "CUSTOMER_CREATED" | "CUSTOMER_UPDATED" | "CUSTOMER_DELETED" | "CUSTOMERS_IMPORTED" | "CUSTOMERS_EXPORTED" | "DATASET_UPLOADED" | "DATASET_DELETED" | "ANALYSIS_CREATED" | "ANALYSIS_DELETED" | "ANALYSIS_EXPORTED" | "MODEL_RELOADED" | "CUSTOMERS_SCORED" | "PREDICTION_OVERRIDDEN" | "PREDICTION_DELETED" | "CAMPAIGN_CREATED" | "CAMPAIGN_UPDATED" | "CAMPAIGN_DELETED" | "CAMPAIGN_RUN" | "LEAD_STATUS_CHANGED" | "LEAD_ASSIGNED" | "NOTE_CREATED" | "NOTE_DELETED" | "LEADS_EXPORTED" | "OUTCOMES_RECORDED";
+        /**
          * @description One entry of the audit trail.
          * @example {
-         *       "action": "LOGIN",
-         *       "actorId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-         *       "campaignId": null,
-         *       "createdAt": "2026-11-22T08:30:00Z",
-         *       "description": "ana@bank.example logged in",
-         *       "entityId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-         *       "entityType": "User",
          *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+         *       "actorId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "action": "LOGIN",
+         *       "entityType": "User",
+         *       "entityId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "campaignId": null,
+         *       "leadId": null,
+         *       "description": "ana@bank.example logged in",
          *       "ip": "127.0.0.1",
-         *       "leadId": null
+         *       "createdAt": "2026-11-22T08:30:00Z"
          *     }
          */
         ActivityDto: {
@@ -1043,10 +1048,10 @@ export interface components {
              * @description Who did it (absent for anonymous events).
              */
             actorId?: string | null;
-            /** @description What happened, e.g. `LOGIN`, `USER_UPDATED`. */
-            action: string;
+            /** @description What happened. */
+            action: components["schemas"]["ActivityActionDto"];
             /** @description Kind of entity concerned. */
-            entityType: string;
+            entityType: components["schemas"]["EntityTypeDto"];
             /**
              * Format: uuid
              * @description The entity concerned.
@@ -1075,8 +1080,8 @@ export interface components {
         /**
          * @description Changes an Admin makes to an account. Omitted fields stay; "" clears an optional text field.
          * @example {
-         *       "isActive": true,
-         *       "role": "Manager"
+         *       "role": "Manager",
+         *       "isActive": true
          *     }
          */
         AdminUpdateUserRequest: {
@@ -1095,26 +1100,29 @@ export interface components {
         /**
          * @description An RFM analysis with its segments.
          * @example {
-         *       "candidates": [],
-         *       "createdAt": "2026-11-22T08:31:00Z",
-         *       "customers": 4338,
-         *       "datasetId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
          *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
-         *       "inertia": 3167.7,
+         *       "datasetId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
+         *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
          *       "k": 5,
          *       "kMode": "fixed",
-         *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-         *       "restarts": 10,
+         *       "candidates": [],
+         *       "snapshotDate": "2011-12-10",
+         *       "customers": 4338,
+         *       "silhouette": 0.31,
+         *       "inertia": 3167.7,
+         *       "totalRevenue": 8911407.9,
          *       "seed": 42,
+         *       "restarts": 10,
          *       "segments": [
          *         {
-         *           "centroid": {
-         *             "frequency": 1.43,
-         *             "monetary": 1.52,
-         *             "recency": -1.21
-         *           },
          *           "cluster": 0,
+         *           "name": "Champions",
+         *           "size": 716,
          *           "customerShare": 0.165,
+         *           "recency": {
+         *             "mean": 12.4,
+         *             "median": 9
+         *           },
          *           "frequency": {
          *             "mean": 13.6,
          *             "median": 9
@@ -1123,19 +1131,16 @@ export interface components {
          *             "mean": 7021.5,
          *             "median": 3288.9
          *           },
-         *           "name": "Champions",
-         *           "recency": {
-         *             "mean": 12.4,
-         *             "median": 9
-         *           },
          *           "revenue": 5027394.2,
          *           "revenueShare": 0.564,
-         *           "size": 716
+         *           "centroid": {
+         *             "recency": -1.21,
+         *             "frequency": 1.43,
+         *             "monetary": 1.52
+         *           }
          *         }
          *       ],
-         *       "silhouette": 0.31,
-         *       "snapshotDate": "2011-12-10",
-         *       "totalRevenue": 8911407.9
+         *       "createdAt": "2026-11-22T08:31:00Z"
          *     }
          */
         AnalysisDto: {
@@ -1155,7 +1160,7 @@ export interface components {
              */
             ownerId: string;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Segments made.
              */
             k: number;
@@ -1169,7 +1174,7 @@ export interface components {
              */
             snapshotDate: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers segmented.
              */
             customers: number;
@@ -1189,12 +1194,12 @@ export interface components {
              */
             totalRevenue: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description k-means seed.
              */
             seed: number;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description k-means++ restarts; the lowest-inertia one is kept.
              */
             restarts: number;
@@ -1225,19 +1230,19 @@ export interface components {
          *         {
          *           "features": {
          *             "age": 29,
-         *             "balance": 320,
-         *             "campaign": 1,
-         *             "contact": "cellular",
-         *             "default": "no",
-         *             "education": "tertiary",
-         *             "housing": "no",
          *             "job": "student",
-         *             "loan": "no",
          *             "marital": "single",
+         *             "education": "tertiary",
+         *             "default": "no",
+         *             "balance": 320,
+         *             "housing": "no",
+         *             "loan": "no",
+         *             "contact": "cellular",
          *             "month": "oct",
+         *             "campaign": 1,
          *             "pdays": -1,
-         *             "poutcome": "unknown",
-         *             "previous": 0
+         *             "previous": 0,
+         *             "poutcome": "unknown"
          *           }
          *         }
          *       ]
@@ -1251,28 +1256,28 @@ export interface components {
          * @description Customers broken down by one dimension; every value is listed, in its natural order.
          * @example {
          *       "by": "job",
+         *       "modelVersion": "2026.11.1-mlp-distilled",
          *       "decisionThreshold": 0.2,
          *       "groups": [
          *         {
-         *           "averageProbability": 0.12,
-         *           "conversionRate": 0.122,
-         *           "customers": 5171,
          *           "key": "admin.",
-         *           "predictedYesShare": 0.19,
+         *           "customers": 5171,
          *           "scored": 5171,
-         *           "withOutcome": 5171
+         *           "averageProbability": 0.12,
+         *           "predictedYesShare": 0.19,
+         *           "withOutcome": 5171,
+         *           "conversionRate": 0.122
          *         },
          *         {
-         *           "averageProbability": 0.27,
-         *           "conversionRate": 0.287,
-         *           "customers": 938,
          *           "key": "student",
-         *           "predictedYesShare": 0.55,
+         *           "customers": 938,
          *           "scored": 938,
-         *           "withOutcome": 938
+         *           "averageProbability": 0.27,
+         *           "predictedYesShare": 0.55,
+         *           "withOutcome": 938,
+         *           "conversionRate": 0.287
          *         }
-         *       ],
-         *       "modelVersion": "2026.11.1-mlp-distilled"
+         *       ]
          *     }
          */
         BreakdownDto: {
@@ -1292,10 +1297,10 @@ export interface components {
         BreakdownGroupDto: {
             /** @description The value (`management`, `25-34`, `may`, ...). */
             key: string;
-            /** Format: u-int64 */
+            /** Format: int64 */
             customers: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description With a latest score.
              */
             scored: number;
@@ -1310,7 +1315,7 @@ export interface components {
              */
             predictedYesShare?: number | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description With a known outcome.
              */
             withOutcome: number;
@@ -1323,37 +1328,37 @@ export interface components {
         /**
          * @description A campaign.
          * @example {
-         *       "collaborators": [
-         *         {
-         *           "email": "sales.one@bank.example",
-         *           "fullName": "Sam Sales",
-         *           "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"
-         *         }
-         *       ],
-         *       "createdAt": "2026-11-22T08:00:00Z",
+         *       "id": "019a5b00-0000-7000-8000-000000000001",
+         *       "name": "Spring term deposits",
+         *       "description": null,
+         *       "targetLeads": 500,
+         *       "startDate": "2026-12-01",
+         *       "endDate": "2026-12-31",
+         *       "status": "Active",
          *       "criteria": {
          *         "job": [
          *           "retired"
          *         ]
          *       },
-         *       "description": null,
-         *       "endDate": "2026-12-31",
-         *       "id": "019a5b00-0000-7000-8000-000000000001",
+         *       "owner": {
+         *         "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *         "email": "manager@bank.example",
+         *         "fullName": "Maria Manager"
+         *       },
+         *       "collaborators": [
+         *         {
+         *           "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71",
+         *           "email": "sales.one@bank.example",
+         *           "fullName": "Sam Sales"
+         *         }
+         *       ],
          *       "lastRun": {
          *         "at": "2026-11-22T09:00:00Z",
-         *         "leads": 500,
+         *         "modelVersion": "2026.11.1-mlp-distilled",
          *         "matched": 2264,
-         *         "modelVersion": "2026.11.1-mlp-distilled"
+         *         "leads": 500
          *       },
-         *       "name": "Spring term deposits",
-         *       "owner": {
-         *         "email": "manager@bank.example",
-         *         "fullName": "Maria Manager",
-         *         "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70"
-         *       },
-         *       "startDate": "2026-12-01",
-         *       "status": "Active",
-         *       "targetLeads": 500,
+         *       "createdAt": "2026-11-22T08:00:00Z",
          *       "updatedAt": "2026-11-22T08:00:00Z"
          *     }
          */
@@ -1366,7 +1371,7 @@ export interface components {
             name: string;
             description?: string | null;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Most leads a run keeps.
              */
             targetLeads: number;
@@ -1411,23 +1416,23 @@ export interface components {
         /**
          * @description Campaign counts by status, within the caller's visibility.
          * @example {
+         *       "total": 7,
          *       "active": 4,
-         *       "completed": 2,
          *       "paused": 1,
-         *       "total": 7
+         *       "completed": 2
          *     }
          */
         CampaignStatsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All.
              */
             total: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             active: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             paused: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             completed: number;
         };
         /**
@@ -1438,9 +1443,9 @@ export interface components {
         /**
          * @description A centroid in the standardised space: z-scores of the capped, log1p-transformed R, F and M.
          * @example {
+         *       "recency": -1.21,
          *       "frequency": 1.43,
-         *       "monetary": 1.52,
-         *       "recency": -1.21
+         *       "monetary": 1.52
          *     }
          */
         CentroidDto: {
@@ -1462,9 +1467,9 @@ export interface components {
         };
         /**
          * @example {
-         *       "confirmPassword": "n3w-secret-pass",
          *       "currentPassword": "s3cret-pass",
-         *       "newPassword": "n3w-secret-pass"
+         *       "newPassword": "n3w-secret-pass",
+         *       "confirmPassword": "n3w-secret-pass"
          *     }
          */
         ChangePasswordRequest: {
@@ -1509,22 +1514,22 @@ export interface components {
         /**
          * @description A new campaign.
          * @example {
-         *       "collaboratorEmails": [
-         *         "sales.one@bank.example"
-         *       ],
+         *       "name": "Spring term deposits",
+         *       "description": "Retired and management customers",
+         *       "targetLeads": 500,
+         *       "startDate": "2026-12-01",
+         *       "endDate": "2026-12-31",
+         *       "status": "Active",
          *       "criteria": {
-         *         "ageMin": 30,
          *         "job": [
          *           "retired",
          *           "management"
-         *         ]
+         *         ],
+         *         "ageMin": 30
          *       },
-         *       "description": "Retired and management customers",
-         *       "endDate": "2026-12-31",
-         *       "name": "Spring term deposits",
-         *       "startDate": "2026-12-01",
-         *       "status": "Active",
-         *       "targetLeads": 500
+         *       "collaboratorEmails": [
+         *         "sales.one@bank.example"
+         *       ]
          *     }
          */
         CreateCampaignRequest: {
@@ -1533,7 +1538,7 @@ export interface components {
             /** @description Description (up to 5,000 characters). */
             description?: string | null;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Most leads a run keeps (1–100,000).
              */
             targetLeads: number;
@@ -1556,25 +1561,25 @@ export interface components {
         /**
          * @description A new customer. Scores are computed, never sent.
          * @example {
-         *       "age": 58,
-         *       "balance": 2143,
-         *       "campaign": 1,
+         *       "externalId": "CIF-0042",
+         *       "name": "Ana Silva",
+         *       "email": "ana.silva@example.com",
          *       "city": "Lisboa",
+         *       "age": 58,
+         *       "job": "management",
+         *       "marital": "married",
+         *       "education": "tertiary",
+         *       "default": false,
+         *       "balance": 2143,
+         *       "housing": true,
+         *       "loan": false,
          *       "contact": "cellular",
          *       "day": 5,
-         *       "default": false,
-         *       "education": "tertiary",
-         *       "email": "ana.silva@example.com",
-         *       "externalId": "CIF-0042",
-         *       "housing": true,
-         *       "job": "management",
-         *       "loan": false,
-         *       "marital": "married",
          *       "month": "may",
-         *       "name": "Ana Silva",
+         *       "campaign": 1,
          *       "pdays": -1,
-         *       "poutcome": "unknown",
-         *       "previous": 0
+         *       "previous": 0,
+         *       "poutcome": "unknown"
          *     }
          */
         CreateCustomerRequest: {
@@ -1642,8 +1647,8 @@ export interface components {
         /**
          * @description A new note.
          * @example {
-         *       "text": "Interested; call back after payday with the 12-month rate.",
-         *       "type": "Feedback"
+         *       "type": "Feedback",
+         *       "text": "Interested; call back after payday with the 12-month rate."
          *     }
          */
         CreateNoteRequest: {
@@ -1656,8 +1661,8 @@ export interface components {
          * @description An account created by an Admin.
          * @example {
          *       "email": "budi@bank.example",
-         *       "fullName": "Budi Santoso",
          *       "password": "Welcome-2026",
+         *       "fullName": "Budi Santoso",
          *       "role": "Manager"
          *     }
          */
@@ -1677,13 +1682,13 @@ export interface components {
         /**
          * @description Which customers: every set field narrows the selection; lists mean "any of"; an empty object means everyone.
          * @example {
-         *       "ageMax": 65,
-         *       "ageMin": 30,
-         *       "housing": false,
          *       "job": [
          *         "management",
          *         "retired"
          *       ],
+         *       "ageMin": 30,
+         *       "ageMax": 65,
+         *       "housing": false,
          *       "poutcome": [
          *         "success"
          *       ]
@@ -1756,37 +1761,37 @@ export interface components {
         /**
          * @description A customer.
          * @example {
-         *       "age": 58,
-         *       "balance": 2143,
-         *       "campaign": 1,
-         *       "city": "Lisboa",
-         *       "contact": "unknown",
-         *       "createdAt": "2026-11-20T09:00:00Z",
-         *       "day": 5,
-         *       "default": false,
-         *       "duration": 261,
-         *       "education": "tertiary",
-         *       "email": "ana.silva@example.com",
-         *       "externalId": "CIF-0042",
-         *       "housing": true,
          *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-         *       "job": "management",
-         *       "loan": false,
-         *       "marital": "married",
-         *       "modelVersion": "2026.11.1",
-         *       "month": "may",
+         *       "externalId": "CIF-0042",
          *       "name": "Ana Silva",
-         *       "outcomeAt": null,
-         *       "pdays": -1,
+         *       "email": "ana.silva@example.com",
          *       "phone": "+351 912 345 678",
-         *       "poutcome": "unknown",
+         *       "city": "Lisboa",
+         *       "age": 58,
+         *       "job": "management",
+         *       "marital": "married",
+         *       "education": "tertiary",
+         *       "default": false,
+         *       "balance": 2143,
+         *       "housing": true,
+         *       "loan": false,
+         *       "contact": "unknown",
+         *       "day": 5,
+         *       "month": "may",
+         *       "duration": 261,
+         *       "campaign": 1,
+         *       "pdays": -1,
          *       "previous": 0,
-         *       "probability": 0.118,
+         *       "poutcome": "unknown",
+         *       "y": "no",
+         *       "outcomeAt": null,
          *       "score": 12,
-         *       "scoredAt": "2026-11-22T08:00:00Z",
+         *       "probability": 0.118,
          *       "tier": "Cold",
-         *       "updatedAt": "2026-11-20T09:00:00Z",
-         *       "y": "no"
+         *       "modelVersion": "2026.11.1",
+         *       "scoredAt": "2026-11-22T08:00:00Z",
+         *       "createdAt": "2026-11-20T09:00:00Z",
+         *       "updatedAt": "2026-11-20T09:00:00Z"
          *     }
          */
         CustomerDto: {
@@ -1804,7 +1809,7 @@ export interface components {
             phone?: string | null;
             city?: string | null;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Age (18–100).
              */
             age: number;
@@ -1826,19 +1831,19 @@ export interface components {
             /** @description Contact type of the last contact. */
             contact: components["schemas"]["ContactDto"];
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Day of month of the last contact.
              */
             day: number;
             /** @description Month of the last contact. */
             month: components["schemas"]["MonthDto"];
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Last call length in seconds (known only after a call; never used for scoring).
              */
             duration?: number | null;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Contacts during this campaign.
              */
             campaign: number;
@@ -1848,7 +1853,7 @@ export interface components {
              */
             pdays: number;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Contacts before this campaign.
              */
             previous: number;
@@ -1861,7 +1866,7 @@ export interface components {
              */
             outcomeAt?: string | null;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Latest score 0–100.
              */
             score?: number | null;
@@ -1892,17 +1897,17 @@ export interface components {
         /** @description Customer-base figures. */
         CustomerFiguresDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers.
              */
             total: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description With a latest score.
              */
             scored: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Scored at or above the decision threshold.
              */
             predictedYes: number;
@@ -1917,12 +1922,12 @@ export interface components {
              */
             averageProbability?: number | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description With a known outcome (`y` of imported data, or recorded by a closed lead).
              */
             withOutcome: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, subscribed.
              */
             subscribed: number;
@@ -1944,25 +1949,25 @@ export interface components {
         /**
          * @description An uploaded transaction file and what it contains.
          * @example {
-         *       "createdAt": "2026-11-22T08:30:00Z",
-         *       "customers": 4338,
-         *       "dropped": {
-         *         "cancelled": 8905,
-         *         "missingCustomerId": 135080,
-         *         "nonPositivePrice": 40,
-         *         "nonPositiveQuantity": 0,
-         *         "total": 144025,
-         *         "unparseable": 0
-         *       },
-         *       "firstInvoiceAt": "2010-12-01T08:26:00Z",
-         *       "format": "csv",
          *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-         *       "issues": [],
-         *       "keptRows": 397884,
-         *       "lastInvoiceAt": "2011-12-09T12:50:00Z",
          *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
+         *       "format": "csv",
+         *       "sizeBytes": 47217126,
          *       "rows": 541909,
-         *       "sizeBytes": 47217126
+         *       "keptRows": 397884,
+         *       "customers": 4338,
+         *       "firstInvoiceAt": "2010-12-01T08:26:00Z",
+         *       "lastInvoiceAt": "2011-12-09T12:50:00Z",
+         *       "dropped": {
+         *         "missingCustomerId": 135080,
+         *         "cancelled": 8905,
+         *         "nonPositiveQuantity": 0,
+         *         "nonPositivePrice": 40,
+         *         "unparseable": 0,
+         *         "total": 144025
+         *       },
+         *       "issues": [],
+         *       "createdAt": "2026-11-22T08:30:00Z"
          *     }
          */
         DatasetDto: {
@@ -1979,22 +1984,22 @@ export interface components {
             /** @description CSV or XLSX. */
             format: components["schemas"]["DatasetFormatDto"];
             /**
-             * Format: u-int64
+             * Format: int64
              * @description File size.
              */
             sizeBytes: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Data rows (header and blank rows excluded).
              */
             rows: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Rows an analysis uses.
              */
             keptRows: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers an analysis segments.
              */
             customers: number;
@@ -2031,18 +2036,18 @@ export interface components {
         /** @description One score decile of the leads with a recorded outcome. */
         DecileDto: {
             /**
-             * Format: u-int8
+             * Format: int32
              * @description 1 (highest probabilities) to 10. A lead with h outcomes scored strictly higher is in decile
              *     ⌊10 · h / total⌋ + 1, so equal probabilities always share a decile and deciles may differ in size by ties.
              */
             decile: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads.
              */
             count: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, converted.
              */
             conversions: number;
@@ -2095,42 +2100,42 @@ export interface components {
         /**
          * @description Rows left out of analyses, by reason (each row counted once, for the first reason that applies).
          * @example {
-         *       "cancelled": 8905,
          *       "missingCustomerId": 135080,
-         *       "nonPositivePrice": 40,
+         *       "cancelled": 8905,
          *       "nonPositiveQuantity": 0,
-         *       "total": 144025,
-         *       "unparseable": 0
+         *       "nonPositivePrice": 40,
+         *       "unparseable": 0,
+         *       "total": 144025
          *     }
          */
         DroppedRowsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description No CustomerID.
              */
             missingCustomerId: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Cancellations (InvoiceNo starting with `C`).
              */
             cancelled: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Quantity ≤ 0.
              */
             nonPositiveQuantity: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description UnitPrice ≤ 0.
              */
             nonPositivePrice: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description A needed cell could not be read (at most 1% of the rows, or the file is refused).
              */
             unparseable: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All of the above.
              */
             total: number;
@@ -2140,6 +2145,11 @@ export interface components {
          * @enum {string}
          */
         EducationDto: "primary" | "secondary" | "tertiary" | "unknown";
+        /**
+         * @description The kind of thing an activity is about.
+         * @enum {string}
+         */
+        EntityTypeDto: "User" | "Customer" | "Prediction" | "Campaign" | "Lead" | "Note" | "Dataset" | "Analysis" | "Model";
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_AnalysisDto: {
             /**
@@ -2149,120 +2159,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description An RFM analysis with its segments.
-             * @example {
-             *       "candidates": [],
-             *       "createdAt": "2026-11-22T08:31:00Z",
-             *       "customers": 4338,
-             *       "datasetId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-             *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
-             *       "inertia": 3167.7,
-             *       "k": 5,
-             *       "kMode": "fixed",
-             *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-             *       "restarts": 10,
-             *       "seed": 42,
-             *       "segments": [
-             *         {
-             *           "centroid": {
-             *             "frequency": 1.43,
-             *             "monetary": 1.52,
-             *             "recency": -1.21
-             *           },
-             *           "cluster": 0,
-             *           "customerShare": 0.165,
-             *           "frequency": {
-             *             "mean": 13.6,
-             *             "median": 9
-             *           },
-             *           "monetary": {
-             *             "mean": 7021.5,
-             *             "median": 3288.9
-             *           },
-             *           "name": "Champions",
-             *           "recency": {
-             *             "mean": 12.4,
-             *             "median": 9
-             *           },
-             *           "revenue": 5027394.2,
-             *           "revenueShare": 0.564,
-             *           "size": 716
-             *         }
-             *       ],
-             *       "silhouette": 0.31,
-             *       "snapshotDate": "2011-12-10",
-             *       "totalRevenue": 8911407.9
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Analysis id.
-                 */
-                id: string;
-                /**
-                 * Format: uuid
-                 * @description The dataset analysed.
-                 */
-                datasetId: string;
-                /**
-                 * Format: uuid
-                 * @description Owner of the dataset.
-                 */
-                ownerId: string;
-                /**
-                 * Format: u-int8
-                 * @description Segments made.
-                 */
-                k: number;
-                /** @description Whether k was given or chosen by silhouette. */
-                kMode: components["schemas"]["KModeDto"];
-                /** @description With `kMode: auto`, every k tried and its silhouette; empty otherwise. */
-                candidates: components["schemas"]["KCandidateDto"][];
-                /**
-                 * Format: date
-                 * @description Recency is counted in days up to this date.
-                 */
-                snapshotDate: string;
-                /**
-                 * Format: u-int64
-                 * @description Customers segmented.
-                 */
-                customers: number;
-                /**
-                 * Format: double
-                 * @description Mean silhouette, −1 to 1 (higher = better separated; on an even sample above 10,000 customers).
-                 */
-                silhouette: number;
-                /**
-                 * Format: double
-                 * @description Σ squared distance of each customer to its centroid (standardised space).
-                 */
-                inertia: number;
-                /**
-                 * Format: double
-                 * @description Σ monetary over all customers.
-                 */
-                totalRevenue: number;
-                /**
-                 * Format: u-int64
-                 * @description k-means seed.
-                 */
-                seed: number;
-                /**
-                 * Format: u-int32
-                 * @description k-means++ restarts; the lowest-inertia one is kept.
-                 */
-                restarts: number;
-                /** @description Segments, best first. */
-                segments: components["schemas"]["SegmentDto"][];
-                /**
-                 * Format: date-time
-                 * @description When it was run.
-                 */
-                createdAt: string;
-            };
+            data: components["schemas"]["AnalysisDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_BatchPredictionDto: {
@@ -2273,15 +2170,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description The answer to a batch: predictions in request order. */
-            data: {
-                /** @description Number of predictions. */
-                count: number;
-                /** @description Model version used. */
-                modelVersion: string;
-                /** @description Predictions, in request order. */
-                items: components["schemas"]["PredictionDto"][];
-            };
+            data: components["schemas"]["BatchPredictionDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_BreakdownDto: {
@@ -2292,47 +2181,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description Customers broken down by one dimension; every value is listed, in its natural order.
-             * @example {
-             *       "by": "job",
-             *       "decisionThreshold": 0.2,
-             *       "groups": [
-             *         {
-             *           "averageProbability": 0.12,
-             *           "conversionRate": 0.122,
-             *           "customers": 5171,
-             *           "key": "admin.",
-             *           "predictedYesShare": 0.19,
-             *           "scored": 5171,
-             *           "withOutcome": 5171
-             *         },
-             *         {
-             *           "averageProbability": 0.27,
-             *           "conversionRate": 0.287,
-             *           "customers": 938,
-             *           "key": "student",
-             *           "predictedYesShare": 0.55,
-             *           "scored": 938,
-             *           "withOutcome": 938
-             *         }
-             *       ],
-             *       "modelVersion": "2026.11.1-mlp-distilled"
-             *     }
-             */
-            data: {
-                /** @description The dimension. */
-                by: components["schemas"]["DimensionDto"];
-                /** @description The model whose decision threshold defines "predicted yes". */
-                modelVersion: string;
-                /**
-                 * Format: double
-                 * @description That threshold.
-                 */
-                decisionThreshold: number;
-                /** @description One group per value. */
-                groups: components["schemas"]["BreakdownGroupDto"][];
-            };
+            data: components["schemas"]["BreakdownDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_CampaignDto: {
@@ -2343,85 +2192,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description A campaign.
-             * @example {
-             *       "collaborators": [
-             *         {
-             *           "email": "sales.one@bank.example",
-             *           "fullName": "Sam Sales",
-             *           "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"
-             *         }
-             *       ],
-             *       "createdAt": "2026-11-22T08:00:00Z",
-             *       "criteria": {
-             *         "job": [
-             *           "retired"
-             *         ]
-             *       },
-             *       "description": null,
-             *       "endDate": "2026-12-31",
-             *       "id": "019a5b00-0000-7000-8000-000000000001",
-             *       "lastRun": {
-             *         "at": "2026-11-22T09:00:00Z",
-             *         "leads": 500,
-             *         "matched": 2264,
-             *         "modelVersion": "2026.11.1-mlp-distilled"
-             *       },
-             *       "name": "Spring term deposits",
-             *       "owner": {
-             *         "email": "manager@bank.example",
-             *         "fullName": "Maria Manager",
-             *         "id": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70"
-             *       },
-             *       "startDate": "2026-12-01",
-             *       "status": "Active",
-             *       "targetLeads": 500,
-             *       "updatedAt": "2026-11-22T08:00:00Z"
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Campaign id.
-                 */
-                id: string;
-                name: string;
-                description?: string | null;
-                /**
-                 * Format: u-int32
-                 * @description Most leads a run keeps.
-                 */
-                targetLeads: number;
-                /**
-                 * Format: date
-                 * @description First day.
-                 */
-                startDate?: string | null;
-                /**
-                 * Format: date
-                 * @description Last day.
-                 */
-                endDate?: string | null;
-                status: components["schemas"]["CampaignStatusDto"];
-                /** @description Which customers. */
-                criteria: components["schemas"]["CustomerCriteriaDto"];
-                /** @description Who created it. */
-                owner: components["schemas"]["MemberDto"];
-                /** @description Who works its leads. */
-                collaborators: components["schemas"]["MemberDto"][];
-                lastRun?: components["schemas"]["LastRunDto"] | null;
-                /**
-                 * Format: date-time
-                 * @description Creation time.
-                 */
-                createdAt: string;
-                /**
-                 * Format: date-time
-                 * @description Last change.
-                 */
-                updatedAt: string;
-            };
+            data: components["schemas"]["CampaignDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_CampaignStatsDto: {
@@ -2432,28 +2203,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description Campaign counts by status, within the caller's visibility.
-             * @example {
-             *       "active": 4,
-             *       "completed": 2,
-             *       "paused": 1,
-             *       "total": 7
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description All.
-                 */
-                total: number;
-                /** Format: u-int64 */
-                active: number;
-                /** Format: u-int64 */
-                paused: number;
-                /** Format: u-int64 */
-                completed: number;
-            };
+            data: components["schemas"]["CampaignStatsDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_CustomerDto: {
@@ -2464,142 +2214,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description A customer.
-             * @example {
-             *       "age": 58,
-             *       "balance": 2143,
-             *       "campaign": 1,
-             *       "city": "Lisboa",
-             *       "contact": "unknown",
-             *       "createdAt": "2026-11-20T09:00:00Z",
-             *       "day": 5,
-             *       "default": false,
-             *       "duration": 261,
-             *       "education": "tertiary",
-             *       "email": "ana.silva@example.com",
-             *       "externalId": "CIF-0042",
-             *       "housing": true,
-             *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-             *       "job": "management",
-             *       "loan": false,
-             *       "marital": "married",
-             *       "modelVersion": "2026.11.1",
-             *       "month": "may",
-             *       "name": "Ana Silva",
-             *       "outcomeAt": null,
-             *       "pdays": -1,
-             *       "phone": "+351 912 345 678",
-             *       "poutcome": "unknown",
-             *       "previous": 0,
-             *       "probability": 0.118,
-             *       "score": 12,
-             *       "scoredAt": "2026-11-22T08:00:00Z",
-             *       "tier": "Cold",
-             *       "updatedAt": "2026-11-20T09:00:00Z",
-             *       "y": "no"
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Customer id.
-                 */
-                id: string;
-                /** @description The bank's own key. */
-                externalId?: string | null;
-                /** @description Full name. */
-                name?: string | null;
-                /** @description E-mail. */
-                email?: string | null;
-                phone?: string | null;
-                city?: string | null;
-                /**
-                 * Format: u-int8
-                 * @description Age (18–100).
-                 */
-                age: number;
-                job: components["schemas"]["JobDto"];
-                /** @description Marital status. */
-                marital: components["schemas"]["MaritalDto"];
-                education: components["schemas"]["EducationDto"];
-                /** @description Has credit in default. */
-                default: boolean;
-                /**
-                 * Format: int64
-                 * @description Average yearly balance (euros).
-                 */
-                balance: number;
-                /** @description Has a housing loan. */
-                housing: boolean;
-                /** @description Has a personal loan. */
-                loan: boolean;
-                /** @description Contact type of the last contact. */
-                contact: components["schemas"]["ContactDto"];
-                /**
-                 * Format: u-int8
-                 * @description Day of month of the last contact.
-                 */
-                day: number;
-                /** @description Month of the last contact. */
-                month: components["schemas"]["MonthDto"];
-                /**
-                 * Format: u-int32
-                 * @description Last call length in seconds (known only after a call; never used for scoring).
-                 */
-                duration?: number | null;
-                /**
-                 * Format: u-int32
-                 * @description Contacts during this campaign.
-                 */
-                campaign: number;
-                /**
-                 * Format: int32
-                 * @description Days since a previous campaign's contact; -1 = never contacted.
-                 */
-                pdays: number;
-                /**
-                 * Format: u-int32
-                 * @description Contacts before this campaign.
-                 */
-                previous: number;
-                /** @description Outcome of the previous campaign. */
-                poutcome: components["schemas"]["PoutcomeDto"];
-                y?: components["schemas"]["OutcomeDto"] | null;
-                /**
-                 * Format: date-time
-                 * @description When a call recorded the outcome.
-                 */
-                outcomeAt?: string | null;
-                /**
-                 * Format: u-int8
-                 * @description Latest score 0–100.
-                 */
-                score?: number | null;
-                /**
-                 * Format: double
-                 * @description Latest probability of subscribing.
-                 */
-                probability?: number | null;
-                tier?: components["schemas"]["TierDto"] | null;
-                /** @description Model version of the latest score. */
-                modelVersion?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When it was scored.
-                 */
-                scoredAt?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Creation time.
-                 */
-                createdAt: string;
-                /**
-                 * Format: date-time
-                 * @description Last change.
-                 */
-                updatedAt: string;
-            };
+            data: components["schemas"]["CustomerDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_DatasetDetailDto: {
@@ -2610,10 +2225,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A dataset with its analyses, newest first. */
-            data: components["schemas"]["DatasetDto"] & {
-                analyses: components["schemas"]["AnalysisDto"][];
-            };
+            data: components["schemas"]["DatasetDetailDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_DatasetDto: {
@@ -2624,83 +2236,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description An uploaded transaction file and what it contains.
-             * @example {
-             *       "createdAt": "2026-11-22T08:30:00Z",
-             *       "customers": 4338,
-             *       "dropped": {
-             *         "cancelled": 8905,
-             *         "missingCustomerId": 135080,
-             *         "nonPositivePrice": 40,
-             *         "nonPositiveQuantity": 0,
-             *         "total": 144025,
-             *         "unparseable": 0
-             *       },
-             *       "firstInvoiceAt": "2010-12-01T08:26:00Z",
-             *       "format": "csv",
-             *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-             *       "issues": [],
-             *       "keptRows": 397884,
-             *       "lastInvoiceAt": "2011-12-09T12:50:00Z",
-             *       "ownerId": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-             *       "rows": 541909,
-             *       "sizeBytes": 47217126
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Dataset id.
-                 */
-                id: string;
-                /**
-                 * Format: uuid
-                 * @description Who uploaded it.
-                 */
-                ownerId: string;
-                /** @description CSV or XLSX. */
-                format: components["schemas"]["DatasetFormatDto"];
-                /**
-                 * Format: u-int64
-                 * @description File size.
-                 */
-                sizeBytes: number;
-                /**
-                 * Format: u-int64
-                 * @description Data rows (header and blank rows excluded).
-                 */
-                rows: number;
-                /**
-                 * Format: u-int64
-                 * @description Rows an analysis uses.
-                 */
-                keptRows: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers an analysis segments.
-                 */
-                customers: number;
-                /**
-                 * Format: date-time
-                 * @description First invoice among the kept rows (file times are taken as UTC).
-                 */
-                firstInvoiceAt?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Last invoice among the kept rows.
-                 */
-                lastInvoiceAt?: string | null;
-                /** @description Rows left out, by reason. */
-                dropped: components["schemas"]["DroppedRowsDto"];
-                /** @description The first unreadable rows (at most 10). */
-                issues: components["schemas"]["RowIssueDto"][];
-                /**
-                 * Format: date-time
-                 * @description Upload time.
-                 */
-                createdAt: string;
-            };
+            data: components["schemas"]["DatasetDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_HealthDto: {
@@ -2711,19 +2247,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description Liveness. */
-            data: {
-                /**
-                 * @description Always `ok` when the process answers.
-                 * @example ok
-                 */
-                status: string;
-                /**
-                 * @description Server version.
-                 * @example 0.1.0
-                 */
-                version: string;
-            };
+            data: components["schemas"]["HealthDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ImportReportDto: {
@@ -2734,65 +2258,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description What an import did.
-             * @example {
-             *       "created": 45211,
-             *       "dryRun": false,
-             *       "durationMs": 1312,
-             *       "errors": [],
-             *       "rejected": 0,
-             *       "skipped": 0,
-             *       "totalErrors": 0,
-             *       "totalRows": 45211,
-             *       "unknownColumns": [],
-             *       "updated": 0
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description Data rows in the file.
-                 */
-                totalRows: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers created.
-                 */
-                created: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers updated.
-                 */
-                updated: number;
-                /**
-                 * Format: u-int64
-                 * @description Matching customers left alone.
-                 */
-                skipped: number;
-                /**
-                 * Format: u-int64
-                 * @description Invalid rows not imported (mode=skip).
-                 */
-                rejected: number;
-                /** @description Nothing was written. */
-                dryRun: boolean;
-                /**
-                 * Format: u-int64
-                 * @description Wall time.
-                 */
-                durationMs: number;
-                /** @description The first 100 row errors. */
-                errors: components["schemas"]["ErrorItem"][];
-                /**
-                 * Format: u-int64
-                 * @description Every row error found.
-                 */
-                totalErrors: number;
-                /** @description Columns that were not recognised (and ignored). */
-                unknownColumns: string[];
-                scoring?: components["schemas"]["ImportScoringDto"] | null;
-            };
+            data: components["schemas"]["ImportReportDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_LeadDto: {
@@ -2803,65 +2269,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A lead: a customer on a campaign's call list. */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Lead id.
-                 */
-                id: string;
-                /** Format: uuid */
-                campaignId: string;
-                /**
-                 * Format: u-int32
-                 * @description Call order (1 = first).
-                 */
-                rank: number;
-                /** @description Workflow status. */
-                status: components["schemas"]["LeadStatusDto"];
-                assignee?: components["schemas"]["MemberDto"] | null;
-                /**
-                 * Format: double
-                 * @description P(subscribes) at the last run.
-                 */
-                probability: number;
-                /**
-                 * Format: u-int8
-                 * @description round(100 × probability).
-                 */
-                score: number;
-                tier: components["schemas"]["TierDto"];
-                /** @description Model version of the last run. */
-                modelVersion: string;
-                /**
-                 * Format: u-int64
-                 * @description Notes on the lead.
-                 */
-                notesCount: number;
-                /**
-                 * Format: date-time
-                 * @description Latest activity about the lead.
-                 */
-                lastActivityAt?: string | null;
-                /** @description The customer with every attribute. */
-                customer: components["schemas"]["CustomerDto"];
-                factors?: components["schemas"]["FactorsDto"] | null;
-                /**
-                 * Format: uuid
-                 * @description That prediction's id (single-lead reads only).
-                 */
-                predictionId?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Joined the list.
-                 */
-                createdAt: string;
-                /**
-                 * Format: date-time
-                 * @description Last change.
-                 */
-                updatedAt: string;
-            };
+            data: components["schemas"]["LeadDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_LeadStatsDto: {
@@ -2872,43 +2280,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description Lead counts of a campaign.
-             * @example {
-             *       "contacted": 95,
-             *       "conversionRate": 0.631579,
-             *       "converted": 60,
-             *       "failed": 35,
-             *       "highProbability": 180,
-             *       "pending": 310,
-             *       "totalLeads": 500
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description All leads.
-                 */
-                totalLeads: number;
-                /**
-                 * Format: u-int64
-                 * @description Tier Hot.
-                 */
-                highProbability: number;
-                /** Format: u-int64 */
-                pending: number;
-                /** Format: u-int64 */
-                contacted: number;
-                /** Format: u-int64 */
-                converted: number;
-                /** Format: u-int64 */
-                failed: number;
-                /**
-                 * Format: double
-                 * @description converted / (converted + failed): the share of closed leads that subscribed; `null` before any is closed.
-                 */
-                conversionRate?: number | null;
-            };
+            data: components["schemas"]["LeadStatsDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_LiftDto: {
@@ -2919,82 +2291,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description Whether high scores convert more: lift by score decile, ROC AUC and Brier score of the leads with a recorded
-             *     outcome (Converted = 1, Failed = 0). Below `minOutcomes` outcomes, or without both classes, `insufficientData`
-             *     is true, `message` says why and there is no table.
-             * @example {
-             *       "auc": 0.781,
-             *       "baseRate": 0.1167,
-             *       "brier": 0.0912,
-             *       "campaignId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b",
-             *       "conversions": 140,
-             *       "deciles": [
-             *         {
-             *           "conversionRate": 0.4333,
-             *           "conversions": 52,
-             *           "count": 120,
-             *           "cumulativeCapture": 0.3714,
-             *           "cumulativeLift": 3.71,
-             *           "decile": 1,
-             *           "lift": 3.71,
-             *           "maxProbability": 0.91,
-             *           "meanProbability": 0.48,
-             *           "minProbability": 0.33
-             *         }
-             *       ],
-             *       "insufficientData": false,
-             *       "message": null,
-             *       "minOutcomes": 50,
-             *       "modelVersion": null,
-             *       "outcomes": 1200
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description The campaign it is limited to.
-                 */
-                campaignId?: string | null;
-                /** @description The model version it is limited to. */
-                modelVersion?: string | null;
-                /**
-                 * Format: u-int64
-                 * @description Leads with a recorded outcome.
-                 */
-                outcomes: number;
-                /**
-                 * Format: u-int64
-                 * @description Of them, converted.
-                 */
-                conversions: number;
-                /**
-                 * Format: double
-                 * @description `conversions / outcomes`.
-                 */
-                baseRate?: number | null;
-                /**
-                 * Format: u-int64
-                 * @description Outcomes needed for a table.
-                 */
-                minOutcomes: number;
-                /** @description True when there are too few outcomes, or only one class. */
-                insufficientData: boolean;
-                /** @description Why the data is insufficient. */
-                message?: string | null;
-                /**
-                 * Format: double
-                 * @description Area under the ROC curve (0.5 = random, 1 = perfect ranking).
-                 */
-                auc?: number | null;
-                /**
-                 * Format: double
-                 * @description Brier score: mean squared error of the probabilities (lower is better).
-                 */
-                brier?: number | null;
-                /** @description Deciles 1 to 10 (fewer with under ten outcomes). */
-                deciles: components["schemas"]["DecileDto"][];
-            };
+            data: components["schemas"]["LiftDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ModelDto: {
@@ -3005,56 +2302,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description The model in service.
-             * @example {
-             *       "card": {
-             *         "holdoutMetrics": {
-             *           "rocAuc": 0.7866
-             *         },
-             *         "modelVersion": "2026.11.1-mlp-distilled"
-             *       },
-             *       "decisionThreshold": 0.193185,
-             *       "features": [
-             *         "age",
-             *         "job",
-             *         "marital",
-             *         "education",
-             *         "default",
-             *         "balance",
-             *         "housing",
-             *         "loan",
-             *         "contact",
-             *         "month",
-             *         "campaign",
-             *         "pdays",
-             *         "previous",
-             *         "poutcome"
-             *       ],
-             *       "modelVersion": "2026.11.1-mlp-distilled",
-             *       "tierThresholds": {
-             *         "hot": 0.271343,
-             *         "warm": 0.097927
-             *       },
-             *       "trainedAt": "2026-11-22T00:00:00Z"
-             *     }
-             */
-            data: {
-                /** @description Version stored with every prediction. */
-                modelVersion: string;
-                /** @description When it was trained. */
-                trainedAt?: string | null;
-                /**
-                 * Format: double
-                 * @description Class threshold.
-                 */
-                decisionThreshold: number;
-                tierThresholds: components["schemas"]["TierThresholdsDto"];
-                /** @description Inputs, in tensor order. */
-                features: string[];
-                /** @description The full model card (`model/model.json`): encoding, metrics, deciles, tiers, limitations, libraries. */
-                card: Record<string, never>;
-            };
+            data: components["schemas"]["ModelDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_NoteDto: {
@@ -3065,31 +2313,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A note on a lead. */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Note id.
-                 */
-                id: string;
-                /** Format: uuid */
-                campaignId: string;
-                /** Format: uuid */
-                leadId: string;
-                /**
-                 * Format: uuid
-                 * @description The author (absent for System notes).
-                 */
-                authorId?: string | null;
-                /** @description Kind. */
-                type: components["schemas"]["NoteTypeDto"];
-                text: string;
-                /**
-                 * Format: date-time
-                 * @description When.
-                 */
-                createdAt: string;
-            };
+            data: components["schemas"]["NoteDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_OverviewDto: {
@@ -3100,60 +2324,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description The dashboard's headline figures, within the caller's visibility.
-             * @example {
-             *       "campaigns": {
-             *         "active": 2,
-             *         "completed": 1,
-             *         "paused": 0,
-             *         "total": 3
-             *       },
-             *       "customers": {
-             *         "averageProbability": 0.1173,
-             *         "conversionRate": 0.117,
-             *         "predictedYes": 9120,
-             *         "predictedYesShare": 0.2017,
-             *         "scored": 45211,
-             *         "subscribed": 5289,
-             *         "total": 45211,
-             *         "withOutcome": 45211
-             *       },
-             *       "decisionThreshold": 0.2,
-             *       "leads": {
-             *         "contacted": 300,
-             *         "conversionRate": 0.4,
-             *         "converted": 120,
-             *         "failed": 180,
-             *         "pending": 900,
-             *         "total": 1500
-             *       },
-             *       "modelVersion": "2026.11.1-mlp-distilled",
-             *       "predictions": {
-             *         "averageProbability": 0.1175,
-             *         "no": 36172,
-             *         "total": 45342,
-             *         "yes": 9170
-             *       }
-             *     }
-             */
-            data: {
-                /** @description Customers (Admin, Manager: the whole base; Sales: the customers on their campaigns' call lists). */
-                customers: components["schemas"]["CustomerFiguresDto"];
-                /** @description Predictions (Sales: the ones they asked for). */
-                predictions: components["schemas"]["PredictionCountsDto"];
-                /** @description Visible campaigns by status. */
-                campaigns: components["schemas"]["CampaignStatsDto"];
-                /** @description Their leads by status, with the conversion rate of the closed ones. */
-                leads: components["schemas"]["LeadCountsDto"];
-                /** @description The model whose decision threshold defines "predicted yes". */
-                modelVersion: string;
-                /**
-                 * Format: double
-                 * @description That threshold.
-                 */
-                decisionThreshold: number;
-            };
+            data: components["schemas"]["OverviewDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_ActivityDto: {
@@ -3164,52 +2335,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Entry id.
-                     */
-                    id: string;
-                    /**
-                     * Format: uuid
-                     * @description Who did it (absent for anonymous events).
-                     */
-                    actorId?: string | null;
-                    /** @description What happened, e.g. `LOGIN`, `USER_UPDATED`. */
-                    action: string;
-                    /** @description Kind of entity concerned. */
-                    entityType: string;
-                    /**
-                     * Format: uuid
-                     * @description The entity concerned.
-                     */
-                    entityId?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description Campaign context.
-                     */
-                    campaignId?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description Lead context.
-                     */
-                    leadId?: string | null;
-                    /** @description A sentence for people. */
-                    description: string;
-                    /** @description Client address. */
-                    ip?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description When.
-                     */
-                    createdAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_ActivityDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_CampaignDto: {
@@ -3220,54 +2346,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Campaign id.
-                     */
-                    id: string;
-                    name: string;
-                    description?: string | null;
-                    /**
-                     * Format: u-int32
-                     * @description Most leads a run keeps.
-                     */
-                    targetLeads: number;
-                    /**
-                     * Format: date
-                     * @description First day.
-                     */
-                    startDate?: string | null;
-                    /**
-                     * Format: date
-                     * @description Last day.
-                     */
-                    endDate?: string | null;
-                    status: components["schemas"]["CampaignStatusDto"];
-                    /** @description Which customers. */
-                    criteria: components["schemas"]["CustomerCriteriaDto"];
-                    /** @description Who created it. */
-                    owner: components["schemas"]["MemberDto"];
-                    /** @description Who works its leads. */
-                    collaborators: components["schemas"]["MemberDto"][];
-                    lastRun?: components["schemas"]["LastRunDto"] | null;
-                    /**
-                     * Format: date-time
-                     * @description Creation time.
-                     */
-                    createdAt: string;
-                    /**
-                     * Format: date-time
-                     * @description Last change.
-                     */
-                    updatedAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_CampaignDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_CustomerDto: {
@@ -3278,112 +2357,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Customer id.
-                     */
-                    id: string;
-                    /** @description The bank's own key. */
-                    externalId?: string | null;
-                    /** @description Full name. */
-                    name?: string | null;
-                    /** @description E-mail. */
-                    email?: string | null;
-                    phone?: string | null;
-                    city?: string | null;
-                    /**
-                     * Format: u-int8
-                     * @description Age (18–100).
-                     */
-                    age: number;
-                    job: components["schemas"]["JobDto"];
-                    /** @description Marital status. */
-                    marital: components["schemas"]["MaritalDto"];
-                    education: components["schemas"]["EducationDto"];
-                    /** @description Has credit in default. */
-                    default: boolean;
-                    /**
-                     * Format: int64
-                     * @description Average yearly balance (euros).
-                     */
-                    balance: number;
-                    /** @description Has a housing loan. */
-                    housing: boolean;
-                    /** @description Has a personal loan. */
-                    loan: boolean;
-                    /** @description Contact type of the last contact. */
-                    contact: components["schemas"]["ContactDto"];
-                    /**
-                     * Format: u-int8
-                     * @description Day of month of the last contact.
-                     */
-                    day: number;
-                    /** @description Month of the last contact. */
-                    month: components["schemas"]["MonthDto"];
-                    /**
-                     * Format: u-int32
-                     * @description Last call length in seconds (known only after a call; never used for scoring).
-                     */
-                    duration?: number | null;
-                    /**
-                     * Format: u-int32
-                     * @description Contacts during this campaign.
-                     */
-                    campaign: number;
-                    /**
-                     * Format: int32
-                     * @description Days since a previous campaign's contact; -1 = never contacted.
-                     */
-                    pdays: number;
-                    /**
-                     * Format: u-int32
-                     * @description Contacts before this campaign.
-                     */
-                    previous: number;
-                    /** @description Outcome of the previous campaign. */
-                    poutcome: components["schemas"]["PoutcomeDto"];
-                    y?: components["schemas"]["OutcomeDto"] | null;
-                    /**
-                     * Format: date-time
-                     * @description When a call recorded the outcome.
-                     */
-                    outcomeAt?: string | null;
-                    /**
-                     * Format: u-int8
-                     * @description Latest score 0–100.
-                     */
-                    score?: number | null;
-                    /**
-                     * Format: double
-                     * @description Latest probability of subscribing.
-                     */
-                    probability?: number | null;
-                    tier?: components["schemas"]["TierDto"] | null;
-                    /** @description Model version of the latest score. */
-                    modelVersion?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description When it was scored.
-                     */
-                    scoredAt?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description Creation time.
-                     */
-                    createdAt: string;
-                    /**
-                     * Format: date-time
-                     * @description Last change.
-                     */
-                    updatedAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_CustomerDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_DatasetDto: {
@@ -3394,65 +2368,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Dataset id.
-                     */
-                    id: string;
-                    /**
-                     * Format: uuid
-                     * @description Who uploaded it.
-                     */
-                    ownerId: string;
-                    /** @description CSV or XLSX. */
-                    format: components["schemas"]["DatasetFormatDto"];
-                    /**
-                     * Format: u-int64
-                     * @description File size.
-                     */
-                    sizeBytes: number;
-                    /**
-                     * Format: u-int64
-                     * @description Data rows (header and blank rows excluded).
-                     */
-                    rows: number;
-                    /**
-                     * Format: u-int64
-                     * @description Rows an analysis uses.
-                     */
-                    keptRows: number;
-                    /**
-                     * Format: u-int64
-                     * @description Customers an analysis segments.
-                     */
-                    customers: number;
-                    /**
-                     * Format: date-time
-                     * @description First invoice among the kept rows (file times are taken as UTC).
-                     */
-                    firstInvoiceAt?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description Last invoice among the kept rows.
-                     */
-                    lastInvoiceAt?: string | null;
-                    /** @description Rows left out, by reason. */
-                    dropped: components["schemas"]["DroppedRowsDto"];
-                    /** @description The first unreadable rows (at most 10). */
-                    issues: components["schemas"]["RowIssueDto"][];
-                    /**
-                     * Format: date-time
-                     * @description Upload time.
-                     */
-                    createdAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_DatasetDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_LeadDto: {
@@ -3463,70 +2379,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Lead id.
-                     */
-                    id: string;
-                    /** Format: uuid */
-                    campaignId: string;
-                    /**
-                     * Format: u-int32
-                     * @description Call order (1 = first).
-                     */
-                    rank: number;
-                    /** @description Workflow status. */
-                    status: components["schemas"]["LeadStatusDto"];
-                    assignee?: components["schemas"]["MemberDto"] | null;
-                    /**
-                     * Format: double
-                     * @description P(subscribes) at the last run.
-                     */
-                    probability: number;
-                    /**
-                     * Format: u-int8
-                     * @description round(100 × probability).
-                     */
-                    score: number;
-                    tier: components["schemas"]["TierDto"];
-                    /** @description Model version of the last run. */
-                    modelVersion: string;
-                    /**
-                     * Format: u-int64
-                     * @description Notes on the lead.
-                     */
-                    notesCount: number;
-                    /**
-                     * Format: date-time
-                     * @description Latest activity about the lead.
-                     */
-                    lastActivityAt?: string | null;
-                    /** @description The customer with every attribute. */
-                    customer: components["schemas"]["CustomerDto"];
-                    factors?: components["schemas"]["FactorsDto"] | null;
-                    /**
-                     * Format: uuid
-                     * @description That prediction's id (single-lead reads only).
-                     */
-                    predictionId?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description Joined the list.
-                     */
-                    createdAt: string;
-                    /**
-                     * Format: date-time
-                     * @description Last change.
-                     */
-                    updatedAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_LeadDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_NoteDto: {
@@ -3537,36 +2390,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Note id.
-                     */
-                    id: string;
-                    /** Format: uuid */
-                    campaignId: string;
-                    /** Format: uuid */
-                    leadId: string;
-                    /**
-                     * Format: uuid
-                     * @description The author (absent for System notes).
-                     */
-                    authorId?: string | null;
-                    /** @description Kind. */
-                    type: components["schemas"]["NoteTypeDto"];
-                    text: string;
-                    /**
-                     * Format: date-time
-                     * @description When.
-                     */
-                    createdAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_NoteDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_PredictionDto: {
@@ -3577,61 +2401,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Prediction id.
-                     */
-                    id: string;
-                    /**
-                     * Format: uuid
-                     * @description The customer scored (absent for raw features, or once the customer is deleted).
-                     */
-                    customerId?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The campaign whose run produced it.
-                     */
-                    campaignId?: string | null;
-                    /** @description Which path produced it. */
-                    source: components["schemas"]["PredictionSourceDto"];
-                    /** @description The inputs as received. */
-                    features: Record<string, never>;
-                    /**
-                     * Format: double
-                     * @description P(subscribes), 0–1 (the override's, when overridden).
-                     */
-                    probability: number;
-                    /** @description Class at the decision threshold (or the override's). */
-                    predictedClass: components["schemas"]["PredictedClassDto"];
-                    /**
-                     * Format: u-int8
-                     * @description round(100 × probability).
-                     */
-                    score: number;
-                    /** @description Tier from the model card's thresholds. */
-                    tier: components["schemas"]["TierDto"];
-                    /** @description Why: the strongest factors each way (empty for campaign runs). */
-                    factors: components["schemas"]["FactorsDto"];
-                    modelVersion: string;
-                    /**
-                     * Format: uuid
-                     * @description Who asked.
-                     */
-                    requestedBy?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description When.
-                     */
-                    createdAt: string;
-                    override?: components["schemas"]["OverrideDto"] | null;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_PredictionDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_SegmentCustomerDto: {
@@ -3642,55 +2412,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /** @description Customer id from the file. */
-                    customerId: string;
-                    /**
-                     * Format: u-int32
-                     * @description Days since the last purchase.
-                     */
-                    recency: number;
-                    /**
-                     * Format: u-int32
-                     * @description Distinct invoices.
-                     */
-                    frequency: number;
-                    /**
-                     * Format: double
-                     * @description Total spent.
-                     */
-                    monetary: number;
-                    /**
-                     * Format: u-int8
-                     * @description Recency quintile score 1–5 (5 = most recent).
-                     */
-                    rScore: number;
-                    /**
-                     * Format: u-int8
-                     * @description Frequency quintile score 1–5.
-                     */
-                    fScore: number;
-                    /**
-                     * Format: u-int8
-                     * @description Monetary quintile score 1–5.
-                     */
-                    mScore: number;
-                    /** @description The three scores as one code, e.g. "545". */
-                    rfmScore: string;
-                    /**
-                     * Format: u-int8
-                     * @description Cluster number.
-                     */
-                    cluster: number;
-                    /** @description Segment name. */
-                    segment: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_SegmentCustomerDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Paginated_UserDto: {
@@ -3701,47 +2423,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description A page of items with its paging data. */
-            data: {
-                /** @description The rows. */
-                items: {
-                    /**
-                     * Format: uuid
-                     * @description Account id.
-                     */
-                    id: string;
-                    /** @description E-mail (lower-cased). */
-                    email: string;
-                    /** @description Username (lower-cased). */
-                    username?: string | null;
-                    /** @description Display name. */
-                    fullName?: string | null;
-                    phone?: string | null;
-                    address?: string | null;
-                    role: components["schemas"]["RoleDto"];
-                    /** @description Whether the account may sign in. */
-                    isActive: boolean;
-                    /** @description Where the avatar is served, when there is one. */
-                    avatarUrl?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description Last successful login.
-                     */
-                    lastLoginAt?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description Creation time.
-                     */
-                    createdAt: string;
-                    /**
-                     * Format: date-time
-                     * @description Last change.
-                     */
-                    updatedAt: string;
-                }[];
-                /** @description Paging data. */
-                pagination: components["schemas"]["Pagination"];
-            };
+            data: components["schemas"]["Paginated_UserDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_PredictionDto: {
@@ -3752,112 +2434,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description A stored prediction.
-             * @example {
-             *       "campaignId": null,
-             *       "createdAt": "2026-11-22T09:00:00Z",
-             *       "customerId": null,
-             *       "factors": {
-             *         "lowered": [
-             *           {
-             *             "feature": "previous",
-             *             "impact": -3.1,
-             *             "reference": 0,
-             *             "value": 2
-             *           }
-             *         ],
-             *         "raised": [
-             *           {
-             *             "feature": "poutcome",
-             *             "impact": 31.42,
-             *             "reference": "unknown",
-             *             "value": "success"
-             *           },
-             *           {
-             *             "feature": "month",
-             *             "impact": 9.8,
-             *             "reference": "may",
-             *             "value": "apr"
-             *           }
-             *         ]
-             *       },
-             *       "features": {
-             *         "age": 41,
-             *         "balance": 1850,
-             *         "campaign": 1,
-             *         "contact": "cellular",
-             *         "default": "no",
-             *         "education": "tertiary",
-             *         "housing": "no",
-             *         "job": "management",
-             *         "loan": "no",
-             *         "marital": "married",
-             *         "month": "apr",
-             *         "pdays": 92,
-             *         "poutcome": "success",
-             *         "previous": 2
-             *       },
-             *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
-             *       "modelVersion": "2026.11.1-mlp-distilled",
-             *       "override": null,
-             *       "predictedClass": "yes",
-             *       "probability": 0.6712,
-             *       "requestedBy": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-             *       "score": 67,
-             *       "source": "single",
-             *       "tier": "Hot"
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Prediction id.
-                 */
-                id: string;
-                /**
-                 * Format: uuid
-                 * @description The customer scored (absent for raw features, or once the customer is deleted).
-                 */
-                customerId?: string | null;
-                /**
-                 * Format: uuid
-                 * @description The campaign whose run produced it.
-                 */
-                campaignId?: string | null;
-                /** @description Which path produced it. */
-                source: components["schemas"]["PredictionSourceDto"];
-                /** @description The inputs as received. */
-                features: Record<string, never>;
-                /**
-                 * Format: double
-                 * @description P(subscribes), 0–1 (the override's, when overridden).
-                 */
-                probability: number;
-                /** @description Class at the decision threshold (or the override's). */
-                predictedClass: components["schemas"]["PredictedClassDto"];
-                /**
-                 * Format: u-int8
-                 * @description round(100 × probability).
-                 */
-                score: number;
-                /** @description Tier from the model card's thresholds. */
-                tier: components["schemas"]["TierDto"];
-                /** @description Why: the strongest factors each way (empty for campaign runs). */
-                factors: components["schemas"]["FactorsDto"];
-                modelVersion: string;
-                /**
-                 * Format: uuid
-                 * @description Who asked.
-                 */
-                requestedBy?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When.
-                 */
-                createdAt: string;
-                override?: components["schemas"]["OverrideDto"] | null;
-            };
+            data: components["schemas"]["PredictionDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ReadyDto: {
@@ -3868,13 +2445,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description Readiness of every dependency. */
-            data: {
-                /** @description Whether every dependency is ready. */
-                ready: boolean;
-                /** @description Each dependency. */
-                checks: components["schemas"]["CheckDto"][];
-            };
+            data: components["schemas"]["ReadyDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_ReloadDto: {
@@ -3885,13 +2456,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description The result of a reload. */
-            data: {
-                /** @description The version in service before. */
-                previousVersion: string;
-                /** @description The model now in service. */
-                model: components["schemas"]["ModelDto"];
-            };
+            data: components["schemas"]["ReloadDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_RescoreReportDto: {
@@ -3902,40 +2467,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description What a re-scoring did.
-             * @example {
-             *       "durationMs": 912,
-             *       "failed": 0,
-             *       "matched": 45211,
-             *       "modelVersion": "2026.11.1-mlp-distilled",
-             *       "scored": 45211
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description Customers matching the filter.
-                 */
-                matched: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers whose latest score was written.
-                 */
-                scored: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers the model could not encode (left unchanged).
-                 */
-                failed: number;
-                /** @description Model version used. */
-                modelVersion: string;
-                /**
-                 * Format: u-int64
-                 * @description Wall time.
-                 */
-                durationMs: number;
-            };
+            data: components["schemas"]["RescoreReportDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_RunReportDto: {
@@ -3946,64 +2478,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description What a run did.
-             * @example {
-             *       "added": 120,
-             *       "durationMs": 842,
-             *       "failed": 0,
-             *       "kept": 380,
-             *       "leads": 500,
-             *       "matched": 45211,
-             *       "modelVersion": "2026.11.1-mlp-distilled",
-             *       "removed": 120,
-             *       "scored": 45211
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description Customers matching the criteria.
-                 */
-                matched: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers scored.
-                 */
-                scored: number;
-                /**
-                 * Format: u-int64
-                 * @description Customers the model could not encode.
-                 */
-                failed: number;
-                /**
-                 * Format: u-int64
-                 * @description Leads on the list now.
-                 */
-                leads: number;
-                /**
-                 * Format: u-int64
-                 * @description New leads (Pending).
-                 */
-                added: number;
-                /**
-                 * Format: u-int64
-                 * @description Leads still listed (status, assignee, notes kept).
-                 */
-                kept: number;
-                /**
-                 * Format: u-int64
-                 * @description Leads dropped from the list (deleted with their notes).
-                 */
-                removed: number;
-                /** @description Model version used. */
-                modelVersion: string;
-                /**
-                 * Format: u-int64
-                 * @description Wall time.
-                 */
-                durationMs: number;
-            };
+            data: components["schemas"]["RunReportDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_TokenResponse: {
@@ -4014,36 +2489,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /** @description Tokens and the signed-in account. */
-            data: {
-                /** @description The JWT to send as `Authorization: Bearer <accessToken>`. */
-                accessToken: string;
-                /**
-                 * @description Always `Bearer`.
-                 * @example Bearer
-                 */
-                tokenType: string;
-                /**
-                 * Format: int64
-                 * @description Seconds until the access token expires.
-                 * @example 900
-                 */
-                expiresIn: number;
-                /**
-                 * Format: date-time
-                 * @description When the access token expires.
-                 */
-                accessTokenExpiresAt: string;
-                /** @description The opaque refresh token (also set as the HttpOnly `rt` cookie); it can be used once. */
-                refreshToken: string;
-                /**
-                 * Format: date-time
-                 * @description When the refresh token expires.
-                 */
-                refreshTokenExpiresAt: string;
-                /** @description The account. */
-                user: components["schemas"]["UserDto"];
-            };
+            data: components["schemas"]["TokenResponse"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_TrendDto: {
@@ -4054,65 +2500,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description A complete series: every bucket from `from` to `to`, empty ones as 0.
-             * @example {
-             *       "campaignId": null,
-             *       "from": "2025-12-22",
-             *       "groupBy": "week",
-             *       "metric": "conversions",
-             *       "points": [
-             *         {
-             *           "count": 2,
-             *           "end": "2025-12-28",
-             *           "period": "2025-W52",
-             *           "start": "2025-12-22"
-             *         },
-             *         {
-             *           "count": 0,
-             *           "end": "2026-01-04",
-             *           "period": "2026-W01",
-             *           "start": "2025-12-29"
-             *         },
-             *         {
-             *           "count": 5,
-             *           "end": "2026-01-11",
-             *           "period": "2026-W02",
-             *           "start": "2026-01-05"
-             *         }
-             *       ],
-             *       "to": "2026-01-11",
-             *       "total": 7
-             *     }
-             */
-            data: {
-                /** @description What was counted. */
-                metric: components["schemas"]["MetricDto"];
-                /** @description Bucket length. */
-                groupBy: components["schemas"]["GroupByDto"];
-                /**
-                 * Format: date
-                 * @description First day of the first bucket.
-                 */
-                from: string;
-                /**
-                 * Format: date
-                 * @description Last day of the last bucket.
-                 */
-                to: string;
-                /**
-                 * Format: uuid
-                 * @description The campaign it is limited to.
-                 */
-                campaignId?: string | null;
-                /**
-                 * Format: u-int64
-                 * @description Sum of the buckets.
-                 */
-                total: number;
-                /** @description The buckets, oldest first. */
-                points: components["schemas"]["TrendPointDto"][];
-            };
+            data: components["schemas"]["TrendDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_UploadDto: {
@@ -4123,25 +2511,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description A stored image.
-             * @example {
-             *       "contentType": "image/png",
-             *       "key": "images/019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70.png",
-             *       "size": 20480,
-             *       "url": "/media/images/019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70.png"
-             *     }
-             */
-            data: {
-                /** @description Storage key. */
-                key: string;
-                /** @description Where it is served (relative to the server). */
-                url: string;
-                /** @description Detected media type. */
-                contentType: string;
-                /** @description Size in bytes. */
-                size: number;
-            };
+            data: components["schemas"]["UploadDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_UserDto: {
@@ -4152,58 +2522,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description An account as shown to its owner and to Admins. Never includes the password hash.
-             * @example {
-             *       "address": null,
-             *       "avatarUrl": null,
-             *       "createdAt": "2026-11-01T09:00:00Z",
-             *       "email": "ana@bank.example",
-             *       "fullName": "Ana Lopez",
-             *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-             *       "isActive": true,
-             *       "lastLoginAt": "2026-11-22T08:30:00Z",
-             *       "phone": "+62 812 3456 7890",
-             *       "role": "Sales",
-             *       "updatedAt": "2026-11-20T10:00:00Z",
-             *       "username": "ana"
-             *     }
-             */
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Account id.
-                 */
-                id: string;
-                /** @description E-mail (lower-cased). */
-                email: string;
-                /** @description Username (lower-cased). */
-                username?: string | null;
-                /** @description Display name. */
-                fullName?: string | null;
-                phone?: string | null;
-                address?: string | null;
-                role: components["schemas"]["RoleDto"];
-                /** @description Whether the account may sign in. */
-                isActive: boolean;
-                /** @description Where the avatar is served, when there is one. */
-                avatarUrl?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Last successful login.
-                 */
-                lastLoginAt?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Creation time.
-                 */
-                createdAt: string;
-                /**
-                 * Format: date-time
-                 * @description Last change.
-                 */
-                updatedAt: string;
-            };
+            data: components["schemas"]["UserDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_UserStatsDto: {
@@ -4214,34 +2533,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            /**
-             * @description Account totals for the user-management dashboard.
-             * @example {
-             *       "activeAccounts": 23,
-             *       "adminAccounts": 1,
-             *       "managerAccounts": 4,
-             *       "salesAccounts": 20,
-             *       "totalAccounts": 25
-             *     }
-             */
-            data: {
-                /**
-                 * Format: u-int64
-                 * @description All accounts.
-                 */
-                totalAccounts: number;
-                /** Format: u-int64 */
-                adminAccounts: number;
-                /** Format: u-int64 */
-                managerAccounts: number;
-                /** Format: u-int64 */
-                salesAccounts: number;
-                /**
-                 * Format: u-int64
-                 * @description Accounts that may sign in.
-                 */
-                activeAccounts: number;
-            };
+            data: components["schemas"]["UserStatsDto"];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Vec_CampaignOptionDto: {
@@ -4252,14 +2544,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            data: {
-                /**
-                 * Format: uuid
-                 * @description Campaign id.
-                 */
-                id: string;
-                name: string;
-            }[];
+            data: components["schemas"]["CampaignOptionDto"][];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Vec_LeaderboardRowDto: {
@@ -4270,44 +2555,7 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            data: {
-                /**
-                 * Format: u-int32
-                 * @description Position, from 1: most conversions, then best conversion rate, then most leads.
-                 */
-                rank: number;
-                /** Format: uuid */
-                userId: string;
-                /** @description E-mail. */
-                email: string;
-                fullName?: string | null;
-                /**
-                 * Format: u-int64
-                 * @description Leads assigned to them.
-                 */
-                assigned: number;
-                /**
-                 * Format: u-int64
-                 * @description Of them, Pending.
-                 */
-                pending: number;
-                /** Format: u-int64 */
-                contacted: number;
-                /** Format: u-int64 */
-                converted: number;
-                /** Format: u-int64 */
-                failed: number;
-                /**
-                 * Format: double
-                 * @description `converted / (converted + failed)`.
-                 */
-                conversionRate?: number | null;
-                /**
-                 * Format: u-int64
-                 * @description Feedback and Internal notes they wrote.
-                 */
-                notes: number;
-            }[];
+            data: components["schemas"]["LeaderboardRowDto"][];
         };
         /** @description `{"status": "success", "message": "...", "data": ...}`. */
         Envelope_Vec_TierRowDto: {
@@ -4318,56 +2566,19 @@ export interface components {
             status: string;
             /** @description A short sentence for people; may be absent on reads. */
             message?: string | null;
-            data: {
-                tier?: components["schemas"]["TierDto"] | null;
-                /**
-                 * Format: u-int64
-                 * @description Customers whose latest score is in the tier.
-                 */
-                customers: number;
-                /**
-                 * Format: u-int64
-                 * @description Of them, with a known outcome.
-                 */
-                customersWithOutcome: number;
-                /**
-                 * Format: double
-                 * @description Of those, the share that subscribed.
-                 */
-                customerConversionRate?: number | null;
-                /**
-                 * Format: u-int64
-                 * @description Leads in the tier (in visible campaigns).
-                 */
-                leads: number;
-                /**
-                 * Format: u-int64
-                 * @description Of them, closed (Converted or Failed).
-                 */
-                leadsClosed: number;
-                /**
-                 * Format: u-int64
-                 * @description Of those, converted.
-                 */
-                leadsConverted: number;
-                /**
-                 * Format: double
-                 * @description `leadsConverted / leadsClosed`.
-                 */
-                leadConversionRate?: number | null;
-            }[];
+            data: components["schemas"]["TierRowDto"][];
         };
         /**
          * @description `{"status": "fail"|"error", "message": "...", "errors": [...]}`.
          * @example {
+         *       "status": "fail",
+         *       "message": "Validation failed",
          *       "errors": [
          *         {
          *           "field": "email",
          *           "message": "must be a valid email address"
          *         }
-         *       ],
-         *       "message": "Validation failed",
-         *       "status": "fail"
+         *       ]
          *     }
          */
         ErrorBody: {
@@ -4381,7 +2592,7 @@ export interface components {
             /** @description Field- or row-level detail, when there is any. */
             errors?: components["schemas"]["ErrorItem"][] | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description For file validation failures: every row error found (`errors` holds the first 100).
              */
             totalErrors?: number | null;
@@ -4389,9 +2600,8 @@ export interface components {
         /** @description One thing wrong with the request: a field, or a row of an uploaded file. */
         ErrorItem: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description The row of an uploaded file (header = row 1), for file errors.
-             * @example null
              */
             row?: number | null;
             /**
@@ -4415,9 +2625,9 @@ export interface components {
          * @description One feature's effect on a probability.
          * @example {
          *       "feature": "poutcome",
-         *       "impact": 31.42,
+         *       "value": "success",
          *       "reference": "unknown",
-         *       "value": "success"
+         *       "impact": 31.42
          *     }
          */
         FactorDto: {
@@ -4444,19 +2654,19 @@ export interface components {
          *     `duration` are accepted and ignored by the model (`duration` is only known after the call).
          * @example {
          *       "age": 41,
-         *       "balance": 1850,
-         *       "campaign": 1,
-         *       "contact": "cellular",
-         *       "default": "no",
-         *       "education": "tertiary",
-         *       "housing": "no",
          *       "job": "management",
-         *       "loan": "no",
          *       "marital": "married",
+         *       "education": "tertiary",
+         *       "default": "no",
+         *       "balance": 1850,
+         *       "housing": "no",
+         *       "loan": "no",
+         *       "contact": "cellular",
          *       "month": "apr",
+         *       "campaign": 1,
          *       "pdays": 92,
-         *       "poutcome": "success",
-         *       "previous": 2
+         *       "previous": 2,
+         *       "poutcome": "success"
          *     }
          */
         FeaturesDto: {
@@ -4536,55 +2746,55 @@ export interface components {
         /**
          * @description What an import did.
          * @example {
+         *       "totalRows": 45211,
          *       "created": 45211,
+         *       "updated": 0,
+         *       "skipped": 0,
+         *       "rejected": 0,
          *       "dryRun": false,
          *       "durationMs": 1312,
          *       "errors": [],
-         *       "rejected": 0,
-         *       "skipped": 0,
          *       "totalErrors": 0,
-         *       "totalRows": 45211,
-         *       "unknownColumns": [],
-         *       "updated": 0
+         *       "unknownColumns": []
          *     }
          */
         ImportReportDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Data rows in the file.
              */
             totalRows: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers created.
              */
             created: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers updated.
              */
             updated: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Matching customers left alone.
              */
             skipped: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Invalid rows not imported (mode=skip).
              */
             rejected: number;
             /** @description Nothing was written. */
             dryRun: boolean;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Wall time.
              */
             durationMs: number;
             /** @description The first 100 row errors. */
             errors: components["schemas"]["ErrorItem"][];
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Every row error found.
              */
             totalErrors: number;
@@ -4595,7 +2805,7 @@ export interface components {
         /** @description Scoring done during an import (`score=true`). */
         ImportScoringDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Rows given a score.
              */
             scored: number;
@@ -4608,6 +2818,11 @@ export interface components {
          */
         JobDto: "admin." | "blue-collar" | "entrepreneur" | "housemaid" | "management" | "retired" | "self-employed" | "services" | "student" | "technician" | "unemployed" | "unknown";
         /**
+         * @description `k = "auto"`: the k in 2–8 with the best mean silhouette. Its own type so that client generators name it.
+         * @enum {string}
+         */
+        KAuto: "auto";
+        /**
          * @description A k tried by an automatic choice.
          * @example {
          *       "k": 4,
@@ -4616,7 +2831,7 @@ export interface components {
          */
         KCandidateDto: {
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Number of clusters.
              */
             k: number;
@@ -4632,7 +2847,7 @@ export interface components {
          */
         KModeDto: "fixed" | "auto";
         /** @description `k`: an integer from 2 to 10, or `"auto"` */
-        KParam: number | "auto";
+        KParam: number | components["schemas"]["KAuto"];
         /** @description What the last run did. */
         LastRunDto: {
             /**
@@ -4642,12 +2857,12 @@ export interface components {
             at: string;
             modelVersion: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers matching the criteria.
              */
             matched: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads on the list.
              */
             leads: number;
@@ -4655,17 +2870,17 @@ export interface components {
         /** @description Lead counts by status. */
         LeadCountsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All.
              */
             total: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             pending: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             contacted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             converted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             failed: number;
             /**
              * Format: double
@@ -4683,7 +2898,7 @@ export interface components {
             /** Format: uuid */
             campaignId: string;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Call order (1 = first).
              */
             rank: number;
@@ -4696,7 +2911,7 @@ export interface components {
              */
             probability: number;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description round(100 × probability).
              */
             score: number;
@@ -4704,7 +2919,7 @@ export interface components {
             /** @description Model version of the last run. */
             modelVersion: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Notes on the lead.
              */
             notesCount: number;
@@ -4740,33 +2955,33 @@ export interface components {
         /**
          * @description Lead counts of a campaign.
          * @example {
-         *       "contacted": 95,
-         *       "conversionRate": 0.631579,
-         *       "converted": 60,
-         *       "failed": 35,
+         *       "totalLeads": 500,
          *       "highProbability": 180,
          *       "pending": 310,
-         *       "totalLeads": 500
+         *       "contacted": 95,
+         *       "converted": 60,
+         *       "failed": 35,
+         *       "conversionRate": 0.631579
          *     }
          */
         LeadStatsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All leads.
              */
             totalLeads: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Tier Hot.
              */
             highProbability: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             pending: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             contacted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             converted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             failed: number;
             /**
              * Format: double
@@ -4782,22 +2997,22 @@ export interface components {
         /**
          * @description One Sales user's lead work.
          * @example {
-         *       "assigned": 40,
-         *       "contacted": 12,
-         *       "conversionRate": 0.4444,
-         *       "converted": 8,
-         *       "email": "sari@bank.example",
-         *       "failed": 10,
-         *       "fullName": "Sari Sales",
-         *       "notes": 31,
-         *       "pending": 10,
          *       "rank": 1,
-         *       "userId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5c"
+         *       "userId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5c",
+         *       "email": "sari@bank.example",
+         *       "fullName": "Sari Sales",
+         *       "assigned": 40,
+         *       "pending": 10,
+         *       "contacted": 12,
+         *       "converted": 8,
+         *       "failed": 10,
+         *       "conversionRate": 0.4444,
+         *       "notes": 31
          *     }
          */
         LeaderboardRowDto: {
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Position, from 1: most conversions, then best conversion rate, then most leads.
              */
             rank: number;
@@ -4807,20 +3022,20 @@ export interface components {
             email: string;
             fullName?: string | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads assigned to them.
              */
             assigned: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, Pending.
              */
             pending: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             contacted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             converted: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             failed: number;
             /**
              * Format: double
@@ -4828,7 +3043,7 @@ export interface components {
              */
             conversionRate?: number | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Feedback and Internal notes they wrote.
              */
             notes: number;
@@ -4838,30 +3053,30 @@ export interface components {
          *     outcome (Converted = 1, Failed = 0). Below `minOutcomes` outcomes, or without both classes, `insufficientData`
          *     is true, `message` says why and there is no table.
          * @example {
-         *       "auc": 0.781,
-         *       "baseRate": 0.1167,
-         *       "brier": 0.0912,
          *       "campaignId": "0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b",
+         *       "modelVersion": null,
+         *       "outcomes": 1200,
          *       "conversions": 140,
-         *       "deciles": [
-         *         {
-         *           "conversionRate": 0.4333,
-         *           "conversions": 52,
-         *           "count": 120,
-         *           "cumulativeCapture": 0.3714,
-         *           "cumulativeLift": 3.71,
-         *           "decile": 1,
-         *           "lift": 3.71,
-         *           "maxProbability": 0.91,
-         *           "meanProbability": 0.48,
-         *           "minProbability": 0.33
-         *         }
-         *       ],
+         *       "baseRate": 0.1167,
+         *       "minOutcomes": 50,
          *       "insufficientData": false,
          *       "message": null,
-         *       "minOutcomes": 50,
-         *       "modelVersion": null,
-         *       "outcomes": 1200
+         *       "auc": 0.781,
+         *       "brier": 0.0912,
+         *       "deciles": [
+         *         {
+         *           "decile": 1,
+         *           "count": 120,
+         *           "conversions": 52,
+         *           "meanProbability": 0.48,
+         *           "minProbability": 0.33,
+         *           "maxProbability": 0.91,
+         *           "conversionRate": 0.4333,
+         *           "cumulativeCapture": 0.3714,
+         *           "lift": 3.71,
+         *           "cumulativeLift": 3.71
+         *         }
+         *       ]
          *     }
          */
         LiftDto: {
@@ -4873,12 +3088,12 @@ export interface components {
             /** @description The model version it is limited to. */
             modelVersion?: string | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads with a recorded outcome.
              */
             outcomes: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, converted.
              */
             conversions: number;
@@ -4888,7 +3103,7 @@ export interface components {
              */
             baseRate?: number | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Outcomes needed for a table.
              */
             minOutcomes: number;
@@ -4960,13 +3175,13 @@ export interface components {
         /**
          * @description The model in service.
          * @example {
-         *       "card": {
-         *         "holdoutMetrics": {
-         *           "rocAuc": 0.7866
-         *         },
-         *         "modelVersion": "2026.11.1-mlp-distilled"
-         *       },
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "trainedAt": "2026-11-22T00:00:00Z",
          *       "decisionThreshold": 0.193185,
+         *       "tierThresholds": {
+         *         "hot": 0.271343,
+         *         "warm": 0.097927
+         *       },
          *       "features": [
          *         "age",
          *         "job",
@@ -4983,12 +3198,12 @@ export interface components {
          *         "previous",
          *         "poutcome"
          *       ],
-         *       "modelVersion": "2026.11.1-mlp-distilled",
-         *       "tierThresholds": {
-         *         "hot": 0.271343,
-         *         "warm": 0.097927
-         *       },
-         *       "trainedAt": "2026-11-22T00:00:00Z"
+         *       "card": {
+         *         "modelVersion": "2026.11.1-mlp-distilled",
+         *         "holdoutMetrics": {
+         *           "rocAuc": 0.7866
+         *         }
+         *       }
          *     }
          */
         ModelDto: {
@@ -5095,38 +3310,38 @@ export interface components {
         /**
          * @description The dashboard's headline figures, within the caller's visibility.
          * @example {
-         *       "campaigns": {
-         *         "active": 2,
-         *         "completed": 1,
-         *         "paused": 0,
-         *         "total": 3
-         *       },
          *       "customers": {
-         *         "averageProbability": 0.1173,
-         *         "conversionRate": 0.117,
+         *         "total": 45211,
+         *         "scored": 45211,
          *         "predictedYes": 9120,
          *         "predictedYesShare": 0.2017,
-         *         "scored": 45211,
+         *         "averageProbability": 0.1173,
+         *         "withOutcome": 45211,
          *         "subscribed": 5289,
-         *         "total": 45211,
-         *         "withOutcome": 45211
+         *         "conversionRate": 0.117
          *       },
-         *       "decisionThreshold": 0.2,
+         *       "predictions": {
+         *         "total": 45342,
+         *         "yes": 9170,
+         *         "no": 36172,
+         *         "averageProbability": 0.1175
+         *       },
+         *       "campaigns": {
+         *         "total": 3,
+         *         "active": 2,
+         *         "paused": 0,
+         *         "completed": 1
+         *       },
          *       "leads": {
+         *         "total": 1500,
+         *         "pending": 900,
          *         "contacted": 300,
-         *         "conversionRate": 0.4,
          *         "converted": 120,
          *         "failed": 180,
-         *         "pending": 900,
-         *         "total": 1500
+         *         "conversionRate": 0.4
          *       },
          *       "modelVersion": "2026.11.1-mlp-distilled",
-         *       "predictions": {
-         *         "averageProbability": 0.1175,
-         *         "no": 36172,
-         *         "total": 45342,
-         *         "yes": 9170
-         *       }
+         *       "decisionThreshold": 0.2
          *     }
          */
         OverviewDto: {
@@ -5146,28 +3361,91 @@ export interface components {
              */
             decisionThreshold: number;
         };
+        /** @description A page of items with its paging data. */
+        Paginated_ActivityDto: {
+            /** @description The rows. */
+            items: components["schemas"]["ActivityDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_CampaignDto: {
+            /** @description The rows. */
+            items: components["schemas"]["CampaignDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_CustomerDto: {
+            /** @description The rows. */
+            items: components["schemas"]["CustomerDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_DatasetDto: {
+            /** @description The rows. */
+            items: components["schemas"]["DatasetDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_LeadDto: {
+            /** @description The rows. */
+            items: components["schemas"]["LeadDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_NoteDto: {
+            /** @description The rows. */
+            items: components["schemas"]["NoteDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_PredictionDto: {
+            /** @description The rows. */
+            items: components["schemas"]["PredictionDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_SegmentCustomerDto: {
+            /** @description The rows. */
+            items: components["schemas"]["SegmentCustomerDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of items with its paging data. */
+        Paginated_UserDto: {
+            /** @description The rows. */
+            items: components["schemas"]["UserDto"][];
+            /** @description Paging data. */
+            pagination: components["schemas"]["Pagination"];
+        };
         /** @description Paging data of a list answer. */
         Pagination: {
             /**
-             * Format: u-int32
+             * Format: int32
              * @description The page returned (from 1).
              * @example 1
              */
             currentPage: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Number of pages.
              * @example 5
              */
             totalPages: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Rows matching across all pages.
              * @example 45
              */
             totalItems: number;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Page size.
              * @example 10
              */
@@ -5185,17 +3463,17 @@ export interface components {
         PredictedClassDto: "yes" | "no";
         PredictionCountsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All.
              */
             total: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Predicted class `yes` (after overrides).
              */
             yes: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Predicted class `no`.
              */
             no: number;
@@ -5208,58 +3486,58 @@ export interface components {
         /**
          * @description A stored prediction.
          * @example {
-         *       "campaignId": null,
-         *       "createdAt": "2026-11-22T09:00:00Z",
+         *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
          *       "customerId": null,
+         *       "campaignId": null,
+         *       "source": "single",
+         *       "features": {
+         *         "age": 41,
+         *         "job": "management",
+         *         "marital": "married",
+         *         "education": "tertiary",
+         *         "default": "no",
+         *         "balance": 1850,
+         *         "housing": "no",
+         *         "loan": "no",
+         *         "contact": "cellular",
+         *         "month": "apr",
+         *         "campaign": 1,
+         *         "pdays": 92,
+         *         "previous": 2,
+         *         "poutcome": "success"
+         *       },
+         *       "probability": 0.6712,
+         *       "predictedClass": "yes",
+         *       "score": 67,
+         *       "tier": "Hot",
          *       "factors": {
-         *         "lowered": [
-         *           {
-         *             "feature": "previous",
-         *             "impact": -3.1,
-         *             "reference": 0,
-         *             "value": 2
-         *           }
-         *         ],
          *         "raised": [
          *           {
          *             "feature": "poutcome",
-         *             "impact": 31.42,
+         *             "value": "success",
          *             "reference": "unknown",
-         *             "value": "success"
+         *             "impact": 31.42
          *           },
          *           {
          *             "feature": "month",
-         *             "impact": 9.8,
+         *             "value": "apr",
          *             "reference": "may",
-         *             "value": "apr"
+         *             "impact": 9.8
+         *           }
+         *         ],
+         *         "lowered": [
+         *           {
+         *             "feature": "previous",
+         *             "value": 2,
+         *             "reference": 0,
+         *             "impact": -3.1
          *           }
          *         ]
          *       },
-         *       "features": {
-         *         "age": 41,
-         *         "balance": 1850,
-         *         "campaign": 1,
-         *         "contact": "cellular",
-         *         "default": "no",
-         *         "education": "tertiary",
-         *         "housing": "no",
-         *         "job": "management",
-         *         "loan": "no",
-         *         "marital": "married",
-         *         "month": "apr",
-         *         "pdays": 92,
-         *         "poutcome": "success",
-         *         "previous": 2
-         *       },
-         *       "id": "019a5a3d-1111-7c4a-9f1e-2b3c4d5e6f70",
          *       "modelVersion": "2026.11.1-mlp-distilled",
-         *       "override": null,
-         *       "predictedClass": "yes",
-         *       "probability": 0.6712,
          *       "requestedBy": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f70",
-         *       "score": 67,
-         *       "source": "single",
-         *       "tier": "Hot"
+         *       "createdAt": "2026-11-22T09:00:00Z",
+         *       "override": null
          *     }
          */
         PredictionDto: {
@@ -5280,8 +3558,8 @@ export interface components {
             campaignId?: string | null;
             /** @description Which path produced it. */
             source: components["schemas"]["PredictionSourceDto"];
-            /** @description The inputs as received. */
-            features: Record<string, never>;
+            /** @description The inputs as received (`yes`/`no` flags as text). */
+            features: components["schemas"]["FeaturesDto"];
             /**
              * Format: double
              * @description P(subscribes), 0–1 (the override's, when overridden).
@@ -5290,7 +3568,7 @@ export interface components {
             /** @description Class at the decision threshold (or the override's). */
             predictedClass: components["schemas"]["PredictedClassDto"];
             /**
-             * Format: u-int8
+             * Format: int32
              * @description round(100 × probability).
              */
             score: number;
@@ -5316,19 +3594,19 @@ export interface components {
          * @example {
          *       "features": {
          *         "age": 41,
-         *         "balance": 1850,
-         *         "campaign": 1,
-         *         "contact": "cellular",
-         *         "default": "no",
-         *         "education": "tertiary",
-         *         "housing": "no",
          *         "job": "management",
-         *         "loan": "no",
          *         "marital": "married",
+         *         "education": "tertiary",
+         *         "default": "no",
+         *         "balance": 1850,
+         *         "housing": "no",
+         *         "loan": "no",
+         *         "contact": "cellular",
          *         "month": "apr",
+         *         "campaign": 1,
          *         "pdays": 92,
-         *         "poutcome": "success",
-         *         "previous": 2
+         *         "previous": 2,
+         *         "poutcome": "success"
          *       }
          *     }
          */
@@ -5366,9 +3644,9 @@ export interface components {
          * @description Self-service sign-up (role Sales).
          * @example {
          *       "email": "ana@bank.example",
-         *       "fullName": "Ana Lopez",
+         *       "username": "ana",
          *       "password": "s3cret-pass",
-         *       "username": "ana"
+         *       "fullName": "Ana Lopez"
          *     }
          */
         RegisterRequest: {
@@ -5391,33 +3669,33 @@ export interface components {
         /**
          * @description What a re-scoring did.
          * @example {
-         *       "durationMs": 912,
-         *       "failed": 0,
          *       "matched": 45211,
+         *       "scored": 45211,
+         *       "failed": 0,
          *       "modelVersion": "2026.11.1-mlp-distilled",
-         *       "scored": 45211
+         *       "durationMs": 912
          *     }
          */
         RescoreReportDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers matching the filter.
              */
             matched: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers whose latest score was written.
              */
             scored: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers the model could not encode (left unchanged).
              */
             failed: number;
             /** @description Model version used. */
             modelVersion: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Wall time.
              */
             durationMs: number;
@@ -5427,14 +3705,14 @@ export interface components {
         /**
          * @description An unreadable row of an uploaded file.
          * @example {
+         *       "row": 1204,
          *       "field": "invoiceDate",
-         *       "message": "'31/31/2011' is not a date (expected e.g. 2011-12-09 12:50:00)",
-         *       "row": 1204
+         *       "message": "'31/31/2011' is not a date (expected e.g. 2011-12-09 12:50:00)"
          *     }
          */
         RowIssueDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Spreadsheet row number (the header is row 1).
              */
             row: number;
@@ -5446,57 +3724,57 @@ export interface components {
         /**
          * @description What a run did.
          * @example {
-         *       "added": 120,
-         *       "durationMs": 842,
-         *       "failed": 0,
-         *       "kept": 380,
-         *       "leads": 500,
          *       "matched": 45211,
-         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "scored": 45211,
+         *       "failed": 0,
+         *       "leads": 500,
+         *       "added": 120,
+         *       "kept": 380,
          *       "removed": 120,
-         *       "scored": 45211
+         *       "modelVersion": "2026.11.1-mlp-distilled",
+         *       "durationMs": 842
          *     }
          */
         RunReportDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers matching the criteria.
              */
             matched: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers scored.
              */
             scored: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers the model could not encode.
              */
             failed: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads on the list now.
              */
             leads: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description New leads (Pending).
              */
             added: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads still listed (status, assignee, notes kept).
              */
             kept: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads dropped from the list (deleted with their notes).
              */
             removed: number;
             /** @description Model version used. */
             modelVersion: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Wall time.
              */
             durationMs: number;
@@ -5505,10 +3783,10 @@ export interface components {
          * @description `POST /customers/score`: which customers to re-score.
          * @example {
          *       "filter": {
-         *         "ageMin": 60,
          *         "job": [
          *           "retired"
-         *         ]
+         *         ],
+         *         "ageMin": 60
          *       }
          *     }
          */
@@ -5518,15 +3796,15 @@ export interface components {
         /**
          * @description One customer's result in an analysis.
          * @example {
-         *       "cluster": 0,
          *       "customerId": "12347",
-         *       "fScore": 5,
+         *       "recency": 3,
          *       "frequency": 7,
-         *       "mScore": 5,
          *       "monetary": 4310,
          *       "rScore": 5,
-         *       "recency": 3,
+         *       "fScore": 5,
+         *       "mScore": 5,
          *       "rfmScore": "555",
+         *       "cluster": 0,
          *       "segment": "Champions"
          *     }
          */
@@ -5534,12 +3812,12 @@ export interface components {
             /** @description Customer id from the file. */
             customerId: string;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Days since the last purchase.
              */
             recency: number;
             /**
-             * Format: u-int32
+             * Format: int32
              * @description Distinct invoices.
              */
             frequency: number;
@@ -5549,24 +3827,24 @@ export interface components {
              */
             monetary: number;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Recency quintile score 1–5 (5 = most recent).
              */
             rScore: number;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Frequency quintile score 1–5.
              */
             fScore: number;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Monetary quintile score 1–5.
              */
             mScore: number;
             /** @description The three scores as one code, e.g. "545". */
             rfmScore: string;
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Cluster number.
              */
             cluster: number;
@@ -5581,13 +3859,14 @@ export interface components {
         /**
          * @description One segment of an analysis.
          * @example {
-         *       "centroid": {
-         *         "frequency": 1.43,
-         *         "monetary": 1.52,
-         *         "recency": -1.21
-         *       },
          *       "cluster": 0,
+         *       "name": "Champions",
+         *       "size": 716,
          *       "customerShare": 0.165,
+         *       "recency": {
+         *         "mean": 12.4,
+         *         "median": 9
+         *       },
          *       "frequency": {
          *         "mean": 13.6,
          *         "median": 9
@@ -5596,19 +3875,18 @@ export interface components {
          *         "mean": 7021.5,
          *         "median": 3288.9
          *       },
-         *       "name": "Champions",
-         *       "recency": {
-         *         "mean": 12.4,
-         *         "median": 9
-         *       },
          *       "revenue": 5027394.2,
          *       "revenueShare": 0.564,
-         *       "size": 716
+         *       "centroid": {
+         *         "recency": -1.21,
+         *         "frequency": 1.43,
+         *         "monetary": 1.52
+         *       }
          *     }
          */
         SegmentDto: {
             /**
-             * Format: u-int8
+             * Format: int32
              * @description Cluster number; 0 is the most valuable segment.
              */
             cluster: number;
@@ -5618,7 +3896,7 @@ export interface components {
              */
             name: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers.
              */
             size: number;
@@ -5672,25 +3950,25 @@ export interface components {
         /**
          * @description Customers and leads of one tier.
          * @example {
-         *       "customerConversionRate": 0.41,
+         *       "tier": "Hot",
          *       "customers": 4100,
          *       "customersWithOutcome": 4100,
-         *       "leadConversionRate": 0.4167,
+         *       "customerConversionRate": 0.41,
          *       "leads": 500,
          *       "leadsClosed": 120,
          *       "leadsConverted": 50,
-         *       "tier": "Hot"
+         *       "leadConversionRate": 0.4167
          *     }
          */
         TierRowDto: {
             tier?: components["schemas"]["TierDto"] | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Customers whose latest score is in the tier.
              */
             customers: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, with a known outcome.
              */
             customersWithOutcome: number;
@@ -5700,17 +3978,17 @@ export interface components {
              */
             customerConversionRate?: number | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Leads in the tier (in visible campaigns).
              */
             leads: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of them, closed (Converted or Failed).
              */
             leadsClosed: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Of those, converted.
              */
             leadsConverted: number;
@@ -5766,32 +4044,32 @@ export interface components {
         /**
          * @description A complete series: every bucket from `from` to `to`, empty ones as 0.
          * @example {
-         *       "campaignId": null,
-         *       "from": "2025-12-22",
-         *       "groupBy": "week",
          *       "metric": "conversions",
+         *       "groupBy": "week",
+         *       "from": "2025-12-22",
+         *       "to": "2026-01-11",
+         *       "campaignId": null,
+         *       "total": 7,
          *       "points": [
          *         {
-         *           "count": 2,
-         *           "end": "2025-12-28",
          *           "period": "2025-W52",
-         *           "start": "2025-12-22"
+         *           "start": "2025-12-22",
+         *           "end": "2025-12-28",
+         *           "count": 2
          *         },
          *         {
-         *           "count": 0,
-         *           "end": "2026-01-04",
          *           "period": "2026-W01",
-         *           "start": "2025-12-29"
+         *           "start": "2025-12-29",
+         *           "end": "2026-01-04",
+         *           "count": 0
          *         },
          *         {
-         *           "count": 5,
-         *           "end": "2026-01-11",
          *           "period": "2026-W02",
-         *           "start": "2026-01-05"
+         *           "start": "2026-01-05",
+         *           "end": "2026-01-11",
+         *           "count": 5
          *         }
-         *       ],
-         *       "to": "2026-01-11",
-         *       "total": 7
+         *       ]
          *     }
          */
         TrendDto: {
@@ -5815,7 +4093,7 @@ export interface components {
              */
             campaignId?: string | null;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Sum of the buckets.
              */
             total: number;
@@ -5837,7 +4115,7 @@ export interface components {
              */
             end: string;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description What was counted in it (0 for an empty bucket).
              */
             count: number;
@@ -5853,7 +4131,7 @@ export interface components {
             name?: string | null;
             /** @description Description (`null` clears). */
             description?: string | null;
-            /** Format: u-int32 */
+            /** Format: int32 */
             targetLeads?: number | null;
             /**
              * Format: date
@@ -5873,9 +4151,9 @@ export interface components {
         /**
          * @description Changes to a customer: omitted fields stay; `null` (or "") clears an optional field.
          * @example {
+         *       "phone": "+351 912 000 111",
          *       "balance": 5400,
-         *       "housing": false,
-         *       "phone": "+351 912 000 111"
+         *       "housing": false
          *     }
          */
         UpdateCustomerRequest: {
@@ -5936,8 +4214,8 @@ export interface components {
         /**
          * @description A change of a lead: status and/or assignee.
          * @example {
-         *       "assignee": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71",
-         *       "status": "Contacted"
+         *       "status": "Contacted",
+         *       "assignee": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"
          *     }
          */
         UpdateLeadRequest: {
@@ -5969,10 +4247,10 @@ export interface components {
         /**
          * @description A stored image.
          * @example {
-         *       "contentType": "image/png",
          *       "key": "images/019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70.png",
-         *       "size": 20480,
-         *       "url": "/media/images/019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70.png"
+         *       "url": "/media/images/019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70.png",
+         *       "contentType": "image/png",
+         *       "size": 20480
          *     }
          */
         UploadDto: {
@@ -5988,18 +4266,18 @@ export interface components {
         /**
          * @description An account as shown to its owner and to Admins. Never includes the password hash.
          * @example {
-         *       "address": null,
-         *       "avatarUrl": null,
-         *       "createdAt": "2026-11-01T09:00:00Z",
-         *       "email": "ana@bank.example",
-         *       "fullName": "Ana Lopez",
          *       "id": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70",
-         *       "isActive": true,
-         *       "lastLoginAt": "2026-11-22T08:30:00Z",
+         *       "email": "ana@bank.example",
+         *       "username": "ana",
+         *       "fullName": "Ana Lopez",
          *       "phone": "+62 812 3456 7890",
+         *       "address": null,
          *       "role": "Sales",
-         *       "updatedAt": "2026-11-20T10:00:00Z",
-         *       "username": "ana"
+         *       "isActive": true,
+         *       "avatarUrl": null,
+         *       "lastLoginAt": "2026-11-22T08:30:00Z",
+         *       "createdAt": "2026-11-01T09:00:00Z",
+         *       "updatedAt": "2026-11-20T10:00:00Z"
          *     }
          */
         UserDto: {
@@ -6045,27 +4323,27 @@ export interface components {
         /**
          * @description Account totals for the user-management dashboard.
          * @example {
-         *       "activeAccounts": 23,
+         *       "totalAccounts": 25,
          *       "adminAccounts": 1,
          *       "managerAccounts": 4,
          *       "salesAccounts": 20,
-         *       "totalAccounts": 25
+         *       "activeAccounts": 23
          *     }
          */
         UserStatsDto: {
             /**
-             * Format: u-int64
+             * Format: int64
              * @description All accounts.
              */
             totalAccounts: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             adminAccounts: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             managerAccounts: number;
-            /** Format: u-int64 */
+            /** Format: int64 */
             salesAccounts: number;
             /**
-             * Format: u-int64
+             * Format: int64
              * @description Accounts that may sign in.
              */
             activeAccounts: number;
@@ -6097,6 +4375,8 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6106,36 +4386,91 @@ export interface operations {
             /** @description Invalid fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Sign-up is disabled */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Sign-up is disabled"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description E-mail or username taken */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "E-mail or username taken"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Body is not JSON"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6144,9 +4479,53 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Too many failed login attempts; try again later"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6170,6 +4549,8 @@ export interface operations {
                 headers: {
                     /** @description rt=<refresh token>; HttpOnly; SameSite=Strict */
                     "Set-Cookie"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6179,27 +4560,74 @@ export interface operations {
             /** @description Invalid fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid credentials or deactivated account */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Invalid credentials or deactivated account"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6208,9 +4636,53 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Too many failed login attempts; try again later"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6233,6 +4705,10 @@ export interface operations {
             /** @description New tokens */
             200: {
                 headers: {
+                    /** @description rt=<new refresh token>; HttpOnly; SameSite=Strict */
+                    "Set-Cookie"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6242,27 +4718,110 @@ export interface operations {
             /** @description Malformed body */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Invalid, expired, revoked or reused refresh token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6285,6 +4844,10 @@ export interface operations {
             /** @description Signed out */
             200: {
                 headers: {
+                    /** @description rt=; Max-Age=0 (the refresh-token cookie, cleared) */
+                    "Set-Cookie"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6294,18 +4857,93 @@ export interface operations {
             /** @description Malformed body */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6323,6 +4961,8 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6332,9 +4972,53 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing, invalid or expired token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6356,6 +5040,8 @@ export interface operations {
             /** @description Account deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6365,36 +5051,127 @@ export interface operations {
             /** @description Wrong password */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Last active Admin, or the account owns campaigns */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Last active Admin, or the account owns campaigns"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6416,6 +5193,8 @@ export interface operations {
             /** @description Updated account */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6425,36 +5204,127 @@ export interface operations {
             /** @description Invalid or unknown fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description E-mail or username taken */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "E-mail or username taken"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6476,6 +5346,8 @@ export interface operations {
             /** @description Password changed */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6485,27 +5357,110 @@ export interface operations {
             /** @description Wrong current password, weak or mismatched new password */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6527,6 +5482,8 @@ export interface operations {
             /** @description Avatar replaced */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6536,45 +5493,110 @@ export interface operations {
             /** @description No file field */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Larger than 5 MB */
             413: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Larger than 5 MB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not a JPEG, PNG, GIF or WebP image */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not a JPEG, PNG, GIF or WebP image"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Storage unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6617,6 +5639,8 @@ export interface operations {
             /** @description One page of accounts */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6626,27 +5650,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6668,6 +5758,8 @@ export interface operations {
             /** @description Account created */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6677,45 +5769,144 @@ export interface operations {
             /** @description Invalid fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description E-mail or username taken */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "E-mail or username taken"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6733,6 +5924,8 @@ export interface operations {
             /** @description Totals */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6742,18 +5935,70 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6774,6 +6019,8 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6783,36 +6030,110 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such account */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such account"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6833,6 +6154,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6842,45 +6165,127 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such account */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such account"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Last active Admin, or the account owns campaigns */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Last active Admin, or the account owns campaigns"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6905,6 +6310,8 @@ export interface operations {
             /** @description Updated account */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6914,54 +6321,161 @@ export interface operations {
             /** @description Invalid or unknown fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin, or raising one's own role */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not an Admin, or raising one's own role"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such account */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such account"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description E-mail/username taken, or last active Admin */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "E-mail/username taken, or last active Admin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -6986,6 +6500,8 @@ export interface operations {
             /** @description Avatar replaced */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6995,63 +6511,144 @@ export interface operations {
             /** @description No file field */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such account */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such account"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Larger than 5 MB */
             413: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Larger than 5 MB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not a JPEG, PNG, GIF or WebP image */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not a JPEG, PNG, GIF or WebP image"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Storage unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7070,8 +6667,8 @@ export interface operations {
                  * @example 10
                  */
                 limit?: number;
-                /** @description Only this action, e.g. `LOGIN`. */
-                action?: string;
+                /** @description Only this action. */
+                action?: components["schemas"]["ActivityActionDto"];
                 /** @description At or after (RFC 3339). */
                 from?: string;
                 /** @description At or before (RFC 3339). */
@@ -7089,6 +6686,8 @@ export interface operations {
             /** @description One page of activities */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7098,27 +6697,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7140,6 +6805,8 @@ export interface operations {
             /** @description Stored */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7149,45 +6816,110 @@ export interface operations {
             /** @description No file field */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Larger than 5 MB */
             413: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Larger than 5 MB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not a JPEG, PNG, GIF or WebP image */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not a JPEG, PNG, GIF or WebP image"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Storage unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7208,30 +6940,90 @@ export interface operations {
             /** @description The image */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/png": unknown;
-                    "image/jpeg": unknown;
-                    "image/gif": unknown;
-                    "image/webp": unknown;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "image/gif": Blob;
+                    "image/webp": Blob;
                 };
             };
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such image */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such image"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7302,6 +7094,8 @@ export interface operations {
             /** @description One page of customers */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7311,27 +7105,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7353,6 +7213,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7362,45 +7224,144 @@ export interface operations {
             /** @description Invalid or unknown fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description externalId or email already used */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "externalId or email already used"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7421,6 +7382,8 @@ export interface operations {
             /** @description The customer */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7430,36 +7393,110 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such customer */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such customer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7480,6 +7517,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7489,36 +7528,110 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such customer */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such customer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7543,6 +7656,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7552,54 +7667,161 @@ export interface operations {
             /** @description Invalid or unknown fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such customer */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such customer"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description externalId or email already used */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "externalId or email already used"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7630,6 +7852,8 @@ export interface operations {
             /** @description Imported (or, with dryRun, what would be) */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7639,75 +7863,167 @@ export interface operations {
             /** @description No file field or invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description A row clashes with another customer's externalId or email */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "A row clashes with another customer's externalId or email"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description File or row count over the limit */
             413: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "File or row count over the limit"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Neither CSV nor XLSX */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Neither CSV nor XLSX"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing columns, or invalid rows in strict mode (row errors listed) */
             422: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "2 of 3 rows are invalid; nothing was imported (use mode=skip to import the valid rows)",
                      *       "errors": [
                      *         {
+                     *           "row": 3,
                      *           "field": "age",
-                     *           "message": "must be between 18 and 100",
-                     *           "row": 3
+                     *           "message": "must be between 18 and 100"
                      *         }
                      *       ],
-                     *       "message": "2 of 3 rows are invalid; nothing was imported (use mode=skip to import the valid rows)",
-                     *       "status": "fail",
                      *       "totalErrors": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -7768,37 +8084,124 @@ export interface operations {
             /** @description The file, as an attachment */
             200: {
                 headers: {
+                    /** @description `attachment; filename="<what>-<YYYY-MM-DD>.<csv|xlsx>"` */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `Accept` allows neither CSV nor XLSX (and no `format` was given) */
+            406: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "exports are text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; Accept allows neither"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7816,6 +8219,8 @@ export interface operations {
             /** @description The model and its card */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7825,9 +8230,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7845,6 +8294,8 @@ export interface operations {
             /** @description The new model is in service */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7854,32 +8305,86 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The model on disk failed a check; the old one stays */
             422: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "errors": [],
+                     *       "status": "fail",
                      *       "message": "model/model.onnx: sha256 is 3f2a…, the card says 8dbe…",
-                     *       "status": "fail"
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -7942,6 +8447,8 @@ export interface operations {
             /** @description One page of predictions */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7951,18 +8458,76 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -7984,6 +8549,8 @@ export interface operations {
             /** @description Scored and stored */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7993,19 +8560,21 @@ export interface operations {
             /** @description Invalid features (each named, with the allowed values) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "features.job",
                      *           "message": "unknown value 'astronaut'; allowed: admin., blue-collar, entrepreneur, housemaid, management, retired, self-employed, services, student, technician, unemployed, unknown"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -8014,36 +8583,121 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Sales scoring a stored customer */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Sales scoring a stored customer"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such customer */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such customer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8065,6 +8719,8 @@ export interface operations {
             /** @description Scored and stored */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8074,11 +8730,15 @@ export interface operations {
             /** @description Invalid items, or too many */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "items[1].features.pdays",
@@ -8088,9 +8748,7 @@ export interface operations {
                      *           "field": "items[3].customerId",
                      *           "message": "no customer 019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -8099,27 +8757,104 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the batch limit (MAX_BATCH_PREDICTIONS × 1 KiB, and at least MAX_JSON_BYTES) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8140,6 +8875,8 @@ export interface operations {
             /** @description The prediction */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8149,27 +8886,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such prediction */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such prediction"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8190,6 +8993,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8199,36 +9004,110 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such prediction */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such prediction"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8253,6 +9132,8 @@ export interface operations {
             /** @description Overridden */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8262,45 +9143,144 @@ export interface operations {
             /** @description Invalid body or no reason */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such prediction */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such prediction"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8322,6 +9302,8 @@ export interface operations {
             /** @description Counts of the re-scoring */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8331,36 +9313,127 @@ export interface operations {
             /** @description Invalid filter */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not Admin or Manager */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "requires role Admin or Manager"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8397,6 +9470,8 @@ export interface operations {
             /** @description One page of campaigns */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8406,18 +9481,76 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8439,6 +9572,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8448,19 +9583,21 @@ export interface operations {
             /** @description Invalid fields, criteria or collaborator e-mails */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "collaboratorEmails",
                      *           "message": "unknown or inactive users: ghost@bank.example (no such user)"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -8469,27 +9606,104 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Sales cannot create campaigns */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Sales cannot create campaigns"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8507,6 +9721,8 @@ export interface operations {
             /** @description Campaign options */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8516,9 +9732,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8536,6 +9796,8 @@ export interface operations {
             /** @description Counts */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8545,9 +9807,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8568,6 +9874,8 @@ export interface operations {
             /** @description The campaign */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8577,27 +9885,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible to the caller"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8618,6 +9992,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8627,36 +10003,110 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Visible but not the caller's (or a Sales user) */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Visible but not the caller's (or a Sales user)"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8681,6 +10131,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8690,45 +10142,144 @@ export interface operations {
             /** @description Invalid fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Visible but not the caller's (or a Sales user) */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Visible but not the caller's (or a Sales user)"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8749,6 +10300,8 @@ export interface operations {
             /** @description The run's counts */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8758,45 +10311,127 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Visible but not the caller's (or a Sales user) */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Visible but not the caller's (or a Sales user)"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The campaign is Completed, or a run of it is already in progress */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "The campaign is Completed, or a run of it is already in progress"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8840,6 +10475,8 @@ export interface operations {
             /** @description One page of leads */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8849,27 +10486,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8890,6 +10593,8 @@ export interface operations {
             /** @description Counts */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8899,27 +10604,93 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8943,37 +10714,124 @@ export interface operations {
             /** @description The file, as an attachment */
             200: {
                 headers: {
+                    /** @description `attachment; filename="<what>-<YYYY-MM-DD>.<csv|xlsx>"` */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `Accept` allows neither CSV nor XLSX (and no `format` was given) */
+            406: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "exports are text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; Accept allows neither"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -8996,6 +10854,8 @@ export interface operations {
             /** @description The lead */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9005,27 +10865,93 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign or lead, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign or lead, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9052,6 +10978,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9061,50 +10989,107 @@ export interface operations {
             /** @description Invalid body, or an assignee who is not a member */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description A lead assigned to someone else, or assigning another user */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "A lead assigned to someone else, or assigning another user"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign or lead, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign or lead, or not visible"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description A transition the workflow does not allow, or the lead changed since it was read (another change landed first; reload and retry) */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "errors": [],
+                     *       "status": "fail",
                      *       "message": "a lead cannot go from Pending to Converted; allowed from Pending: Contacted, Failed",
-                     *       "status": "fail"
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9113,9 +11098,53 @@ export interface operations {
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9149,6 +11178,8 @@ export interface operations {
             /** @description One page of notes */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9158,27 +11189,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign or lead, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign or lead, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9205,6 +11302,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9214,36 +11313,127 @@ export interface operations {
             /** @description Empty or too long text, or type System */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign or lead, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign or lead, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The body's Content-Type is not the documented one */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9264,6 +11454,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9273,45 +11465,127 @@ export interface operations {
             /** @description A path parameter is malformed (e.g. not a UUID) */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not the author or an Admin */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not the author or an Admin"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such note, or in a campaign the caller cannot see */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such note, or in a campaign the caller cannot see"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description A System note */
             409: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "A System note"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9332,10 +11606,10 @@ export interface operations {
                 limit?: number;
                 /** @description Only this actor. */
                 actorId?: string;
-                /** @description Only this action, e.g. `LEAD_STATUS_CHANGED`. */
-                action?: string;
-                /** @description Only this kind of entity, e.g. `Lead`. */
-                entityType?: string;
+                /** @description Only this action. */
+                action?: components["schemas"]["ActivityActionDto"];
+                /** @description Only this kind of entity. */
+                entityType?: components["schemas"]["EntityTypeDto"];
                 /** @description Only this campaign. */
                 campaignId?: string;
                 /** @description At or after (RFC 3339). */
@@ -9352,6 +11626,8 @@ export interface operations {
             /** @description One page of activities */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9361,27 +11637,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Sales */
             403: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Sales"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9400,8 +11742,8 @@ export interface operations {
                  * @example 10
                  */
                 limit?: number;
-                /** @description Only this action, e.g. `LOGIN`. */
-                action?: string;
+                /** @description Only this action. */
+                action?: components["schemas"]["ActivityActionDto"];
                 /** @description At or after (RFC 3339). */
                 from?: string;
                 /** @description At or before (RFC 3339). */
@@ -9419,6 +11761,8 @@ export interface operations {
             /** @description One page of activities */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9428,27 +11772,93 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9466,6 +11876,8 @@ export interface operations {
             /** @description The figures */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9475,9 +11887,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9513,6 +11969,8 @@ export interface operations {
             /** @description The series */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9522,19 +11980,21 @@ export interface operations {
             /** @description Unknown groupBy or metric, a malformed date, from after to, or more than 366 buckets */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "to",
                      *           "message": "the period has more than 366 day buckets; shorten it or group by a longer unit"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9543,22 +12003,68 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "message": "campaign 0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b not found",
-                     *       "status": "fail"
+                     *       "status": "fail",
+                     *       "message": "campaign 0193a5b0-7e1f-7c3a-9f00-4c1d2e3f4a5b not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9581,6 +12087,8 @@ export interface operations {
             /** @description One group per value */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9590,19 +12098,21 @@ export interface operations {
             /** @description Unknown dimension */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "by",
                      *           "message": "unknown variant `balance`, expected one of `job`, `education`, `marital`, `month`, `contact`, `poutcome`, `age-band`"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9611,9 +12121,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9634,6 +12188,8 @@ export interface operations {
             /** @description One group per value (per job by default) */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9643,18 +12199,76 @@ export interface operations {
             /** @description Unknown dimension */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9672,6 +12286,8 @@ export interface operations {
             /** @description Four rows, always */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9681,9 +12297,53 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9709,6 +12369,8 @@ export interface operations {
             /** @description The lift table, or why there is none */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9718,27 +12380,93 @@ export interface operations {
             /** @description Malformed campaignId or modelVersion */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible to the caller"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9770,6 +12498,8 @@ export interface operations {
             /** @description The leaderboard */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9779,19 +12509,21 @@ export interface operations {
             /** @description Malformed parameters, or from after to */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "from",
                      *           "message": "must be on or before to"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9800,18 +12532,70 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such campaign, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such campaign, or not visible to the caller"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9848,6 +12632,8 @@ export interface operations {
             /** @description One page of datasets */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9857,18 +12643,76 @@ export interface operations {
             /** @description Invalid parameters */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9890,6 +12734,8 @@ export interface operations {
             /** @description Stored; what the file contains */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9899,57 +12745,114 @@ export interface operations {
             /** @description No file field, or an empty or unreadable file */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Larger than MAX_DATASET_BYTES */
             413: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Larger than MAX_DATASET_BYTES"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not a CSV or XLSX file (binary, legacy .xls, UTF-16) */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Not a CSV or XLSX file (binary, legacy .xls, UTF-16)"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing columns, no data rows, too many unreadable rows (first ones listed with row numbers), or no usable row */
             422: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "The file lacks required columns: CustomerID",
                      *       "errors": [
                      *         {
+                     *           "row": 1,
                      *           "field": "customerId",
-                     *           "message": "missing column 'CustomerID' (header has: InvoiceNo, Quantity, InvoiceDate, UnitPrice)",
-                     *           "row": 1
+                     *           "message": "missing column 'CustomerID' (header has: InvoiceNo, Quantity, InvoiceDate, UnitPrice)"
                      *         }
                      *       ],
-                     *       "message": "The file lacks required columns: CustomerID",
-                     *       "status": "fail",
                      *       "totalErrors": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -9958,9 +12861,19 @@ export interface operations {
             /** @description Storage or database unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -9981,6 +12894,8 @@ export interface operations {
             /** @description The dataset and its analyses */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9990,27 +12905,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such dataset, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such dataset, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10031,6 +13012,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10040,27 +13023,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such dataset, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such dataset, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10085,6 +13134,8 @@ export interface operations {
             /** @description The stored analysis with its segments */
             201: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10094,19 +13145,21 @@ export interface operations {
             /** @description Invalid k or snapshotDate, k not less than the customers, or unknown fields */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
                      *       "errors": [
                      *         {
                      *           "field": "k",
                      *           "message": "must be less than the number of customers in the dataset (4)"
                      *         }
-                     *       ],
-                     *       "message": "Validation failed",
-                     *       "status": "fail"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBody"];
@@ -10115,36 +13168,104 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such dataset, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such dataset, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over MAX_JSON_BYTES (256 KiB by default) */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "body is larger than 262144 bytes"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Body is not JSON"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Storage or database unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10165,6 +13286,8 @@ export interface operations {
             /** @description The analysis */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10174,27 +13297,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such analysis, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such analysis, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10215,6 +13404,8 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10224,27 +13415,93 @@ export interface operations {
             /** @description Malformed id */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such analysis, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such analysis, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10286,6 +13543,8 @@ export interface operations {
             /** @description One page of customers */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10295,27 +13554,93 @@ export interface operations {
             /** @description Invalid parameters, or a segment/cluster the analysis does not have */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such analysis, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such analysis, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10349,6 +13674,10 @@ export interface operations {
             /** @description The file, as an attachment */
             200: {
                 headers: {
+                    /** @description `attachment; filename="<what>-<YYYY-MM-DD>.<csv|xlsx>"` */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10356,34 +13685,117 @@ export interface operations {
                      * @example customerId,recency,frequency,monetary,rScore,fScore,mScore,rfmScore,cluster,segment
                      *     12347,3,7,4310.00,5,5,5,555,0,Champions
                      */
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
                 };
             };
             /** @description Invalid parameters, or a segment/cluster the analysis does not have */
             400: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Validation failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "Missing bearer token"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No such analysis, or another user's */
             404: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "No such analysis, or another user's"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `Accept` allows neither CSV nor XLSX (and no `format` was given) */
+            406: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "message": "exports are text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; Accept allows neither"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (database, storage, model) is unavailable for now; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Service temporarily unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
@@ -10401,10 +13813,29 @@ export interface operations {
             /** @description Alive */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_HealthDto"];
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -10421,15 +13852,36 @@ export interface operations {
             /** @description Ready */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ReadyDto"];
                 };
             };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A dependency is not ready */
             503: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10450,10 +13902,29 @@ export interface operations {
             /** @description Prometheus text exposition format */
             200: {
                 headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Unexpected failure; the cause is logged under the request's X-Request-Id, never shown */
+            500: {
+                headers: {
+                    /** @description The request's id (the client's own when it sent a sane one): quote it when reporting a problem; the server's log lines carry it */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
