@@ -160,4 +160,11 @@ async fn the_demo_seed_can_record_the_known_outcomes_in_a_demo_campaign() {
     let stats = services.leads.lead_stats(&caller, campaign.id).await.unwrap();
     // bank.csv has 521 customers with y = yes and 4,000 with y = no.
     assert_eq!((stats.total, stats.converted, stats.failed, stats.pending), (4521, 521, 4000, 0));
+
+    // Seeding again is harmless: the same campaign, refreshed, not a second one.
+    seed(&[]).await.unwrap();
+    let again = services.campaigns.list(&caller, Default::default(), page).await.unwrap();
+    assert_eq!((again.total_items, again.items[0].id), (1, campaign.id));
+    let stats = services.leads.lead_stats(&caller, campaign.id).await.unwrap();
+    assert_eq!((stats.total, stats.converted, stats.failed, stats.pending), (4521, 521, 4000, 0));
 }

@@ -11,7 +11,9 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::extract::path_error;
-use crate::middleware::{Metrics, body_deadline, envelope_framework_errors, observe, security_headers};
+use crate::middleware::{
+    Metrics, body_deadline, envelope_cors_refusals, envelope_framework_errors, observe, security_headers,
+};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -61,6 +63,7 @@ pub fn build_server_with_metrics(listener: TcpListener, state: AppState, metrics
                     .default_handler_server(envelope_framework_errors),
             )
             .wrap(cors(&origins))
+            .wrap(from_fn(envelope_cors_refusals))
             .wrap(from_fn(security_headers))
             .wrap(from_fn(observe))
             .service(web::redirect("/docs", "/docs/"))

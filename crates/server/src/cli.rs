@@ -9,12 +9,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use leadscore_application::Caller;
-use leadscore_application::campaigns::CampaignDraft;
+use leadscore_application::campaigns::{CampaignDraft, CampaignFilter};
 use leadscore_application::customers::{CustomerFilter, DemoIdentity, ImportOptions, ImportReport, OnConflict};
 use leadscore_application::imports::ImportRequest;
 use leadscore_application::users::CreateUser;
 use leadscore_domain::campaigns::{CampaignInfo, CampaignStatus, MAX_TARGET_LEADS};
 use leadscore_domain::customers::CustomerDraft;
+use leadscore_domain::pagination::PageRequest;
 use leadscore_domain::users::Role;
 use leadscore_infrastructure::db;
 
@@ -274,16 +275,47 @@ async fn import_file(
     Ok(outcome.report)
 }
 
-/// The demo campaign over the whole base, run, with its leads closed from the data's known outcomes.
+/// Name of the demo campaign; a second seed finds its campaign by it.
+const DEMO_CAMPAIGN: &str = "Demo: term deposits with known outcomes";
+
+/// The demo campaign over the whole base, run, with its leads closed from the data's known outcomes. Seeding again
+/// reuses the owner's demo campaign (found by name) instead of creating a second one: the run refreshes its call
+/// list, which keeps worked leads, and only leads still Pending are closed.
 async fn demo_campaign(config: &crate::Config, owner: Option<&str>, rows: u64) -> anyhow::Result<()> {
     let services = Services::build(config).await?;
     let fail = |e: leadscore_application::AppError| anyhow::anyhow!(describe(&e));
     let owner = services.users.operator(owner).await.map_err(fail)?;
     let caller = Caller { id: owner.id, role: owner.role };
+    let existing = services
+        .campaigns
+        .list(
+            &caller,
+            CampaignFilter { q: Some(DEMO_CAMPAIGN.into()), ..CampaignFilter::default() },
+            PageRequest::default(),
+        )
+        .await
+        .map_err(fail)?
+        .items
+        .into_iter()
+        .find(|c| c.info.name == DEMO_CAMPAIGN && c.owner.id == owner.id);
+    let campaign = match existing {
+        Some(campaign) => campaign,
+        None => services.campaigns.create(&caller, demo_draft(rows), None).await.map_err(fail)?,
+    };
+    let run = services.runs.run(&caller, campaign.id, None).await.map_err(fail)?;
+    let closed = services.runs.record_known_outcomes(&caller, campaign.id, None).await.map_err(fail)?;
+    println!(
+        "demo campaign {} (owner {}): {} leads, model {}; known outcomes recorded: {} converted, {} failed",
+        campaign.id, owner.email, run.leads, run.model_version, closed.converted, closed.failed
+    );
+    Ok(())
+}
+
+fn demo_draft(rows: u64) -> CampaignDraft {
     let target_leads = u32::try_from(rows).unwrap_or(MAX_TARGET_LEADS).clamp(1, MAX_TARGET_LEADS);
-    let draft = CampaignDraft {
+    CampaignDraft {
         info: CampaignInfo {
-            name: "Demo: term deposits with known outcomes".into(),
+            name: DEMO_CAMPAIGN.into(),
             description: Some(
                 "Created by `leadscore seed --demo --outcomes`: every customer of the demo file, ranked by the model, \
                  with each lead closed by the outcome the data recorded (y)."
@@ -296,15 +328,7 @@ async fn demo_campaign(config: &crate::Config, owner: Option<&str>, rows: u64) -
         },
         criteria: CustomerFilter::default(),
         collaborator_emails: Vec::new(),
-    };
-    let campaign = services.campaigns.create(&caller, draft, None).await.map_err(fail)?;
-    let run = services.runs.run(&caller, campaign.id, None).await.map_err(fail)?;
-    let closed = services.runs.record_known_outcomes(&caller, campaign.id, None).await.map_err(fail)?;
-    println!(
-        "demo campaign {} (owner {}): {} leads, model {}; known outcomes recorded: {} converted, {} failed",
-        campaign.id, owner.email, run.leads, run.model_version, closed.converted, closed.failed
-    );
-    Ok(())
+    }
 }
 
 fn print_report(report: &ImportReport) {

@@ -77,6 +77,10 @@ pub struct ConfigArgs {
     /// Refresh-token lifetime.
     #[arg(long, env = "JWT_REFRESH_TTL", default_value = "7d", value_parser = duration)]
     pub jwt_refresh_ttl: Duration,
+    /// How long a rotated refresh token may be presented again and get the same successor (two tabs refreshing at
+    /// once) before it counts as reuse and revokes the session; `0s` turns the grace off.
+    #[arg(long, env = "JWT_REFRESH_REUSE_WINDOW", default_value = "10s", value_parser = duration)]
+    pub jwt_refresh_reuse_window: Duration,
     /// bcrypt cost (4-31).
     #[arg(long, env = "BCRYPT_COST", default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
@@ -195,6 +199,8 @@ pub struct Config {
     pub jwt_access_ttl: Duration,
     /// Refresh-token lifetime.
     pub jwt_refresh_ttl: Duration,
+    /// Grace for a rotated refresh token presented again.
+    pub jwt_refresh_reuse_window: Duration,
     /// bcrypt cost.
     pub bcrypt_cost: u32,
     /// Self-service sign-up.
@@ -262,6 +268,7 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &"[redacted]")
             .field("jwt_access_ttl", &self.jwt_access_ttl)
             .field("jwt_refresh_ttl", &self.jwt_refresh_ttl)
+            .field("jwt_refresh_reuse_window", &self.jwt_refresh_reuse_window)
             .field("bcrypt_cost", &self.bcrypt_cost)
             .field("allow_signup", &self.allow_signup)
             .field("cors_origins", &self.cors_origins)
@@ -309,6 +316,7 @@ impl ConfigArgs {
             jwt_secret: SecretString::from(secret),
             jwt_access_ttl: self.jwt_access_ttl,
             jwt_refresh_ttl: self.jwt_refresh_ttl,
+            jwt_refresh_reuse_window: self.jwt_refresh_reuse_window,
             bcrypt_cost: self.bcrypt_cost,
             allow_signup: self.allow_signup,
             cors_origins: self
@@ -378,6 +386,7 @@ impl Config {
             jwt_secret: SecretString::from("test-secret-test-secret-test-secret-0123".to_owned()),
             jwt_access_ttl: Duration::from_secs(15 * 60),
             jwt_refresh_ttl: Duration::from_secs(7 * 24 * 3600),
+            jwt_refresh_reuse_window: Duration::from_secs(10),
             bcrypt_cost: 4,
             allow_signup: true,
             cors_origins: Vec::new(),

@@ -102,6 +102,7 @@ impl Services {
             MediaService::new(storage.clone(), Arc::new(ImageHeaders), config.max_image_bytes, config.max_image_pixels);
         let policy = AuthPolicy {
             refresh_ttl: chrono(config.jwt_refresh_ttl)?,
+            refresh_reuse_window: chrono(config.jwt_refresh_reuse_window)?,
             allow_signup: config.allow_signup,
             throttle: ThrottlePolicy {
                 max_failures_per_account: config.login_max_failures,

@@ -128,7 +128,8 @@ async fn login_answers_tokens_and_sets_an_httponly_cookie() {
 
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
-    let app = TestApp::spawn().await;
+    // No reuse window, so presenting the old token again right away is reuse (the window has its own tests).
+    let app = TestApp::spawn_with(|c| c.jwt_refresh_reuse_window = std::time::Duration::ZERO).await;
     let user = app.user("Sales").await;
     let (status, first) =
         app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": user.refresh_token}))).await;
@@ -160,6 +161,53 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": second.refresh_token}))).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// Eight tabs refresh with one token at the same moment: before the reuse window, one got 200 and the others 401,
+/// and the winner's token was revoked with the family, so the user was logged out. Now every tab gets 200 and the
+/// same successor, the session goes on from it, and nothing is recorded as reuse.
+async fn concurrent_refreshes_share_one_successor(app: TestApp) {
+    let user = app.user("Sales").await;
+    let body = json!({"refreshToken": user.refresh_token});
+    let tabs = (0..8).map(|_| {
+        let request = app.request(Method::POST, "/api/v1/auth/refresh").json(&body);
+        tokio::spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        })
+    });
+    let answers: Vec<(StatusCode, Value)> =
+        futures_util::future::join_all(tabs).await.into_iter().map(Result::unwrap).collect();
+    assert!(answers.iter().all(|(status, _)| *status == StatusCode::OK), "{answers:?}");
+    let successors: std::collections::BTreeSet<&str> =
+        answers.iter().map(|(_, body)| body["data"]["refreshToken"].as_str().unwrap()).collect();
+    assert_eq!(successors.len(), 1, "one successor for every tab: {successors:?}");
+    let successor = successors.into_iter().next().unwrap().to_owned();
+    assert_ne!(successor, user.refresh_token);
+    for (_, body) in &answers {
+        let token = body["data"]["accessToken"].as_str().unwrap();
+        assert_eq!(app.call(Method::GET, "/api/v1/me", Some(token), None).await.0, StatusCode::OK);
+    }
+
+    let (status, next) =
+        app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": successor}))).await;
+    assert_eq!(status, StatusCode::OK, "the session goes on: {next}");
+    let (_, activities) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/users/{}/activities?action=TOKEN_REUSE", user.id),
+            Some(&app.admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(activities["data"]["pagination"]["totalItems"], 0);
+
+    // The first token again, now that its successor has moved on: reuse, and the session ends.
+    assert_eq!(app.call(Method::POST, "/api/v1/auth/refresh", None, Some(body)).await.0, StatusCode::UNAUTHORIZED);
+    let next = next["data"]["refreshToken"].as_str().unwrap();
+    let (status, _) = app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": next}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+on_both_databases!(concurrent_refreshes, |_| {}, concurrent_refreshes_share_one_successor);
 
 #[tokio::test]
 async fn refresh_and_logout_accept_the_cookie() {

@@ -51,6 +51,12 @@ pub trait TokenIssuer: Send + Sync {
     /// A new random refresh token (the plain value, given to the client once).
     fn new_refresh_token(&self) -> String;
 
+    /// The token a refresh exchanges `token` for: a pure function of `token` and a secret only this service holds
+    /// (so nobody else can compute it), and distinct from every other token's. Being derivable again is what lets
+    /// a token presented twice within the reuse window be answered with the same successor, though only hashes are
+    /// stored.
+    fn successor_refresh_token(&self, token: &str) -> String;
+
     /// The value stored for a refresh token; the plain token is never stored.
     fn hash_refresh_token(&self, token: &str) -> String;
 }

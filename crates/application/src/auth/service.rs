@@ -48,6 +48,10 @@ impl Default for ThrottlePolicy {
 pub struct AuthPolicy {
     /// Lifetime of a refresh token.
     pub refresh_ttl: Duration,
+    /// How long after its rotation a refresh token may be presented again without counting as reuse (zero: never).
+    /// Two browser tabs refreshing at the same moment both present the same token; within this window the later
+    /// one gets the same successor the first one got, instead of revoking the session both tabs share.
+    pub refresh_reuse_window: Duration,
     /// Whether anyone may register (as Sales).
     pub allow_signup: bool,
     /// Login throttling.
@@ -227,7 +231,9 @@ impl AuthService {
         Ok(LoginOutcome { user, tokens })
     }
 
-    /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its whole family.
+    /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its whole family,
+    /// unless it is presented again within the reuse window while its successor is still the session's live token:
+    /// then the answer is that same successor (see [`AuthService::retry_or_reuse`]).
     pub async fn refresh(&self, refresh_token: &str, ip: Option<&str>) -> Result<LoginOutcome, AppError> {
         let now = self.clock.now();
         let hash = self.issuer.hash_refresh_token(refresh_token);
@@ -238,24 +244,75 @@ impl AuthService {
             return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
         }
         if record.rotated_at.is_some() {
-            return Err(self.reuse_detected(&record, now, ip).await?);
+            return self.retry_or_reuse(refresh_token, &record, now, ip).await;
         }
         if record.expires_at <= now {
             return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
         }
-        let user = match self.users.find_by_id(record.user_id).await? {
-            Some(user) if user.is_active => user,
-            _ => {
-                self.tokens.revoke_family(record.family_id, now).await?;
-                return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
-            }
-        };
-        let (next, tokens) = self.new_pair(&user, record.family_id, now)?;
+        let user = self.active_owner(&record, now).await?;
+        let successor = self.issuer.successor_refresh_token(refresh_token);
+        let (next, tokens) = self.new_pair(&user, record.family_id, successor, now)?;
         if !self.tokens.rotate(record.id, now, &next).await? {
-            // Another request exchanged the same token first: the token was used twice.
-            return Err(self.reuse_detected(&record, now, ip).await?);
+            // Another request exchanged the same token first: read what it did, then answer as for a token
+            // presented again.
+            let Some(record) = self.tokens.find_by_hash(&hash).await? else {
+                return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+            };
+            return self.retry_or_reuse(refresh_token, &record, now, ip).await;
         }
         Ok(LoginOutcome { user, tokens })
+    }
+
+    /// A rotated token presented again. Within the reuse window, and while the successor its rotation stored is
+    /// unrotated, unrevoked and unexpired, the answer is 200 with that same successor (derived again from the
+    /// presented token, see [`TokenIssuer::successor_refresh_token`]) and a fresh access token: the presenter
+    /// gets exactly what the first exchange handed out, so a thief holding the old token gains nothing the rightful
+    /// holder does not already have, and the session stays one chain of tokens. Otherwise — outside the window,
+    /// after the successor moved on, or with the window off — it is reuse: the whole family is revoked.
+    async fn retry_or_reuse(
+        &self,
+        refresh_token: &str,
+        record: &RefreshTokenRecord,
+        now: DateTime<Utc>,
+        ip: Option<&str>,
+    ) -> Result<LoginOutcome, AppError> {
+        if record.revoked_at.is_some() {
+            return Err(AppError::Unauthorized(INVALID_REFRESH.into()));
+        }
+        let window = self.policy.refresh_reuse_window;
+        let in_window = record.rotated_at.is_some_and(|at| window > Duration::zero() && now - at <= window);
+        if in_window {
+            let successor = self.issuer.successor_refresh_token(refresh_token);
+            let next = self.tokens.find_by_hash(&self.issuer.hash_refresh_token(&successor)).await?;
+            if let Some(next) = next.filter(|next| {
+                next.family_id == record.family_id
+                    && next.rotated_at.is_none()
+                    && next.revoked_at.is_none()
+                    && next.expires_at > now
+            }) {
+                let user = self.active_owner(&next, now).await?;
+                let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
+                let tokens = TokenPair {
+                    access_token: access.token,
+                    access_expires_at: access.expires_at,
+                    refresh_token: successor,
+                    refresh_expires_at: next.expires_at,
+                };
+                return Ok(LoginOutcome { user, tokens });
+            }
+        }
+        Err(self.reuse_detected(record, now, ip).await?)
+    }
+
+    /// The active owner of a token; a deleted or deactivated owner revokes the token's family.
+    async fn active_owner(&self, record: &RefreshTokenRecord, now: DateTime<Utc>) -> Result<User, AppError> {
+        match self.users.find_by_id(record.user_id).await? {
+            Some(user) if user.is_active => Ok(user),
+            _ => {
+                self.tokens.revoke_family(record.family_id, now).await?;
+                Err(AppError::Unauthorized(INVALID_REFRESH.into()))
+            }
+        }
     }
 
     /// Revokes the session (token family) of a refresh token. Unknown or already revoked tokens are not an error:
@@ -299,21 +356,22 @@ impl AuthService {
 
     /// Starts a session (token family) for a login.
     async fn issue_pair(&self, user: &User, family_id: Uuid, now: DateTime<Utc>) -> Result<TokenPair, AppError> {
-        let (record, tokens) = self.new_pair(user, family_id, now)?;
+        let (record, tokens) = self.new_pair(user, family_id, self.issuer.new_refresh_token(), now)?;
         self.tokens.insert(&record).await?;
         Ok(tokens)
     }
 
-    /// A fresh access token and refresh token of `family_id`, with the record to store for the refresh token; the
-    /// caller stores it (a login inserts it, a refresh rotates to it), so both make tokens the same way.
+    /// A fresh access token and the refresh token `plain` of `family_id`, with the record to store for the
+    /// refresh token; the caller stores it (a login inserts it, a refresh rotates to it), so both make tokens the
+    /// same way.
     fn new_pair(
         &self,
         user: &User,
         family_id: Uuid,
+        plain: String,
         now: DateTime<Utc>,
     ) -> Result<(RefreshTokenRecord, TokenPair), AppError> {
         let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
-        let plain = self.issuer.new_refresh_token();
         let record = RefreshTokenRecord {
             id: Uuid::now_v7(),
             user_id: user.id,

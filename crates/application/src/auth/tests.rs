@@ -196,12 +196,51 @@ async fn refresh_rotates_and_a_reused_token_ends_its_whole_session_only() {
     assert_ne!(rotated.refresh_token, first.refresh_token);
     assert_eq!(answer(&w.auth.authenticate(&rotated.access_token).await), OK);
 
-    // The exchanged token again: theft is assumed, and every token of that login goes.
+    // The exchanged token again after the reuse window: theft is assumed, and every token of that login goes.
+    w.fakes.clock.advance(Duration::seconds(11));
     assert_eq!(answer(&w.auth.refresh(&first.refresh_token, None).await), Unauthorized);
     assert_eq!(answer(&w.auth.refresh(&rotated.refresh_token, None).await), Unauthorized);
     assert_eq!(w.actions(ActivityAction::TokenReuse), 1);
     assert_eq!(answer(&w.auth.refresh(&other_session.refresh_token, None).await), OK, "other logins are unaffected");
     assert_eq!(answer(&w.auth.refresh("refresh-never-issued", None).await), Unauthorized);
+}
+
+#[tokio::test]
+async fn a_token_presented_again_within_the_window_gets_the_same_successor() {
+    let w = World::new();
+    let first = w.auth.login(w.admin.email.as_str(), PASSWORD, None).await.unwrap().tokens;
+    let rotated = w.auth.refresh(&first.refresh_token, None).await.unwrap().tokens;
+    w.fakes.clock.advance(Duration::seconds(10));
+    let again = w.auth.refresh(&first.refresh_token, None).await.unwrap().tokens;
+    assert_eq!(again.refresh_token, rotated.refresh_token, "the second tab gets what the first one got");
+    assert_eq!(again.refresh_expires_at, rotated.refresh_expires_at);
+    assert_ne!(again.access_token, rotated.access_token);
+    assert_eq!(answer(&w.auth.authenticate(&again.access_token).await), OK);
+    assert_eq!(w.actions(ActivityAction::TokenReuse), 0);
+
+    // The session goes on from the shared successor; once it has moved on, the old token is reuse at once.
+    let next = w.auth.refresh(&rotated.refresh_token, None).await.unwrap().tokens;
+    assert_eq!(answer(&w.auth.refresh(&first.refresh_token, None).await), Unauthorized);
+    assert_eq!(answer(&w.auth.refresh(&next.refresh_token, None).await), Unauthorized, "the family was revoked");
+    assert_eq!(w.actions(ActivityAction::TokenReuse), 1);
+}
+
+#[tokio::test]
+async fn a_window_of_zero_makes_every_second_presentation_reuse() {
+    let w = World::with(|p| p.refresh_reuse_window = Duration::zero());
+    let first = w.auth.login(w.admin.email.as_str(), PASSWORD, None).await.unwrap().tokens;
+    let rotated = w.auth.refresh(&first.refresh_token, None).await.unwrap().tokens;
+    assert_eq!(answer(&w.auth.refresh(&first.refresh_token, None).await), Unauthorized);
+    assert_eq!(answer(&w.auth.refresh(&rotated.refresh_token, None).await), Unauthorized);
+}
+
+#[tokio::test]
+async fn a_logged_out_session_gets_nothing_within_the_window() {
+    let w = World::new();
+    let first = w.auth.login(w.admin.email.as_str(), PASSWORD, None).await.unwrap().tokens;
+    let rotated = w.auth.refresh(&first.refresh_token, None).await.unwrap().tokens;
+    w.auth.logout(Some(&rotated.refresh_token), None).await.unwrap();
+    assert_eq!(answer(&w.auth.refresh(&first.refresh_token, None).await), Unauthorized);
 }
 
 #[tokio::test]

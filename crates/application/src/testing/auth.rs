@@ -198,6 +198,10 @@ impl TokenIssuer for FakeTokenIssuer {
         format!("refresh-{}", Uuid::new_v4().simple())
     }
 
+    fn successor_refresh_token(&self, token: &str) -> String {
+        format!("next({token})")
+    }
+
     fn hash_refresh_token(&self, token: &str) -> String {
         format!("hashed({token})")
     }

@@ -81,7 +81,12 @@ impl Fakes {
 
     /// The policy the API starts with: sign-up open, 5 failures per account and 20 per address in 15 minutes.
     pub fn auth_policy() -> AuthPolicy {
-        AuthPolicy { refresh_ttl: Duration::days(7), allow_signup: true, throttle: ThrottlePolicy::default() }
+        AuthPolicy {
+            refresh_ttl: Duration::days(7),
+            refresh_reuse_window: Duration::seconds(10),
+            allow_signup: true,
+            throttle: ThrottlePolicy::default(),
+        }
     }
 
     /// Accounts and profiles.

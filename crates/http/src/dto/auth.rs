@@ -13,16 +13,20 @@ use super::users::UserDto;
 #[schema(example = json!({"email": "ana@bank.example", "username": "ana", "password": "s3cret-pass", "fullName": "Ana Lopez"}))]
 pub struct RegisterRequest {
     /// E-mail address (unique).
-    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[garde(email, length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
     /// Optional username (unique), 3-32 of letters, digits, `.`, `_`, `-`.
-    #[garde(length(min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[garde(length(chars, min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[schema(min_length = 3, max_length = 32, pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
     /// At least 8 characters with a letter and a digit; at most 72 bytes.
     #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
+    #[schema(min_length = 8, max_length = 72, pattern = r"^(?=[^\u0000]*[A-Za-z])(?=[^\u0000]*[0-9])[^\u0000]*$")]
     pub password: String,
     /// Display name.
-    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
 }
 
@@ -32,9 +36,11 @@ pub struct RegisterRequest {
 #[schema(example = json!({"identifier": "admin@leadscore.local", "password": "Admin-pass-1"}))]
 pub struct LoginRequest {
     /// E-mail or username.
-    #[garde(length(min = 1, max = 254))]
+    #[garde(length(chars, min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254, pattern = r"\S")]
     pub identifier: String,
-    #[garde(length(min = 1, max = 1024))]
+    #[garde(length(chars, min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -43,7 +49,8 @@ pub struct LoginRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The opaque refresh token from login or the previous refresh.
-    #[garde(length(min = 1, max = 512))]
+    #[garde(length(chars, min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: Option<String>,
 }
 

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Calls `$callback!` with the given tokens followed by the filter's fields, once for every kind of wire type, so the
-/// field list exists once. Bounds are the application's constants, so the two checks cannot drift apart.
+/// field list exists once. Bounds are the application's constants, so the two checks cannot drift apart; the
+/// `[…]` after a type is its constraints in the spec (`#[schema]` or `#[param]`, by kind of wire type), literals
+/// because utoipa takes no constants there — `tests/it/api/openapi.rs` checks them against what the server does.
 macro_rules! with_filter_fields {
     ($callback:ident ! ($($args:tt)*)) => {
         $callback!($($args)*
@@ -31,10 +33,10 @@ macro_rules! with_filter_fields {
             values {
                 /// Age at least.
                 #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::AGE_BOUND_MAX))]
-                age_min: i64,
+                age_min: i64 [minimum = 0, maximum = 150],
                 /// Age at most.
                 #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::AGE_BOUND_MAX))]
-                age_max: i64,
+                age_max: i64 [minimum = 0, maximum = 150],
                 /// Balance in euros at least.
                 #[garde(skip)]
                 balance_min: i64,
@@ -52,13 +54,13 @@ macro_rules! with_filter_fields {
                 default: bool,
                 /// Score (0–100) at least; unscored customers never match a score bound.
                 #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::SCORE_MAX))]
-                score_min: i64,
+                score_min: i64 [minimum = 0, maximum = 100],
                 /// Score (0–100) at most.
                 #[garde(range(min = 0, max = leadscore_application::customers::CustomerFilter::SCORE_MAX))]
-                score_max: i64,
+                score_max: i64 [minimum = 0, maximum = 100],
                 /// Case-insensitive substring of name, e-mail, phone, city or external id.
-                #[garde(length(max = leadscore_application::customers::CustomerFilter::Q_MAX_CHARS))]
-                q: String,
+                #[garde(length(chars, max = leadscore_application::customers::CustomerFilter::Q_MAX_CHARS))]
+                q: String [max_length = 200],
                 /// Created at or after (RFC 3339).
                 #[garde(skip)]
                 from: chrono::DateTime<chrono::Utc>,
@@ -77,14 +79,16 @@ macro_rules! customer_filter {
     (list $(#[$meta:meta])* $name:ident sorted by $sort:ty) => {
         $crate::dto::criteria::with_filter_fields!(customer_filter!(@list $(#[$meta])* $name sorted by ($sort)));
     };
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* $(,)? }) => {
-        $crate::dto::criteria::with_filter_fields!(customer_filter!(@struct $(#[$meta])* $name {
+    // A struct: `schema` for a JSON body (ToSchema), `param` for query parameters (IntoParams), naming the
+    // attribute the constraints go in.
+    ($kind:ident $(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $crate::dto::criteria::with_filter_fields!(customer_filter!(@struct $kind $(#[$meta])* $name {
             $($(#[$fmeta])* $vis $field : $ty),*
         }));
     };
-    (@struct $(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* }
+    (@struct $kind:ident $(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $vis:vis $field:ident : $ty:ty),* }
         lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
-        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty $([$($bound:tt)*])?),* $(,)? }
     ) => {
         $(#[$meta])*
         pub struct $name {
@@ -96,6 +100,7 @@ macro_rules! customer_filter {
             )*
             $(
                 $(#[$vmeta])*
+                $(#[$kind($($bound)*)])?
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $value: Option<$vty>,
             )*
@@ -106,7 +111,7 @@ macro_rules! customer_filter {
     };
     (@list $(#[$meta:meta])* $name:ident sorted by ($sort:ty)
         lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
-        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty $([$($bound:tt)*])?),* $(,)? }
     ) => {
         $crate::dto::common::list_params!(
             $(#[$meta])*
@@ -117,7 +122,7 @@ macro_rules! customer_filter {
                     #[garde(skip)]
                     pub $list: Vec<$lty>,
                 )*
-                $($(#[$vmeta])* pub $value: Option<$vty>,)*
+                $($(#[$vmeta])* $(#[param($($bound)*)])? pub $value: Option<$vty>,)*
             }
         );
         customer_filter!(@filter $name lists { $($list),* } values { $($value),* });
@@ -135,7 +140,7 @@ macro_rules! customer_filter {
     };
     (@from $name:ident
         lists { $($(#[$lmeta:meta])* $list:ident : $lty:ty),* $(,)? }
-        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty),* $(,)? }
+        values { $($(#[$vmeta:meta])* $value:ident : $vty:ty $([$($bound:tt)*])?),* $(,)? }
     ) => {
         impl From<leadscore_application::customers::CustomerFilter> for $name {
             fn from(f: leadscore_application::customers::CustomerFilter) -> Self {
@@ -148,6 +153,7 @@ macro_rules! customer_filter {
 pub(crate) use {customer_filter, with_filter_fields};
 
 customer_filter!(
+    schema
     /// Which customers: every set field narrows the selection; lists mean "any of"; an empty object means everyone.
     #[derive(Debug, Clone, Default, Serialize, Deserialize, garde::Validate, ToSchema)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -86,17 +86,22 @@ fn clearable(value: &Option<String>) -> Option<Option<String>> {
 #[schema(example = json!({"fullName": "Ana Lopez-Garcia", "phone": "+62 812 0000 1111"}))]
 pub struct UpdateProfileRequest {
     /// New e-mail.
-    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[garde(email, length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// New username, or "" to remove it.
-    #[garde(length(max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
     /// Display name.
-    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
     pub phone: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub address: Option<String>,
 }
 
@@ -117,13 +122,16 @@ impl From<UpdateProfileRequest> for ProfilePatch {
 #[schema(example = json!({"currentPassword": "s3cret-pass", "newPassword": "n3w-secret-pass", "confirmPassword": "n3w-secret-pass"}))]
 pub struct ChangePasswordRequest {
     /// The password in use now.
-    #[garde(length(min = 1, max = 1024))]
+    #[garde(length(chars, min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
     /// The new password: 8+ characters with a letter and a digit, at most 72 bytes.
     #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
+    #[schema(min_length = 8, max_length = 72, pattern = r"^(?=[^\u0000]*[A-Za-z])(?=[^\u0000]*[0-9])[^\u0000]*$")]
     pub new_password: String,
     /// The new password again.
     #[garde(length(min = 1, max = 72))]
+    #[schema(min_length = 1, max_length = 72)]
     pub confirm_password: String,
 }
 
@@ -132,7 +140,8 @@ pub struct ChangePasswordRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeleteAccountRequest {
     /// The current password.
-    #[garde(length(min = 1, max = 1024))]
+    #[garde(length(chars, min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -142,20 +151,26 @@ pub struct DeleteAccountRequest {
 #[schema(example = json!({"email": "budi@bank.example", "password": "Welcome-2026", "fullName": "Budi Santoso", "role": "Manager"}))]
 pub struct CreateUserRequest {
     /// E-mail (unique).
-    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[garde(email, length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
     /// Optional username (unique).
-    #[garde(length(min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[garde(length(chars, min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[schema(min_length = 3, max_length = 32, pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
     /// Initial password.
     #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
+    #[schema(min_length = 8, max_length = 72, pattern = r"^(?=[^\u0000]*[A-Za-z])(?=[^\u0000]*[0-9])[^\u0000]*$")]
     pub password: String,
     /// Display name.
-    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
     pub phone: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub address: Option<String>,
     /// Role (default Sales).
     #[garde(skip)]
@@ -182,17 +197,22 @@ impl From<CreateUserRequest> for CreateUser {
 #[schema(example = json!({"role": "Manager", "isActive": true}))]
 pub struct AdminUpdateUserRequest {
     /// New e-mail.
-    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[garde(email, length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// New username, or "" to remove it.
-    #[garde(length(max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
     /// Display name.
-    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
     pub phone: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
+    #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub address: Option<String>,
     /// New role.
     #[garde(skip)]
@@ -237,7 +257,8 @@ list_params!(
     /// Filters of the user list.
     UserListParams sorted by UserSortBy {
         /// Case-insensitive search in e-mail, username and name.
-        #[garde(length(max = 200))]
+        #[garde(length(chars, max = 200))]
+        #[param(max_length = 200)]
         pub q: Option<String>,
         /// Only this role.
         #[garde(skip)]

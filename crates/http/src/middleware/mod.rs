@@ -8,7 +8,7 @@ mod observe;
 mod security_headers;
 
 pub use body_deadline::body_deadline;
-pub use envelope_errors::envelope_framework_errors;
+pub use envelope_errors::{envelope_cors_refusals, envelope_framework_errors};
 pub use metrics::{Metrics, PoolStats, PoolStatsSource};
 pub use observe::observe;
 pub use security_headers::security_headers;

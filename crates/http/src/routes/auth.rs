@@ -110,8 +110,12 @@ pub async fn login(state: web::Data<AppState>, ip: ClientIp, body: ValidJson<Log
     Ok(token_response(&state, outcome, "Login successful"))
 }
 
-/// Exchange a refresh token (body or `rt` cookie) for a new pair. Each refresh token works once; presenting a
-/// used one again revokes every token of that session.
+/// Exchange a refresh token for a new pair
+///
+/// The refresh token comes in the body or the `rt` cookie. Each refresh token works once: presenting a used one
+/// again revokes every token of that session — except within `JWT_REFRESH_REUSE_WINDOW` (10 s by default) of its
+/// exchange while its successor is unused (two tabs refreshing at once), which answers 200 with that same
+/// successor and a fresh access token.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "Auth", request_body(content = Option<RefreshRequest>,
         description = "Optional when the `rt` cookie is sent"),
     responses(

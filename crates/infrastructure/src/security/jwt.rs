@@ -3,6 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use leadscore_application::AppError;
 use leadscore_application::auth::{AccessClaims, IssuedToken, TokenIssuer};
@@ -34,6 +35,18 @@ pub struct JwtIssuer {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// Key of the refresh-token successor derivation: derived from the secret (never the secret itself), so the
+    /// derivation cannot be confused with token signing.
+    successor_key: [u8; 32],
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 impl JwtIssuer {
@@ -53,6 +66,7 @@ impl JwtIssuer {
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl,
+            successor_key: hmac(secret, b"leadscore refresh-token successor key v1"),
         })
     }
 }
@@ -104,6 +118,10 @@ impl TokenIssuer for JwtIssuer {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    fn successor_refresh_token(&self, token: &str) -> String {
+        URL_SAFE_NO_PAD.encode(hmac(&self.successor_key, token.as_bytes()))
     }
 
     fn hash_refresh_token(&self, token: &str) -> String {
@@ -161,5 +179,18 @@ mod tests {
         let (a, b) = (issuer.new_refresh_token(), issuer.new_refresh_token());
         assert_ne!(a, b);
         assert_eq!(issuer.hash_refresh_token(&a).len(), 64);
+    }
+
+    #[test]
+    fn successors_are_deterministic_distinct_and_secret() {
+        let issuer = issuer();
+        let token = issuer.new_refresh_token();
+        let next = issuer.successor_refresh_token(&token);
+        assert_eq!(next, issuer.successor_refresh_token(&token));
+        assert_eq!(next.len(), token.len(), "a successor looks like any refresh token");
+        assert_ne!(next, token);
+        assert_ne!(next, issuer.successor_refresh_token(&issuer.new_refresh_token()));
+        let other = JwtIssuer::new(&[9u8; 32], Duration::minutes(15)).unwrap();
+        assert_ne!(next, other.successor_refresh_token(&token), "another secret derives another successor");
     }
 }

@@ -52,8 +52,8 @@ pub struct LiftParams {
     #[garde(skip)]
     pub campaign_id: Option<Uuid>,
     /// Only leads scored by this model version.
-    #[garde(length(min = 1, max = 100))]
-    #[param(example = "2026.11.1-mlp-distilled")]
+    #[garde(length(chars, min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100, example = "2026.11.1-mlp-distilled")]
     pub model_version: Option<String>,
 }
 

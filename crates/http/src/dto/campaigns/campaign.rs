@@ -26,12 +26,15 @@ use crate::error::ApiError;
 pub struct CreateCampaignRequest {
     /// Name (1–200 characters).
     #[garde(length(chars, min = 1, max = leadscore_domain::limits::CAMPAIGN_NAME_MAX_CHARS))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Description (up to 5,000 characters).
     #[garde(length(chars, max = leadscore_domain::limits::DESCRIPTION_MAX_CHARS))]
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// Most leads a run keeps (1–100,000).
     #[garde(range(min = 1, max = leadscore_domain::campaigns::MAX_TARGET_LEADS))]
+    #[schema(minimum = 1, maximum = 100000)]
     pub target_leads: u32,
     /// First day (YYYY-MM-DD).
     #[garde(skip)]
@@ -49,6 +52,7 @@ pub struct CreateCampaignRequest {
     /// Collaborators by e-mail; each must be an active user (at most 100).
     #[serde(default)]
     #[garde(length(max = 100))]
+    #[schema(max_items = 100)]
     pub collaborator_emails: Vec<String>,
 }
 
@@ -75,6 +79,7 @@ impl From<CreateCampaignRequest> for CampaignDraft {
 #[schema(example = json!({"status": "Paused", "targetLeads": 800}))]
 pub struct UpdateCampaignRequest {
     #[garde(inner(length(chars, min = 1, max = leadscore_domain::limits::CAMPAIGN_NAME_MAX_CHARS)))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     /// Description (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
@@ -82,6 +87,7 @@ pub struct UpdateCampaignRequest {
     #[garde(skip)]
     pub description: Option<Option<String>>,
     #[garde(inner(range(min = 1, max = leadscore_domain::campaigns::MAX_TARGET_LEADS)))]
+    #[schema(minimum = 1, maximum = 100000)]
     pub target_leads: Option<u32>,
     /// Start date (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
@@ -100,6 +106,7 @@ pub struct UpdateCampaignRequest {
     pub criteria: Option<CustomerCriteriaDto>,
     /// New collaborator set (replaces the old one).
     #[garde(inner(length(max = 100)))]
+    #[schema(max_items = 100)]
     pub collaborator_emails: Option<Vec<String>>,
 }
 
@@ -215,7 +222,8 @@ list_params!(
     CampaignListParams {
         /// Case-insensitive part of the name (`name` is accepted as an alias).
         #[serde(alias = "name")]
-        #[garde(length(max = 200))]
+        #[garde(length(chars, max = 200))]
+        #[param(max_length = 200)]
         pub q: Option<String>,
         /// Only this status.
         #[garde(skip)]

@@ -113,7 +113,8 @@ list_params!(
         #[garde(skip)]
         pub assignee: Option<Uuid>,
         /// Case-insensitive search in the customer's name, e-mail, phone, city and external id.
-        #[garde(length(max = 200))]
+        #[garde(length(chars, max = 200))]
+        #[param(max_length = 200)]
         pub q: Option<String>,
     }
 );

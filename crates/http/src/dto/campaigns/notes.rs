@@ -20,6 +20,7 @@ pub struct CreateNoteRequest {
     pub note_type: NoteTypeDto,
     /// Text, 1–5,000 characters.
     #[garde(length(chars, min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub text: String,
 }
 

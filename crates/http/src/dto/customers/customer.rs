@@ -138,17 +138,22 @@ impl From<Customer> for CustomerDto {
     "previous": 0, "poutcome": "unknown"}))]
 pub struct CreateCustomerRequest {
     /// The bank's own key (unique).
-    #[garde(length(max = leadscore_domain::limits::EXTERNAL_ID_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::EXTERNAL_ID_MAX_CHARS))]
+    #[schema(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub external_id: Option<String>,
     /// Full name.
-    #[garde(length(max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<String>,
     /// E-mail (unique).
-    #[garde(email, length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[garde(email, length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
+    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
     pub phone: Option<String>,
-    #[garde(length(max = leadscore_domain::limits::CITY_MAX_CHARS))]
+    #[garde(length(chars, max = leadscore_domain::limits::CITY_MAX_CHARS))]
+    #[schema(max_length = 80, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub city: Option<String>,
     /// Age, 18–100.
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
@@ -166,6 +171,7 @@ pub struct CreateCustomerRequest {
     pub default: bool,
     /// Average yearly balance (euros).
     #[garde(range(min = -leadscore_domain::limits::BALANCE_LIMIT, max = leadscore_domain::limits::BALANCE_LIMIT))]
+    #[schema(minimum = -1000000000, maximum = 1000000000)]
     pub balance: i64,
     /// Has a housing loan.
     #[garde(skip)]
@@ -185,18 +191,19 @@ pub struct CreateCustomerRequest {
     pub month: MonthDto,
     /// Last call length in seconds.
     #[garde(range(min = 0, max = leadscore_domain::limits::DURATION_MAX_SECONDS))]
+    #[schema(minimum = 0, maximum = 86400)]
     pub duration: Option<i64>,
     /// Contacts during this campaign.
     #[garde(range(min = 0, max = leadscore_domain::limits::CONTACTS_MAX))]
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 1000)]
     pub campaign: i64,
     /// Days since a previous campaign's contact; -1 = never.
     #[garde(range(min = -1, max = leadscore_domain::limits::PDAYS_MAX))]
-    #[schema(minimum = -1)]
+    #[schema(minimum = -1, maximum = 10000)]
     pub pdays: i64,
     /// Contacts before this campaign.
     #[garde(range(min = 0, max = leadscore_domain::limits::CONTACTS_MAX))]
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 1000)]
     pub previous: i64,
     /// Outcome of the previous campaign.
     #[garde(skip)]
@@ -242,24 +249,30 @@ impl From<CreateCustomerRequest> for CustomerDraft {
 pub struct UpdateCustomerRequest {
     /// The bank's own key.
     #[serde(default, deserialize_with = "double_option")]
-    #[garde(inner(inner(length(max = leadscore_domain::limits::EXTERNAL_ID_MAX_CHARS))))]
+    #[garde(inner(inner(length(chars, max = leadscore_domain::limits::EXTERNAL_ID_MAX_CHARS))))]
+    #[schema(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub external_id: Option<Option<String>>,
     /// Full name.
     #[serde(default, deserialize_with = "double_option")]
-    #[garde(inner(inner(length(max = leadscore_domain::limits::NAME_MAX_CHARS))))]
+    #[garde(inner(inner(length(chars, max = leadscore_domain::limits::NAME_MAX_CHARS))))]
+    #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<Option<String>>,
     /// E-mail.
     #[serde(default, deserialize_with = "double_option")]
-    #[garde(inner(inner(length(max = leadscore_domain::limits::EMAIL_MAX_CHARS))))]
+    #[garde(inner(inner(length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))))]
+    #[schema(max_length = 254)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[garde(inner(inner(length(max = leadscore_domain::limits::PHONE_MAX_CHARS))))]
+    #[garde(inner(inner(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))))]
+    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[garde(inner(inner(length(max = leadscore_domain::limits::CITY_MAX_CHARS))))]
+    #[garde(inner(inner(length(chars, max = leadscore_domain::limits::CITY_MAX_CHARS))))]
+    #[schema(max_length = 80, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub city: Option<Option<String>>,
     /// Age, 18–100.
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
+    #[schema(minimum = 18, maximum = 100)]
     pub age: Option<i64>,
     #[garde(skip)]
     pub job: Option<JobDto>,
@@ -272,6 +285,7 @@ pub struct UpdateCustomerRequest {
     #[garde(skip)]
     pub default: Option<bool>,
     #[garde(range(min = -leadscore_domain::limits::BALANCE_LIMIT, max = leadscore_domain::limits::BALANCE_LIMIT))]
+    #[schema(minimum = -1000000000, maximum = 1000000000)]
     pub balance: Option<i64>,
     /// Has a housing loan.
     #[garde(skip)]
@@ -284,21 +298,26 @@ pub struct UpdateCustomerRequest {
     pub contact: Option<ContactDto>,
     /// Day of month, 1–31.
     #[garde(range(min = 1, max = 31))]
+    #[schema(minimum = 1, maximum = 31)]
     pub day: Option<i64>,
     #[garde(skip)]
     pub month: Option<MonthDto>,
     /// Last call length in seconds (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(range(min = 0, max = leadscore_domain::limits::DURATION_MAX_SECONDS))))]
+    #[schema(minimum = 0, maximum = 86400)]
     pub duration: Option<Option<i64>>,
     /// Contacts during this campaign.
     #[garde(range(min = 0, max = leadscore_domain::limits::CONTACTS_MAX))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub campaign: Option<i64>,
     /// Days since a previous contact; -1 = never.
     #[garde(range(min = -1, max = leadscore_domain::limits::PDAYS_MAX))]
+    #[schema(minimum = -1, maximum = 10000)]
     pub pdays: Option<i64>,
     /// Contacts before this campaign.
     #[garde(range(min = 0, max = leadscore_domain::limits::CONTACTS_MAX))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub previous: Option<i64>,
     /// Outcome of the previous campaign.
     #[garde(skip)]

@@ -32,6 +32,7 @@ customer_filter!(
 );
 
 customer_filter!(
+    param
     /// The same filters as the list, and the file format.
     #[derive(Debug, Deserialize, Validate, IntoParams)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -38,6 +38,7 @@ impl From<YesNoDto> for FeatureValue {
 pub struct FeaturesDto {
     /// Age in years (18–100).
     #[garde(range(min = leadscore_domain::customers::Age::MIN, max = leadscore_domain::customers::Age::MAX))]
+    #[schema(minimum = 18, maximum = 100)]
     pub age: Option<i64>,
     #[schema(value_type = Option<JobDto>)]
     #[garde(skip)]
@@ -67,6 +68,7 @@ pub struct FeaturesDto {
     pub contact: Option<String>,
     /// Day of month of the last contact (ignored by the model).
     #[garde(range(min = 1, max = 31))]
+    #[schema(minimum = 1, maximum = 31)]
     pub day: Option<i64>,
     /// Month of the last contact.
     #[schema(value_type = Option<MonthDto>)]
@@ -74,15 +76,19 @@ pub struct FeaturesDto {
     pub month: Option<String>,
     /// Length of the last call in seconds (ignored by the model).
     #[garde(range(min = 0))]
+    #[schema(minimum = 0)]
     pub duration: Option<i64>,
     /// Contacts during this campaign (≥ 0).
     #[garde(range(min = 0, max = leadscore_domain::limits::CONTACTS_MAX))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub campaign: Option<i64>,
     /// Days since a previous campaign's contact; -1 = never.
     #[garde(range(min = -1, max = leadscore_domain::limits::PDAYS_MAX))]
+    #[schema(minimum = -1, maximum = 10000)]
     pub pdays: Option<i64>,
     /// Contacts before this campaign (≥ 0).
     #[garde(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub previous: Option<i64>,
     /// Outcome of the previous campaign.
     #[schema(value_type = Option<PoutcomeDto>)]

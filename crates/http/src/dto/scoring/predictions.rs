@@ -78,6 +78,7 @@ impl PredictionRequest {
 pub struct BatchPredictionRequest {
     /// Items, answered in the same order (1 to the configured maximum, 1,000 by default).
     #[garde(length(min = 1), dive)]
+    #[schema(min_items = 1)]
     pub items: Vec<PredictionRequest>,
 }
 
@@ -252,14 +253,15 @@ list_params!(
         pub tier: Option<TierDto>,
         /// Probability at least (0–1).
         #[garde(range(min = 0.0, max = 1.0))]
-        #[param(minimum = 0, maximum = 1, example = 0.2)]
+        #[param(minimum = 0.0, maximum = 1.0, example = 0.2)]
         pub prob_min: Option<f64>,
         /// Probability at most (0–1).
         #[garde(range(min = 0.0, max = 1.0))]
-        #[param(minimum = 0, maximum = 1, example = 0.9)]
+        #[param(minimum = 0.0, maximum = 1.0, example = 0.9)]
         pub prob_max: Option<f64>,
         /// Made by this model version.
-        #[garde(length(max = 100))]
+        #[garde(length(chars, max = 100))]
+        #[param(max_length = 100)]
         pub model_version: Option<String>,
         /// Only overridden (`true`) or only untouched (`false`) predictions.
         #[garde(skip)]
@@ -313,11 +315,13 @@ pub struct OverridePredictionRequest {
     pub predicted_class: Option<PredictedClassDto>,
     /// The corrected probability, 0–1 (score and tier follow it).
     #[garde(range(min = 0.0, max = 1.0))]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub probability: Option<f64>,
     /// Why (1–1,000 characters; required).
     #[serde(default)]
     #[schema(required = true)]
     #[garde(length(chars, min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -98,14 +98,17 @@ list_params!(
     SegmentCustomerListParams sorted by SegmentCustomerSortBy {
         /// Only these segments, by name (repeat for several; case-insensitive).
         #[serde(default)]
-        #[garde(length(max = 10), inner(length(max = 64)))]
+        #[garde(length(max = 10), inner(length(chars, max = 64)))]
+        #[param(max_items = 10)]
         pub segment: Vec<String>,
         /// Only these clusters (repeat for several).
         #[serde(default)]
         #[garde(length(max = 10))]
+        #[param(max_items = 10)]
         pub cluster: Vec<u8>,
         /// Case-insensitive substring of the customer id.
-        #[garde(length(max = 64))]
+        #[garde(length(chars, max = 64))]
+        #[param(max_length = 64)]
         pub q: Option<String>,
     }
 );
@@ -133,14 +136,17 @@ pub struct SegmentExportParams {
     pub format: Option<ExportFormatParam>,
     /// Only these segments, by name (repeat for several).
     #[serde(default)]
-    #[garde(length(max = 10), inner(length(max = 64)))]
+    #[garde(length(max = 10), inner(length(chars, max = 64)))]
+    #[param(max_items = 10)]
     pub segment: Vec<String>,
     /// Only these clusters (repeat for several).
     #[serde(default)]
     #[garde(length(max = 10))]
+    #[param(max_items = 10)]
     pub cluster: Vec<u8>,
     /// Case-insensitive substring of the customer id.
-    #[garde(length(max = 64))]
+    #[garde(length(chars, max = 64))]
+    #[param(max_length = 64)]
     pub q: Option<String>,
     /// Sort field (default monetary).
     #[garde(skip)]
