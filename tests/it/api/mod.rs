@@ -24,6 +24,7 @@ macro_rules! on_both_databases {
 mod analytics;
 mod auth;
 mod campaigns;
+mod constraints;
 mod customers;
 mod errors;
 mod hostile;

@@ -33,7 +33,7 @@ pub struct RegisterRequest {
 /// Credentials.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"identifier": "admin@leadscore.local", "password": "Admin-pass-1"}))]
+#[schema(example = json!({"identifier": "admin@bank.example", "password": "Choose-a-good-one-1"}))]
 pub struct LoginRequest {
     /// E-mail or username.
     #[garde(length(chars, min = 1, max = 254))]

@@ -98,7 +98,7 @@ pub struct UpdateProfileRequest {
     #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
-    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
@@ -167,7 +167,7 @@ pub struct CreateUserRequest {
     #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
-    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
@@ -209,7 +209,7 @@ pub struct AdminUpdateUserRequest {
     #[schema(max_length = 120, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))]
-    #[schema(max_length = 32, pattern = r"^[0-9 +().-]*[0-9][0-9 +().-]*$|^ *$")]
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[garde(length(chars, max = leadscore_domain::limits::ADDRESS_MAX_CHARS))]
     #[schema(max_length = 300, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]

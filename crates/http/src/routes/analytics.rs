@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/analytics/leaderboard").route(web::get().to(leaderboard)));
 }
 
+/// Get the dashboard overview
+///
 /// Headline figures within the caller's visibility: customers (scored, predicted yes, known outcomes), predictions
 /// (yes/no), campaigns by status, their leads by status with the conversion rate, mean probabilities.
 #[utoipa::path(get, path = "/api/v1/analytics/overview", tag = "Analytics", security(("bearerAuth" = [])),
@@ -35,6 +37,8 @@ pub async fn overview(state: web::Data<AppState>, user: AuthUser) -> ApiResult {
     Ok(ok(OverviewDto::from(state.analytics.overview(&user.0).await?)))
 }
 
+/// Get a trend of predictions, leads or conversions
+///
 /// A complete series of predictions, leads or conversions per UTC day, ISO week or month; empty buckets are 0 and
 /// the period is widened to whole buckets.
 #[utoipa::path(get, path = "/api/v1/analytics/trend", tag = "Analytics", security(("bearerAuth" = [])),
@@ -61,6 +65,8 @@ pub async fn trend(state: web::Data<AppState>, user: AuthUser, params: ValidQuer
     Ok(ok(TrendDto::from(state.analytics.trend(&user.0, request).await?)))
 }
 
+/// Break customers down by a dimension
+///
 /// Customers by job, education, marital status, contact month, contact channel, previous outcome or age band:
 /// count, mean probability, share predicted yes, observed conversion. Every value of the dimension is listed.
 #[utoipa::path(get, path = "/api/v1/analytics/by", tag = "Analytics", security(("bearerAuth" = [])),
@@ -78,6 +84,8 @@ pub async fn breakdown(state: web::Data<AppState>, user: AuthUser, params: Valid
     Ok(ok(BreakdownDto::from(state.analytics.breakdown(&user.0, dimension).await?)))
 }
 
+/// Break customers down by job (legacy path)
+///
 /// S0's path, kept: the same answer and parameters as `GET /api/v1/analytics/by` (`by` defaults to `job`).
 #[utoipa::path(get, path = "/api/v1/analytics/by-job", tag = "Analytics", security(("bearerAuth" = [])),
     params(BreakdownParams),
@@ -90,6 +98,8 @@ pub async fn by_job(state: web::Data<AppState>, user: AuthUser, params: ValidQue
     breakdown(state, user, params).await
 }
 
+/// Get customers and leads per tier
+///
 /// Customers (by latest tier) and leads per tier, with the observed conversion of each: Hot, Warm, Cold, then the
 /// never-scored customers (`tier: null`).
 #[utoipa::path(get, path = "/api/v1/analytics/tiers", tag = "Analytics", security(("bearerAuth" = [])),
@@ -102,6 +112,8 @@ pub async fn tiers(state: web::Data<AppState>, user: AuthUser) -> ApiResult {
     Ok(ok(rows.into_iter().map(TierRowDto::from).collect::<Vec<_>>()))
 }
 
+/// Get lift, ROC AUC and Brier score
+///
 /// Lift by score decile, ROC AUC and Brier score of the leads with a recorded outcome in the caller's campaigns (or
 /// one campaign, or one model version). With fewer than 50 outcomes, or only one class, the answer is still 200
 /// with `insufficientData: true` and the reason.
@@ -118,6 +130,8 @@ pub async fn lift(state: web::Data<AppState>, user: AuthUser, params: ValidQuery
     Ok(ok(LiftDto::from(state.analytics.lift(&user.0, p.campaign_id, p.model_version).await?)))
 }
 
+/// Get the sales leaderboard
+///
 /// S3's sales leaderboard: per Sales user in the caller's campaigns (Admin: all; others: the campaigns they own or
 /// collaborate on), leads assigned by status, conversion rate and notes written, best first.
 #[utoipa::path(get, path = "/api/v1/analytics/leaderboard", tag = "Analytics", security(("bearerAuth" = [])),

@@ -66,7 +66,10 @@ fn refresh_token_of(req: &HttpRequest, body: &web::Bytes) -> Result<Option<Strin
     Ok(from_body.or_else(|| req.cookie(COOKIE).map(|c| c.value().to_owned())))
 }
 
-/// Create an account (role Sales). Allowed only when `ALLOW_SIGNUP` is true.
+/// Register an account
+///
+/// Create an account (role Sales). Allowed only when `ALLOW_SIGNUP` is true. Too many sign-ups from one address
+/// (successful or not) are answered 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "Auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = Envelope<UserDto>),
@@ -94,6 +97,8 @@ pub async fn register(state: web::Data<AppState>, ip: ClientIp, body: ValidJson<
     Ok(created("User registered successfully", UserDto::from(user)))
 }
 
+/// Sign in
+///
 /// Sign in with e-mail or username. Answers an access token and a refresh token (also set as the HttpOnly `rt`
 /// cookie). Repeated failures for one identifier or one address are answered 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "Auth", request_body = LoginRequest,
@@ -131,6 +136,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, ip: ClientIp,
     Ok(token_response(&state, outcome, "Access token refreshed successfully"))
 }
 
+/// Sign out
+///
 /// End the session of a refresh token (body or `rt` cookie) and clear the cookie. Always succeeds.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "Auth", request_body(content = Option<RefreshRequest>,
         description = "Optional when the `rt` cookie is sent"),

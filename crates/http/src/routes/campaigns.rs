@@ -48,6 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/activities").route(web::get().to(list_activities)));
 }
 
+/// Create a campaign
+///
 /// Create a campaign owned by the caller (Manager, Admin). `criteria` is the customer filter; every collaborator
 /// e-mail must belong to an active user.
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "Campaigns", security(("bearerAuth" = [])),
@@ -70,6 +72,8 @@ pub async fn create_campaign(
     Ok(created("Campaign created", CampaignDto::from(campaign)))
 }
 
+/// List campaigns
+///
 /// Campaigns the caller may see (Admin: all; others: owned or collaborated on), newest first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "Campaigns", security(("bearerAuth" = [])),
     params(CampaignListParams),
@@ -88,6 +92,8 @@ pub async fn list_campaigns(
     Ok(ok(Paginated::from_page(page, CampaignDto::from)))
 }
 
+/// List campaign options for dropdowns
+///
 /// Id and name of every campaign the caller may see, by name (for dropdowns).
 #[utoipa::path(get, path = "/api/v1/campaigns/options", tag = "Campaigns", security(("bearerAuth" = [])),
     responses(
@@ -99,7 +105,10 @@ pub async fn campaign_options(state: web::Data<AppState>, user: AuthUser) -> Api
     Ok(ok(options.into_iter().map(|(id, name)| CampaignOptionDto { id, name }).collect::<Vec<_>>()))
 }
 
-/// Campaign counts by status within the caller's visibility.
+/// Count campaigns by status
+///
+/// Campaign counts by status within the caller's visibility. Any signed-in user may call it: an Admin counts every
+/// campaign, others the campaigns they own or collaborate on.
 #[utoipa::path(get, path = "/api/v1/campaigns/stats", tag = "Campaigns", security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Counts", body = Envelope<CampaignStatsDto>),
@@ -109,7 +118,10 @@ pub async fn campaign_stats(state: web::Data<AppState>, user: AuthUser) -> ApiRe
     Ok(ok(CampaignStatsDto::from(state.campaigns.stats(&user.0).await?)))
 }
 
-/// One campaign with its owner and collaborators (a campaign outside the caller's visibility is a 404).
+/// Get a campaign
+///
+/// One campaign with its owner and collaborators. Admins see every campaign, others the ones they own or collaborate
+/// on; a campaign outside the caller's visibility is a 404.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "Campaigns", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id")),
     responses(
@@ -122,6 +134,8 @@ pub async fn get_campaign(state: web::Data<AppState>, user: AuthUser, id: web::P
     Ok(ok(CampaignDto::from(state.campaigns.visible(&user.0, id.into_inner()).await?)))
 }
 
+/// Update a campaign
+///
 /// Change a campaign (owner, Admin). Collaborators and criteria, when given, replace the old ones.
 #[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "Campaigns", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id")), request_body = UpdateCampaignRequest,
@@ -143,6 +157,8 @@ pub async fn update_campaign(
     Ok(ok_with("Campaign updated", CampaignDto::from(campaign)))
 }
 
+/// Delete a campaign
+///
 /// Delete a campaign with its leads, notes and campaign-sourced predictions, in one transaction (owner, Admin).
 #[utoipa::path(delete, path = "/api/v1/campaigns/{id}", tag = "Campaigns", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id")),
@@ -162,6 +178,8 @@ pub async fn delete_campaign(
     Ok(done("Campaign deleted"))
 }
 
+/// Run a campaign
+///
 /// Score every customer matching the criteria with the model in service and rebuild the ranked call list, capped
 /// at targetLeads, best first. Leads still listed keep their status, assignee and notes; new ones start Pending;
 /// the others are removed. One transaction: a failure changes nothing (owner, Admin).
@@ -179,7 +197,10 @@ pub async fn run_campaign(state: web::Data<AppState>, user: AuthUser, ip: Client
     Ok(ok_with("Campaign run", RunReportDto::from(report)))
 }
 
-/// A campaign's leads, highest probability first by default (members).
+/// List a campaign's leads
+///
+/// A campaign's leads, highest probability first by default (members). Members are the campaign's owner and
+/// collaborators; Admins see every campaign, and anyone else gets a 404.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/leads", tag = "Leads", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id"), LeadListParams),
     responses(
@@ -199,6 +220,8 @@ pub async fn list_leads(
     Ok(ok(Paginated::from_page(page, LeadDto::from)))
 }
 
+/// Count a campaign's leads by status
+///
 /// Lead counts of a campaign: total, Hot, each status, conversion rate of the closed leads (members).
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/leads/stats", tag = "Leads", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id")),
@@ -211,7 +234,10 @@ pub async fn lead_stats(state: web::Data<AppState>, user: AuthUser, id: web::Pat
     Ok(ok(LeadStatsDto::from(state.leads.lead_stats(&user.0, id.into_inner()).await?)))
 }
 
-/// The call list as CSV or XLSX, in call order (members).
+/// Export leads as CSV or XLSX
+///
+/// The call list as CSV or XLSX, in call order (members). The `format` parameter picks the file type; without it the
+/// `Accept` header decides, and CSV is the default.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/leads/export", tag = "Leads", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id"), LeadExportParams),
     responses(
@@ -235,6 +261,8 @@ pub async fn export_leads(
     Ok(attachment(file))
 }
 
+/// Get a lead
+///
 /// One lead: the customer's attributes, score, probability, tier, the top factors of its last scoring, status,
 /// assignee, notes count and last activity (members).
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/leads/{leadId}", tag = "Leads", security(("bearerAuth" = [])),
@@ -249,6 +277,8 @@ pub async fn get_lead(state: web::Data<AppState>, user: AuthUser, path: web::Pat
     Ok(ok(LeadDto::from(state.leads.lead(&user.0, id, lead_id).await?)))
 }
 
+/// Update a lead's status or assignee
+///
 /// Change a lead's status and/or assignee. Transitions: Pending → Contacted → Converted | Failed, Pending → Failed;
 /// reopening a closed lead is for the owner or an Admin. Every change writes a System note and an activity;
 /// Converted/Failed record the customer's observed outcome.
@@ -276,7 +306,10 @@ pub async fn update_lead(
     Ok(ok_with("Lead updated", LeadDto::from(lead)))
 }
 
-/// A lead's notes, newest first (members).
+/// List a lead's notes
+///
+/// A lead's notes, newest first, one page at a time (members: the campaign's owner and collaborators, or an Admin). A
+/// campaign or lead the caller cannot see is a 404.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/leads/{leadId}/notes", tag = "Leads", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id"), ("leadId" = Uuid, Path, description = "Lead id"), PageParams),
     responses(
@@ -296,7 +329,10 @@ pub async fn list_notes(
     Ok(ok(Paginated::from_page(page, NoteDto::from)))
 }
 
-/// Write a `Feedback` or `Internal` note on a lead (members).
+/// Add a note to a lead
+///
+/// Write a `Feedback` or `Internal` note on a lead (members: the campaign's owner and collaborators, or an Admin). An
+/// empty or too long text, or the type `System`, is refused with 400.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/leads/{leadId}/notes", tag = "Leads", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id"), ("leadId" = Uuid, Path, description = "Lead id")),
     request_body = CreateNoteRequest,
@@ -319,6 +355,8 @@ pub async fn create_note(
     Ok(created("Note created", NoteDto::from(note)))
 }
 
+/// Delete a note
+///
 /// Delete a note (its author or an Admin). System notes cannot be deleted.
 #[utoipa::path(delete, path = "/api/v1/notes/{noteId}", tag = "Leads", security(("bearerAuth" = [])),
     params(("noteId" = Uuid, Path, description = "Note id")),
@@ -334,7 +372,9 @@ pub async fn delete_note(state: web::Data<AppState>, user: AuthUser, ip: ClientI
     Ok(done("Note deleted"))
 }
 
-/// The audit trail (Admin: everything; Manager: the campaigns they own), newest first.
+/// List the audit trail
+///
+/// The audit trail (Admin: everything; Manager: the campaigns they own), newest first. Sales users get 403.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "Activities", security(("bearerAuth" = [])),
     params(AuditListParams),
     responses(
@@ -352,7 +392,10 @@ pub async fn list_activities(
     Ok(ok(Paginated::from_page(page, ActivityDto::from)))
 }
 
-/// The audit trail of one campaign, newest first (members).
+/// List a campaign's activities
+///
+/// The audit trail of one campaign, newest first (members: the campaign's owner and collaborators, or an Admin). A
+/// campaign the caller cannot see is a 404.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/activities", tag = "Activities", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Campaign id"), ActivityListParams),
     responses(

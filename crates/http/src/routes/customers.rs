@@ -32,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// List customers
+///
 /// Search the customer base: filters (list filters repeat for "any of"), sort and pagination (Admin, Manager).
 #[utoipa::path(get, path = "/api/v1/customers", tag = "Customers", security(("bearerAuth" = [])), params(CustomerListParams),
     responses(
@@ -50,7 +52,10 @@ pub async fn list_customers(
     Ok(ok(Paginated::from_page(page, CustomerDto::from)))
 }
 
-/// Add a customer (Admin, Manager).
+/// Create a customer
+///
+/// Add a customer to the customer base (Admin, Manager). An `externalId` or `email` already used by another customer is
+/// a 409.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "Customers", security(("bearerAuth" = [])),
     request_body = CreateCustomerRequest,
     responses(
@@ -69,7 +74,9 @@ pub async fn create_customer(
     Ok(created("Customer created successfully", CustomerDto::from(customer)))
 }
 
-/// One customer (Admin, Manager).
+/// Get a customer
+///
+/// One customer by id, with its attributes and latest score (Admin, Manager; other roles get 403).
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses(
@@ -83,6 +90,8 @@ pub async fn get_customer(state: web::Data<AppState>, user: AuthUser, id: web::P
     Ok(ok(CustomerDto::from(state.customers.get(&user.0, id.into_inner()).await?)))
 }
 
+/// Update a customer
+///
 /// Change a customer's attributes (Admin, Manager). Scores cannot be set here.
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Customer id")), request_body = UpdateCustomerRequest,
@@ -104,7 +113,9 @@ pub async fn update_customer(
     Ok(ok_with("Customer updated successfully", CustomerDto::from(customer)))
 }
 
-/// Delete a customer (Admin).
+/// Delete a customer
+///
+/// Delete a customer by id. Only an Admin may call it; other roles get 403.
 #[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "Customers", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Customer id")),
     responses(
@@ -118,6 +129,8 @@ pub async fn delete_customer(state: web::Data<AppState>, user: AuthUser, id: web
     Ok(done("Customer deleted successfully"))
 }
 
+/// Import customers from CSV or XLSX
+///
 /// Import customers from a CSV or XLSX file (multipart field `file`; the format is read from the content).
 /// Accepts the UCI Bank Marketing files as they are (`;`-separated, quoted header) and this API's export format;
 /// headers are matched case-insensitively. The write is one transaction: a failure leaves nothing behind.
@@ -159,6 +172,8 @@ pub async fn import_customers(
     Ok(ok_with(message, dto))
 }
 
+/// Export customers as CSV or XLSX
+///
 /// Export the customers matching the list filters as CSV (streamed, UTF-8, RFC 4180; the import format) or XLSX
 /// (bold frozen header, autofilter, number cells) (Admin, Manager).
 #[utoipa::path(get, path = "/api/v1/customers/export", tag = "Customers", security(("bearerAuth" = [])),

@@ -44,7 +44,9 @@ pub struct ReadyDto {
     pub checks: Vec<CheckDto>,
 }
 
-/// The process is alive.
+/// Check liveness
+///
+/// The process is alive: answers 200 with status `ok` and the server version whenever it answers. No token is needed.
 #[utoipa::path(get, path = "/health", tag = "Operations",
     responses((status = 200, description = "Alive", body = Envelope<HealthDto>)))]
 pub async fn health() -> HttpResponse {
@@ -55,7 +57,10 @@ pub async fn health() -> HttpResponse {
     })
 }
 
-/// Every dependency (database, model) can serve. 503 otherwise, so a load balancer stops sending traffic.
+/// Check readiness
+///
+/// Answers 200 when every dependency (database, model) can serve, with the state of each. 503 otherwise, so a load
+/// balancer stops sending traffic. No token is needed.
 #[utoipa::path(get, path = "/ready", tag = "Operations",
     responses(
         (status = 200, description = "Ready", body = Envelope<ReadyDto>),
@@ -75,7 +80,9 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
 }
 
-/// Prometheus metrics: request counts and latencies by route and status.
+/// Get Prometheus metrics
+///
+/// Request counts and latencies by route and status, in the Prometheus text exposition format. No token is needed.
 #[utoipa::path(get, path = "/metrics", tag = "Operations",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String)))]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {

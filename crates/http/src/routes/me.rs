@@ -20,7 +20,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/me/avatar").route(web::put().to(set_avatar)));
 }
 
-/// The signed-in account.
+/// Get my account
+///
+/// The signed-in account. Any signed-in user may call it; a missing, invalid or expired token is a 401.
 #[utoipa::path(get, path = "/api/v1/me", tag = "Me", security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The account", body = Envelope<UserDto>),
@@ -30,6 +32,8 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult {
     Ok(ok(UserDto::from(state.users.me(&user.0).await?)))
 }
 
+/// Update my profile
+///
 /// Change one's own profile. Role, status and password are not changeable here (unknown fields are refused).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "Me", security(("bearerAuth" = [])), request_body = UpdateProfileRequest,
     responses(
@@ -43,6 +47,8 @@ pub async fn update_me(state: web::Data<AppState>, user: AuthUser, body: ValidJs
     Ok(ok_with("Profile updated successfully", UserDto::from(updated)))
 }
 
+/// Change my password
+///
 /// Change one's own password. Every session (refresh token) of the account ends.
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "Me", security(("bearerAuth" = [])),
     request_body = ChangePasswordRequest,
@@ -61,6 +67,8 @@ pub async fn change_password(
     Ok(done("Password changed successfully"))
 }
 
+/// Delete my account
+///
 /// Delete one's own account (password required). The last active Admin cannot.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "Me", security(("bearerAuth" = [])),
     request_body = DeleteAccountRequest,
@@ -75,6 +83,8 @@ pub async fn delete_me(state: web::Data<AppState>, user: AuthUser, body: ValidJs
     Ok(done("Account deleted successfully"))
 }
 
+/// Replace my avatar
+///
 /// Replace one's own avatar: multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
 #[utoipa::path(put, path = "/api/v1/me/avatar", tag = "Me", security(("bearerAuth" = [])),
     request_body(content = FileUpload, content_type = "multipart/form-data"),

@@ -18,6 +18,8 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/uploads/image").route(web::post().to(upload_image)));
 }
 
+/// Upload an image
+///
 /// Store an image (any signed-in user): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
 #[utoipa::path(post, path = "/api/v1/uploads/image", tag = "Uploads", security(("bearerAuth" = [])),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
@@ -35,6 +37,8 @@ pub async fn upload_image(state: web::Data<AppState>, _user: AuthUser, form: Mul
     Ok(created("Image uploaded successfully", UploadDto::from(upload)))
 }
 
+/// Get a stored image
+///
 /// A stored image. Keys are unguessable (UUID v7 plus the owner's id), so images are served without a token, the
 /// way `<img src>` needs them.
 #[utoipa::path(get, path = "/media/{key}", tag = "Uploads",

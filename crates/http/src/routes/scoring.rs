@@ -27,7 +27,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The model in service and its full model card (any signed-in user).
+/// Get the model in service
+///
+/// The model in service and its full model card. Any signed-in user may call it.
 #[utoipa::path(get, path = "/api/v1/model", tag = "Scoring", security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The model and its card", body = Envelope<ModelDto>),
@@ -38,6 +40,8 @@ pub async fn get_model(state: web::Data<AppState>, user: AuthUser) -> ApiResult 
     Ok(ok(ModelDto::from(model.as_ref())))
 }
 
+/// Reload the model from disk
+///
 /// Load the model and card again from the configured directory, check them (card consistency, ONNX digest, input
 /// width, parity fixtures) and swap them in atomically; requests already running finish on the old model. A model
 /// that fails a check is refused and the old one stays (Admin).
@@ -55,11 +59,20 @@ pub async fn reload_model(state: web::Data<AppState>, user: AuthUser, ip: Client
     Ok(ok_with("Model reloaded", ReloadDto::from(report)))
 }
 
+/// Score one customer or a feature set
+///
 /// Score one customer (`customerId`, Admin and Manager; its latest score is updated) or raw features (anyone).
 /// Answers probability, class, score, tier and the top factors each way; the prediction is stored (source
 /// `single`).
 #[utoipa::path(post, path = "/api/v1/predictions", tag = "Scoring", security(("bearerAuth" = [])),
-    request_body = PredictionRequest,
+    request_body(content = PredictionRequest, examples(
+        ("features" = (summary = "Raw features (anyone)", value = json!({"features": {"age": 41, "job": "management",
+            "marital": "married", "education": "tertiary", "default": "no", "balance": 1850, "housing": "no",
+            "loan": "no", "contact": "cellular", "month": "apr", "campaign": 1, "pdays": 92, "previous": 2,
+            "poutcome": "success"}}))),
+        ("customerId" = (summary = "A stored customer (Admin, Manager)",
+            value = json!({"customerId": "019a5a3c-7d1e-7c4a-9f1e-2b3c4d5e6f70"}))),
+    )),
     responses(
         (status = 201, description = "Scored and stored", body = Envelope<PredictionDto>),
         (status = 400, description = "Invalid features (each named, with the allowed values)", body = ErrorBody,
@@ -75,6 +88,8 @@ pub async fn predict(state: web::Data<AppState>, user: AuthUser, body: ValidJson
     Ok(created("Prediction created", PredictionDto::from(prediction)))
 }
 
+/// Score a batch of customers or feature sets
+///
 /// Score many items (customers or features, mixed) in one model call, answered in order; any invalid item rejects
 /// the whole call with every problem under `items[i]`. Stored with source `batch` (Admin, Manager).
 #[utoipa::path(post, path = "/api/v1/predictions/batch", tag = "Scoring", security(("bearerAuth" = [])),
@@ -106,6 +121,8 @@ pub async fn predict_batch(
     Ok(created("Predictions created", BatchPredictionDto { count: items.len(), model_version, items }))
 }
 
+/// List predictions
+///
 /// Stored predictions with filters, sort and pagination (Admin and Manager see all; Sales their own).
 #[utoipa::path(get, path = "/api/v1/predictions", tag = "Scoring", security(("bearerAuth" = [])),
     params(PredictionListParams),
@@ -124,7 +141,10 @@ pub async fn list_predictions(
     Ok(ok(Paginated::from_page(page, PredictionDto::from)))
 }
 
-/// One prediction (Sales: only their own; others are a 404).
+/// Get a prediction
+///
+/// One prediction (Sales: only their own; others are a 404). Any signed-in user may call it; a prediction made by a
+/// campaign run is visible only to that campaign's members and to Admins.
 #[utoipa::path(get, path = "/api/v1/predictions/{id}", tag = "Scoring", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Prediction id")),
     responses(
@@ -137,6 +157,8 @@ pub async fn get_prediction(state: web::Data<AppState>, user: AuthUser, id: web:
     Ok(ok(PredictionDto::from(state.scoring.get(&user.0, id.into_inner()).await?)))
 }
 
+/// Override a prediction
+///
 /// Override a prediction's class and/or probability with a reason; the model's original values are kept and shown
 /// under `override` (Admin, Manager). The customer's latest score stays the model's.
 #[utoipa::path(patch, path = "/api/v1/predictions/{id}", tag = "Scoring", security(("bearerAuth" = [])),
@@ -159,6 +181,8 @@ pub async fn override_prediction(
     Ok(ok_with("Prediction overridden", PredictionDto::from(prediction)))
 }
 
+/// Delete a prediction
+///
 /// Delete a prediction (Admin, Manager). The customer's latest score stays.
 #[utoipa::path(delete, path = "/api/v1/predictions/{id}", tag = "Scoring", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Prediction id")),
@@ -178,6 +202,8 @@ pub async fn delete_prediction(
     Ok(done("Prediction deleted"))
 }
 
+/// Re-score customers in bulk
+///
 /// Re-score every customer matching the filter (or all) with the model in service: chunks of customers walked by
 /// id, one model call and one transaction per chunk. Updates each customer's latest score, probability, tier and
 /// model version; stores no per-customer predictions (Admin, Manager).

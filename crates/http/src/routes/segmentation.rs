@@ -38,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// Upload a transaction dataset
+///
 /// Upload a transaction file (any signed-in user): multipart field `file`, CSV (`,` `;` tab or `|`, UTF-8) or
 /// XLSX decided by content, at most `MAX_DATASET_BYTES` (100 MB by default). Required columns, matched
 /// case-insensitively: InvoiceNo, Quantity, InvoiceDate, UnitPrice, CustomerID (StockCode, Description, Country
@@ -64,6 +66,8 @@ pub async fn upload_dataset(state: web::Data<AppState>, user: AuthUser, form: Mu
     Ok(created("Dataset uploaded successfully", DatasetDto::from(dataset)))
 }
 
+/// List uploaded datasets
+///
 /// The upload history: the caller's datasets, or everyone's for an Admin; newest first by default.
 #[utoipa::path(get, path = "/api/v1/segmentation/datasets", tag = "Segmentation", security(("bearerAuth" = [])),
     params(DatasetListParams),
@@ -81,7 +85,9 @@ pub async fn list_datasets(
     Ok(ok(Paginated::from_page(page, DatasetDto::from)))
 }
 
-/// One dataset with its analyses (newest first).
+/// Get a dataset with its analyses
+///
+/// One dataset with its analyses (newest first). Visible to its uploader and to Admins; anyone else gets a 404.
 #[utoipa::path(get, path = "/api/v1/segmentation/datasets/{id}", tag = "Segmentation", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Dataset id")),
     responses(
@@ -94,7 +100,9 @@ pub async fn get_dataset(state: web::Data<AppState>, user: AuthUser, id: web::Pa
     Ok(ok(DatasetDetailDto::from(state.segmentation.dataset(&user.0, id.into_inner()).await?)))
 }
 
-/// Delete a dataset, its stored file and all its analyses.
+/// Delete a dataset
+///
+/// Delete a dataset, its stored file and all its analyses. Its uploader or an Admin may do so; anyone else gets a 404.
 #[utoipa::path(delete, path = "/api/v1/segmentation/datasets/{id}", tag = "Segmentation", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Dataset id")),
     responses(
@@ -108,6 +116,8 @@ pub async fn delete_dataset(state: web::Data<AppState>, user: AuthUser, id: web:
     Ok(done("Dataset deleted successfully"))
 }
 
+/// Run an RFM analysis of a dataset
+///
 /// Run an RFM analysis of a dataset: clean, Recency/Frequency/Monetary per customer, cap at the 99th percentile,
 /// log1p, standardise, k-means (k-means++, 10 restarts, seed 42), name the segments from their centroids and score
 /// every customer 1–5 on R, F and M. `k` is 2–10 (default 5) or "auto" (best silhouette over 2–8); it must be less
@@ -135,6 +145,8 @@ pub async fn create_analysis(
     Ok(created("Analysis completed", AnalysisDto::from(analysis)))
 }
 
+/// Get an RFM analysis
+///
 /// An analysis: parameters, counts, silhouette, and per segment its size, mean/median recency, frequency and
 /// monetary, share of revenue, centroid and name.
 #[utoipa::path(get, path = "/api/v1/segmentation/analyses/{id}", tag = "Segmentation", security(("bearerAuth" = [])),
@@ -149,7 +161,9 @@ pub async fn get_analysis(state: web::Data<AppState>, user: AuthUser, id: web::P
     Ok(ok(AnalysisDto::from(state.segmentation.analysis(&user.0, id.into_inner()).await?)))
 }
 
-/// Delete an analysis and its results (the dataset stays).
+/// Delete an RFM analysis
+///
+/// Delete an analysis and its results (the dataset stays). Its owner or an Admin may do so; anyone else gets a 404.
 #[utoipa::path(delete, path = "/api/v1/segmentation/analyses/{id}", tag = "Segmentation", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Analysis id")),
     responses(
@@ -163,6 +177,8 @@ pub async fn delete_analysis(state: web::Data<AppState>, user: AuthUser, id: web
     Ok(done("Analysis deleted successfully"))
 }
 
+/// List an analysis's customers
+///
 /// The customers of an analysis: recency, frequency, monetary, R/F/M scores, cluster and segment. Filter by
 /// segment name and/or cluster (repeatable), search the customer id, sort (ties by customer id), paginate.
 #[utoipa::path(get, path = "/api/v1/segmentation/analyses/{id}/customers", tag = "Segmentation",
@@ -185,6 +201,8 @@ pub async fn list_analysis_customers(
     Ok(ok(Paginated::from_page(page, SegmentCustomerDto::from)))
 }
 
+/// Export an analysis's customers
+///
 /// Every matching customer of an analysis as a file: `format=csv` (default; RFC 4180, UTF-8) or `format=xlsx`
 /// (Customers and Segments sheets, bold frozen header, typed numbers, autofilter). Same filters and sort as the
 /// list, without paging.

@@ -25,7 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/users/{id}/activities").route(web::get().to(user_activities)));
 }
 
-/// Create an account with any role (Admin).
+/// Create a user account
+///
+/// Create an account with any role. Only an Admin may call it; an e-mail or username already taken is a 409.
 #[utoipa::path(post, path = "/api/v1/users", tag = "Users", security(("bearerAuth" = [])), request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Account created", body = Envelope<UserDto>),
@@ -39,7 +41,9 @@ pub async fn create_user(state: web::Data<AppState>, user: AuthUser, body: Valid
     Ok(created("User created successfully", UserDto::from(created_user)))
 }
 
-/// List accounts with filters, search, sort and pagination (Admin).
+/// List user accounts
+///
+/// Accounts with filters, search, sort and pagination. Only an Admin may call it; other roles get 403.
 #[utoipa::path(get, path = "/api/v1/users", tag = "Users", security(("bearerAuth" = [])), params(UserListParams),
     responses(
         (status = 200, description = "One page of accounts", body = Envelope<Paginated<UserDto>>),
@@ -52,7 +56,9 @@ pub async fn list_users(state: web::Data<AppState>, user: AuthUser, params: Vali
     Ok(ok(Paginated::from_page(page, UserDto::from)))
 }
 
-/// Account totals per role and active accounts (Admin).
+/// Count accounts per role
+///
+/// Account totals (all, per role) and the number of active accounts. Only an Admin may call it; other roles get 403.
 #[utoipa::path(get, path = "/api/v1/users/stats", tag = "Users", security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Totals", body = Envelope<UserStatsDto>),
@@ -63,7 +69,9 @@ pub async fn user_stats(state: web::Data<AppState>, user: AuthUser) -> ApiResult
     Ok(ok(UserStatsDto::from(state.users.stats(&user.0).await?)))
 }
 
-/// One account (Admin).
+/// Get a user account
+///
+/// One account by id. Only an Admin may call it; other roles get 403.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "Users", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -77,6 +85,8 @@ pub async fn get_user(state: web::Data<AppState>, user: AuthUser, id: web::Path<
     Ok(ok(UserDto::from(state.users.get(&user.0, id.into_inner()).await?)))
 }
 
+/// Update a user account
+///
 /// Change an account: profile, role, active status (Admin). Nobody raises their own role; the last active Admin
 /// cannot be demoted or deactivated.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "Users", security(("bearerAuth" = [])),
@@ -99,6 +109,8 @@ pub async fn update_user(
     Ok(ok_with("User updated successfully", UserDto::from(updated)))
 }
 
+/// Delete a user account
+///
 /// Delete an account (Admin). The last active Admin cannot be deleted, nor an account that owns campaigns.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "Users", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
@@ -114,6 +126,8 @@ pub async fn delete_user(state: web::Data<AppState>, user: AuthUser, id: web::Pa
     Ok(done("User deleted successfully"))
 }
 
+/// Replace a user's avatar
+///
 /// Replace any account's avatar (Admin): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
 #[utoipa::path(put, path = "/api/v1/users/{id}/avatar", tag = "Users", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
@@ -142,7 +156,9 @@ pub async fn set_user_avatar(
     Ok(ok_with("Avatar updated successfully", UserDto::from(updated)))
 }
 
-/// What an account did and what was done to it, newest first (Admin).
+/// List a user's activities
+///
+/// What an account did and what was done to it, newest first. Only an Admin may call it; other roles get 403.
 #[utoipa::path(get, path = "/api/v1/users/{id}/activities", tag = "Users", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ActivityListParams),
     responses(

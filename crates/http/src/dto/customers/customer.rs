@@ -260,7 +260,7 @@ pub struct UpdateCustomerRequest {
     /// E-mail.
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(length(chars, max = leadscore_domain::limits::EMAIL_MAX_CHARS))))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[garde(inner(inner(length(chars, max = leadscore_domain::limits::PHONE_MAX_CHARS))))]
