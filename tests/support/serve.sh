@@ -34,8 +34,9 @@ serve_start() {
   local port
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
   export BASE_URL="http://127.0.0.1:$port"
-  export ADMIN_EMAIL="live.admin@bank.example"
-  export ADMIN_PASSWORD="Live-Check-$RANDOM-pw1"
+  # The README's first Admin, which is also the login example in the spec, so examples work as documented.
+  export ADMIN_EMAIL="admin@bank.example"
+  export ADMIN_PASSWORD="Choose-a-good-one-1"
   export DATABASE_URL="sqlite://$TMP/db.sqlite?mode=rwc"
   export STORAGE_DIR="$TMP/storage"
   export BIND="127.0.0.1:$port"

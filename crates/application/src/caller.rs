@@ -18,14 +18,12 @@ pub struct Caller {
 impl Caller {
     /// Fails with `Forbidden` unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!(
-                "requires role {}",
-                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
-            )))
-        }
+        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden(Self::requirement(roles))) }
+    }
+
+    /// What [`Caller::require`] answers a caller without one of `roles` (also the spec's 403 examples).
+    pub fn requirement(roles: &[Role]) -> String {
+        format!("requires role {}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or "))
     }
 
     /// Whether the caller is an Admin.

@@ -10,7 +10,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account (role Sales). Allowed only when `ALLOW_SIGNUP` is true. */
+        /**
+         * Register an account
+         * @description Create an account (role Sales). Allowed only when `ALLOW_SIGNUP` is true. Too many sign-ups from one address
+         *     (successful or not) are answered 429 with `Retry-After`.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -28,7 +32,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with e-mail or username. Answers an access token and a refresh token (also set as the HttpOnly `rt`
+         * Sign in
+         * @description Sign in with e-mail or username. Answers an access token and a refresh token (also set as the HttpOnly `rt`
          *     cookie). Repeated failures for one identifier or one address are answered 429 with `Retry-After`.
          */
         post: operations["login"];
@@ -48,8 +53,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token (body or `rt` cookie) for a new pair. Each refresh token works once; presenting a
-         *     used one again revokes every token of that session.
+         * Exchange a refresh token for a new pair
+         * @description The refresh token comes in the body or the `rt` cookie. Each refresh token works once: presenting a used one
+         *     again revokes every token of that session — except within `JWT_REFRESH_REUSE_WINDOW` (10 s by default) of its
+         *     exchange while its successor is unused (two tabs refreshing at once), which answers 200 with that same
+         *     successor and a fresh access token.
          */
         post: operations["refresh"];
         delete?: never;
@@ -67,7 +75,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session of a refresh token (body or `rt` cookie) and clear the cookie. Always succeeds. */
+        /**
+         * Sign out
+         * @description End the session of a refresh token (body or `rt` cookie) and clear the cookie. Always succeeds.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -82,15 +93,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in account. */
+        /**
+         * Get my account
+         * @description The signed-in account. Any signed-in user may call it; a missing, invalid or expired token is a 401.
+         */
         get: operations["get_me"];
         put?: never;
         post?: never;
-        /** Delete one's own account (password required). The last active Admin cannot. */
+        /**
+         * Delete my account
+         * @description Delete one's own account (password required). The last active Admin cannot.
+         */
         delete: operations["delete_me"];
         options?: never;
         head?: never;
-        /** Change one's own profile. Role, status and password are not changeable here (unknown fields are refused). */
+        /**
+         * Update my profile
+         * @description Change one's own profile. Role, status and password are not changeable here (unknown fields are refused).
+         */
         patch: operations["update_me"];
         trace?: never;
     };
@@ -102,7 +122,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change one's own password. Every session (refresh token) of the account ends. */
+        /**
+         * Change my password
+         * @description Change one's own password. Every session (refresh token) of the account ends.
+         */
         put: operations["change_password"];
         post?: never;
         delete?: never;
@@ -119,7 +142,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace one's own avatar: multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content. */
+        /**
+         * Replace my avatar
+         * @description Replace one's own avatar: multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
+         */
         put: operations["set_avatar"];
         post?: never;
         delete?: never;
@@ -135,10 +161,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List accounts with filters, search, sort and pagination (Admin). */
+        /**
+         * List user accounts
+         * @description Accounts with filters, search, sort and pagination. Only an Admin may call it; other roles get 403.
+         */
         get: operations["list_users"];
         put?: never;
-        /** Create an account with any role (Admin). */
+        /**
+         * Create a user account
+         * @description Create an account with any role. Only an Admin may call it; an e-mail or username already taken is a 409.
+         */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -153,7 +185,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Account totals per role and active accounts (Admin). */
+        /**
+         * Count accounts per role
+         * @description Account totals (all, per role) and the number of active accounts. Only an Admin may call it; other roles get 403.
+         */
         get: operations["user_stats"];
         put?: never;
         post?: never;
@@ -170,16 +205,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One account (Admin). */
+        /**
+         * Get a user account
+         * @description One account by id. Only an Admin may call it; other roles get 403.
+         */
         get: operations["get_user"];
         put?: never;
         post?: never;
-        /** Delete an account (Admin). The last active Admin cannot be deleted, nor an account that owns campaigns. */
+        /**
+         * Delete a user account
+         * @description Delete an account (Admin). The last active Admin cannot be deleted, nor an account that owns campaigns.
+         */
         delete: operations["delete_user"];
         options?: never;
         head?: never;
         /**
-         * Change an account: profile, role, active status (Admin). Nobody raises their own role; the last active Admin
+         * Update a user account
+         * @description Change an account: profile, role, active status (Admin). Nobody raises their own role; the last active Admin
          *     cannot be demoted or deactivated.
          */
         patch: operations["update_user"];
@@ -193,7 +235,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace any account's avatar (Admin): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content. */
+        /**
+         * Replace a user's avatar
+         * @description Replace any account's avatar (Admin): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
+         */
         put: operations["set_user_avatar"];
         post?: never;
         delete?: never;
@@ -209,7 +254,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What an account did and what was done to it, newest first (Admin). */
+        /**
+         * List a user's activities
+         * @description What an account did and what was done to it, newest first. Only an Admin may call it; other roles get 403.
+         */
         get: operations["user_activities"];
         put?: never;
         post?: never;
@@ -228,7 +276,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store an image (any signed-in user): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content. */
+        /**
+         * Upload an image
+         * @description Store an image (any signed-in user): multipart field `file`, at most 5 MB, JPEG/PNG/GIF/WebP by content.
+         */
         post: operations["upload_image"];
         delete?: never;
         options?: never;
@@ -244,7 +295,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A stored image. Keys are unguessable (UUID v7 plus the owner's id), so images are served without a token, the
+         * Get a stored image
+         * @description A stored image. Keys are unguessable (UUID v7 plus the owner's id), so images are served without a token, the
          *     way `<img src>` needs them.
          */
         get: operations["serve_media"];
@@ -263,10 +315,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search the customer base: filters (list filters repeat for "any of"), sort and pagination (Admin, Manager). */
+        /**
+         * List customers
+         * @description Search the customer base: filters (list filters repeat for "any of"), sort and pagination (Admin, Manager).
+         */
         get: operations["list_customers"];
         put?: never;
-        /** Add a customer (Admin, Manager). */
+        /**
+         * Create a customer
+         * @description Add a customer to the customer base (Admin, Manager). An `externalId` or `email` already used by another customer is
+         *     a 409.
+         */
         post: operations["create_customer"];
         delete?: never;
         options?: never;
@@ -281,15 +340,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One customer (Admin, Manager). */
+        /**
+         * Get a customer
+         * @description One customer by id, with its attributes and latest score (Admin, Manager; other roles get 403).
+         */
         get: operations["get_customer"];
         put?: never;
         post?: never;
-        /** Delete a customer (Admin). */
+        /**
+         * Delete a customer
+         * @description Delete a customer by id. Only an Admin may call it; other roles get 403.
+         */
         delete: operations["delete_customer"];
         options?: never;
         head?: never;
-        /** Change a customer's attributes (Admin, Manager). Scores cannot be set here. */
+        /**
+         * Update a customer
+         * @description Change a customer's attributes (Admin, Manager). Scores cannot be set here.
+         */
         patch: operations["update_customer"];
         trace?: never;
     };
@@ -303,7 +371,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import customers from a CSV or XLSX file (multipart field `file`; the format is read from the content).
+         * Import customers from CSV or XLSX
+         * @description Import customers from a CSV or XLSX file (multipart field `file`; the format is read from the content).
          *     Accepts the UCI Bank Marketing files as they are (`;`-separated, quoted header) and this API's export format;
          *     headers are matched case-insensitively. The write is one transaction: a failure leaves nothing behind.
          */
@@ -322,7 +391,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export the customers matching the list filters as CSV (streamed, UTF-8, RFC 4180; the import format) or XLSX
+         * Export customers as CSV or XLSX
+         * @description Export the customers matching the list filters as CSV (streamed, UTF-8, RFC 4180; the import format) or XLSX
          *     (bold frozen header, autofilter, number cells) (Admin, Manager).
          */
         get: operations["export_customers"];
@@ -341,7 +411,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The model in service and its full model card (any signed-in user). */
+        /**
+         * Get the model in service
+         * @description The model in service and its full model card. Any signed-in user may call it.
+         */
         get: operations["get_model"];
         put?: never;
         post?: never;
@@ -361,7 +434,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Load the model and card again from the configured directory, check them (card consistency, ONNX digest, input
+         * Reload the model from disk
+         * @description Load the model and card again from the configured directory, check them (card consistency, ONNX digest, input
          *     width, parity fixtures) and swap them in atomically; requests already running finish on the old model. A model
          *     that fails a check is refused and the old one stays (Admin).
          */
@@ -379,11 +453,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stored predictions with filters, sort and pagination (Admin and Manager see all; Sales their own). */
+        /**
+         * List predictions
+         * @description Stored predictions with filters, sort and pagination (Admin and Manager see all; Sales their own).
+         */
         get: operations["list_predictions"];
         put?: never;
         /**
-         * Score one customer (`customerId`, Admin and Manager; its latest score is updated) or raw features (anyone).
+         * Score one customer or a feature set
+         * @description Score one customer (`customerId`, Admin and Manager; its latest score is updated) or raw features (anyone).
          *     Answers probability, class, score, tier and the top factors each way; the prediction is stored (source
          *     `single`).
          */
@@ -404,7 +482,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Score many items (customers or features, mixed) in one model call, answered in order; any invalid item rejects
+         * Score a batch of customers or feature sets
+         * @description Score many items (customers or features, mixed) in one model call, answered in order; any invalid item rejects
          *     the whole call with every problem under `items[i]`. Stored with source `batch` (Admin, Manager).
          */
         post: operations["predict_batch"];
@@ -421,16 +500,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One prediction (Sales: only their own; others are a 404). */
+        /**
+         * Get a prediction
+         * @description One prediction (Sales: only their own; others are a 404). Any signed-in user may call it; a prediction made by a
+         *     campaign run is visible only to that campaign's members and to Admins.
+         */
         get: operations["get_prediction"];
         put?: never;
         post?: never;
-        /** Delete a prediction (Admin, Manager). The customer's latest score stays. */
+        /**
+         * Delete a prediction
+         * @description Delete a prediction (Admin, Manager). The customer's latest score stays.
+         */
         delete: operations["delete_prediction"];
         options?: never;
         head?: never;
         /**
-         * Override a prediction's class and/or probability with a reason; the model's original values are kept and shown
+         * Override a prediction
+         * @description Override a prediction's class and/or probability with a reason; the model's original values are kept and shown
          *     under `override` (Admin, Manager). The customer's latest score stays the model's.
          */
         patch: operations["override_prediction"];
@@ -446,7 +533,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Re-score every customer matching the filter (or all) with the model in service: chunks of customers walked by
+         * Re-score customers in bulk
+         * @description Re-score every customer matching the filter (or all) with the model in service: chunks of customers walked by
          *     id, one model call and one transaction per chunk. Updates each customer's latest score, probability, tier and
          *     model version; stores no per-customer predictions (Admin, Manager).
          */
@@ -464,11 +552,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Campaigns the caller may see (Admin: all; others: owned or collaborated on), newest first. */
+        /**
+         * List campaigns
+         * @description Campaigns the caller may see (Admin: all; others: owned or collaborated on), newest first.
+         */
         get: operations["list_campaigns"];
         put?: never;
         /**
-         * Create a campaign owned by the caller (Manager, Admin). `criteria` is the customer filter; every collaborator
+         * Create a campaign
+         * @description Create a campaign owned by the caller (Manager, Admin). `criteria` is the customer filter; every collaborator
          *     e-mail must belong to an active user.
          */
         post: operations["create_campaign"];
@@ -485,7 +577,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Id and name of every campaign the caller may see, by name (for dropdowns). */
+        /**
+         * List campaign options for dropdowns
+         * @description Id and name of every campaign the caller may see, by name (for dropdowns).
+         */
         get: operations["campaign_options"];
         put?: never;
         post?: never;
@@ -502,7 +597,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Campaign counts by status within the caller's visibility. */
+        /**
+         * Count campaigns by status
+         * @description Campaign counts by status within the caller's visibility. Any signed-in user may call it: an Admin counts every
+         *     campaign, others the campaigns they own or collaborate on.
+         */
         get: operations["campaign_stats"];
         put?: never;
         post?: never;
@@ -519,15 +618,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One campaign with its owner and collaborators (a campaign outside the caller's visibility is a 404). */
+        /**
+         * Get a campaign
+         * @description One campaign with its owner and collaborators. Admins see every campaign, others the ones they own or collaborate
+         *     on; a campaign outside the caller's visibility is a 404.
+         */
         get: operations["get_campaign"];
         put?: never;
         post?: never;
-        /** Delete a campaign with its leads, notes and campaign-sourced predictions, in one transaction (owner, Admin). */
+        /**
+         * Delete a campaign
+         * @description Delete a campaign with its leads, notes and campaign-sourced predictions, in one transaction (owner, Admin).
+         */
         delete: operations["delete_campaign"];
         options?: never;
         head?: never;
-        /** Change a campaign (owner, Admin). Collaborators and criteria, when given, replace the old ones. */
+        /**
+         * Update a campaign
+         * @description Change a campaign (owner, Admin). Collaborators and criteria, when given, replace the old ones.
+         */
         patch: operations["update_campaign"];
         trace?: never;
     };
@@ -541,7 +650,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Score every customer matching the criteria with the model in service and rebuild the ranked call list, capped
+         * Run a campaign
+         * @description Score every customer matching the criteria with the model in service and rebuild the ranked call list, capped
          *     at targetLeads, best first. Leads still listed keep their status, assignee and notes; new ones start Pending;
          *     the others are removed. One transaction: a failure changes nothing (owner, Admin).
          */
@@ -559,7 +669,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A campaign's leads, highest probability first by default (members). */
+        /**
+         * List a campaign's leads
+         * @description A campaign's leads, highest probability first by default (members). Members are the campaign's owner and
+         *     collaborators; Admins see every campaign, and anyone else gets a 404.
+         */
         get: operations["list_leads"];
         put?: never;
         post?: never;
@@ -576,7 +690,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lead counts of a campaign: total, Hot, each status, conversion rate of the closed leads (members). */
+        /**
+         * Count a campaign's leads by status
+         * @description Lead counts of a campaign: total, Hot, each status, conversion rate of the closed leads (members).
+         */
         get: operations["lead_stats"];
         put?: never;
         post?: never;
@@ -593,7 +710,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The call list as CSV or XLSX, in call order (members). */
+        /**
+         * Export leads as CSV or XLSX
+         * @description The call list as CSV or XLSX, in call order (members). The `format` parameter picks the file type; without it the
+         *     `Accept` header decides, and CSV is the default.
+         */
         get: operations["export_leads"];
         put?: never;
         post?: never;
@@ -611,7 +732,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One lead: the customer's attributes, score, probability, tier, the top factors of its last scoring, status,
+         * Get a lead
+         * @description One lead: the customer's attributes, score, probability, tier, the top factors of its last scoring, status,
          *     assignee, notes count and last activity (members).
          */
         get: operations["get_lead"];
@@ -621,7 +743,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a lead's status and/or assignee. Transitions: Pending → Contacted → Converted | Failed, Pending → Failed;
+         * Update a lead's status or assignee
+         * @description Change a lead's status and/or assignee. Transitions: Pending → Contacted → Converted | Failed, Pending → Failed;
          *     reopening a closed lead is for the owner or an Admin. Every change writes a System note and an activity;
          *     Converted/Failed record the customer's observed outcome.
          */
@@ -635,10 +758,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A lead's notes, newest first (members). */
+        /**
+         * List a lead's notes
+         * @description A lead's notes, newest first, one page at a time (members: the campaign's owner and collaborators, or an Admin). A
+         *     campaign or lead the caller cannot see is a 404.
+         */
         get: operations["list_notes"];
         put?: never;
-        /** Write a `Feedback` or `Internal` note on a lead (members). */
+        /**
+         * Add a note to a lead
+         * @description Write a `Feedback` or `Internal` note on a lead (members: the campaign's owner and collaborators, or an Admin). An
+         *     empty or too long text, or the type `System`, is refused with 400.
+         */
         post: operations["create_note"];
         delete?: never;
         options?: never;
@@ -656,7 +787,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a note (its author or an Admin). System notes cannot be deleted. */
+        /**
+         * Delete a note
+         * @description Delete a note (its author or an Admin). System notes cannot be deleted.
+         */
         delete: operations["delete_note"];
         options?: never;
         head?: never;
@@ -670,7 +804,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail (Admin: everything; Manager: the campaigns they own), newest first. */
+        /**
+         * List the audit trail
+         * @description The audit trail (Admin: everything; Manager: the campaigns they own), newest first. Sales users get 403.
+         */
         get: operations["list_activities"];
         put?: never;
         post?: never;
@@ -687,7 +824,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail of one campaign, newest first (members). */
+        /**
+         * List a campaign's activities
+         * @description The audit trail of one campaign, newest first (members: the campaign's owner and collaborators, or an Admin). A
+         *     campaign the caller cannot see is a 404.
+         */
         get: operations["campaign_activities"];
         put?: never;
         post?: never;
@@ -705,7 +846,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Headline figures within the caller's visibility: customers (scored, predicted yes, known outcomes), predictions
+         * Get the dashboard overview
+         * @description Headline figures within the caller's visibility: customers (scored, predicted yes, known outcomes), predictions
          *     (yes/no), campaigns by status, their leads by status with the conversion rate, mean probabilities.
          */
         get: operations["overview"];
@@ -725,7 +867,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A complete series of predictions, leads or conversions per UTC day, ISO week or month; empty buckets are 0 and
+         * Get a trend of predictions, leads or conversions
+         * @description A complete series of predictions, leads or conversions per UTC day, ISO week or month; empty buckets are 0 and
          *     the period is widened to whole buckets.
          */
         get: operations["trend"];
@@ -745,7 +888,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Customers by job, education, marital status, contact month, contact channel, previous outcome or age band:
+         * Break customers down by a dimension
+         * @description Customers by job, education, marital status, contact month, contact channel, previous outcome or age band:
          *     count, mean probability, share predicted yes, observed conversion. Every value of the dimension is listed.
          */
         get: operations["breakdown"];
@@ -764,7 +908,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** S0's path, kept: the same answer and parameters as `GET /api/v1/analytics/by` (`by` defaults to `job`). */
+        /**
+         * Break customers down by job (legacy path)
+         * @description S0's path, kept: the same answer and parameters as `GET /api/v1/analytics/by` (`by` defaults to `job`).
+         */
         get: operations["by_job"];
         put?: never;
         post?: never;
@@ -782,7 +929,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Customers (by latest tier) and leads per tier, with the observed conversion of each: Hot, Warm, Cold, then the
+         * Get customers and leads per tier
+         * @description Customers (by latest tier) and leads per tier, with the observed conversion of each: Hot, Warm, Cold, then the
          *     never-scored customers (`tier: null`).
          */
         get: operations["tiers"];
@@ -802,7 +950,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lift by score decile, ROC AUC and Brier score of the leads with a recorded outcome in the caller's campaigns (or
+         * Get lift, ROC AUC and Brier score
+         * @description Lift by score decile, ROC AUC and Brier score of the leads with a recorded outcome in the caller's campaigns (or
          *     one campaign, or one model version). With fewer than 50 outcomes, or only one class, the answer is still 200
          *     with `insufficientData: true` and the reason.
          */
@@ -823,7 +972,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * S3's sales leaderboard: per Sales user in the caller's campaigns (Admin: all; others: the campaigns they own or
+         * Get the sales leaderboard
+         * @description S3's sales leaderboard: per Sales user in the caller's campaigns (Admin: all; others: the campaigns they own or
          *     collaborate on), leads assigned by status, conversion rate and notes written, best first.
          */
         get: operations["leaderboard"];
@@ -842,11 +992,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The upload history: the caller's datasets, or everyone's for an Admin; newest first by default. */
+        /**
+         * List uploaded datasets
+         * @description The upload history: the caller's datasets, or everyone's for an Admin; newest first by default.
+         */
         get: operations["list_datasets"];
         put?: never;
         /**
-         * Upload a transaction file (any signed-in user): multipart field `file`, CSV (`,` `;` tab or `|`, UTF-8) or
+         * Upload a transaction dataset
+         * @description Upload a transaction file (any signed-in user): multipart field `file`, CSV (`,` `;` tab or `|`, UTF-8) or
          *     XLSX decided by content, at most `MAX_DATASET_BYTES` (100 MB by default). Required columns, matched
          *     case-insensitively: InvoiceNo, Quantity, InvoiceDate, UnitPrice, CustomerID (StockCode, Description, Country
          *     may be present). The answer says rows, customers, the period, and how many rows analyses will drop and why.
@@ -867,11 +1021,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One dataset with its analyses (newest first). */
+        /**
+         * Get a dataset with its analyses
+         * @description One dataset with its analyses (newest first). Visible to its uploader and to Admins; anyone else gets a 404.
+         */
         get: operations["get_dataset"];
         put?: never;
         post?: never;
-        /** Delete a dataset, its stored file and all its analyses. */
+        /**
+         * Delete a dataset
+         * @description Delete a dataset, its stored file and all its analyses. Its uploader or an Admin may do so; anyone else gets a 404.
+         */
         delete: operations["delete_dataset"];
         options?: never;
         head?: never;
@@ -888,7 +1048,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run an RFM analysis of a dataset: clean, Recency/Frequency/Monetary per customer, cap at the 99th percentile,
+         * Run an RFM analysis of a dataset
+         * @description Run an RFM analysis of a dataset: clean, Recency/Frequency/Monetary per customer, cap at the 99th percentile,
          *     log1p, standardise, k-means (k-means++, 10 restarts, seed 42), name the segments from their centroids and score
          *     every customer 1–5 on R, F and M. `k` is 2–10 (default 5) or "auto" (best silhouette over 2–8); it must be less
          *     than the number of customers. Body `{}` uses the defaults.
@@ -908,13 +1069,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An analysis: parameters, counts, silhouette, and per segment its size, mean/median recency, frequency and
+         * Get an RFM analysis
+         * @description An analysis: parameters, counts, silhouette, and per segment its size, mean/median recency, frequency and
          *     monetary, share of revenue, centroid and name.
          */
         get: operations["get_analysis"];
         put?: never;
         post?: never;
-        /** Delete an analysis and its results (the dataset stays). */
+        /**
+         * Delete an RFM analysis
+         * @description Delete an analysis and its results (the dataset stays). Its owner or an Admin may do so; anyone else gets a 404.
+         */
         delete: operations["delete_analysis"];
         options?: never;
         head?: never;
@@ -929,7 +1094,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The customers of an analysis: recency, frequency, monetary, R/F/M scores, cluster and segment. Filter by
+         * List an analysis's customers
+         * @description The customers of an analysis: recency, frequency, monetary, R/F/M scores, cluster and segment. Filter by
          *     segment name and/or cluster (repeatable), search the customer id, sort (ties by customer id), paginate.
          */
         get: operations["list_analysis_customers"];
@@ -949,7 +1115,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every matching customer of an analysis as a file: `format=csv` (default; RFC 4180, UTF-8) or `format=xlsx`
+         * Export an analysis's customers
+         * @description Every matching customer of an analysis as a file: `format=csv` (default; RFC 4180, UTF-8) or `format=xlsx`
          *     (Customers and Segments sheets, bold frozen header, typed numbers, autofilter). Same filters and sort as the
          *     list, without paging.
          */
@@ -969,7 +1136,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is alive. */
+        /**
+         * Check liveness
+         * @description The process is alive: answers 200 with status `ok` and the server version whenever it answers. No token is needed.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -986,7 +1156,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every dependency (database, model) can serve. 503 otherwise, so a load balancer stops sending traffic. */
+        /**
+         * Check readiness
+         * @description Answers 200 when every dependency (database, model) can serve, with the state of each. 503 otherwise, so a load
+         *     balancer stops sending traffic. No token is needed.
+         */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -1003,7 +1177,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: request counts and latencies by route and status. */
+        /**
+         * Get Prometheus metrics
+         * @description Request counts and latencies by route and status, in the Prometheus text exposition format. No token is needed.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1085,7 +1262,10 @@ export interface components {
          *     }
          */
         AdminUpdateUserRequest: {
-            /** @description New e-mail. */
+            /**
+             * Format: email
+             * @description New e-mail.
+             */
             email?: string | null;
             /** @description New username, or "" to remove it. */
             username?: string | null;
@@ -1587,7 +1767,10 @@ export interface components {
             externalId?: string | null;
             /** @description Full name. */
             name?: string | null;
-            /** @description E-mail (unique). */
+            /**
+             * Format: email
+             * @description E-mail (unique).
+             */
             email?: string | null;
             phone?: string | null;
             city?: string | null;
@@ -1667,7 +1850,10 @@ export interface components {
          *     }
          */
         CreateUserRequest: {
-            /** @description E-mail (unique). */
+            /**
+             * Format: email
+             * @description E-mail (unique).
+             */
             email: string;
             /** @description Optional username (unique). */
             username?: string | null;
@@ -3127,8 +3313,8 @@ export interface components {
         /**
          * @description Credentials.
          * @example {
-         *       "identifier": "admin@leadscore.local",
-         *       "password": "Admin-pass-1"
+         *       "identifier": "admin@bank.example",
+         *       "password": "Choose-a-good-one-1"
          *     }
          */
         LoginRequest: {
@@ -3650,7 +3836,10 @@ export interface components {
          *     }
          */
         RegisterRequest: {
-            /** @description E-mail address (unique). */
+            /**
+             * Format: email
+             * @description E-mail address (unique).
+             */
             email: string;
             /** @description Optional username (unique), 3-32 of letters, digits, `.`, `_`, `-`. */
             username?: string | null;
@@ -4161,7 +4350,10 @@ export interface components {
             externalId?: string | null;
             /** @description Full name. */
             name?: string | null;
-            /** @description E-mail. */
+            /**
+             * Format: email
+             * @description E-mail.
+             */
             email?: string | null;
             phone?: string | null;
             city?: string | null;
@@ -4235,7 +4427,10 @@ export interface components {
          *     }
          */
         UpdateProfileRequest: {
-            /** @description New e-mail. */
+            /**
+             * Format: email
+             * @description New e-mail.
+             */
             email?: string | null;
             /** @description New username, or "" to remove it. */
             username?: string | null;

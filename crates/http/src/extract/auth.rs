@@ -11,6 +11,9 @@ use leadscore_application::{AppError, Caller};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What a request without a bearer token is answered (also the spec's 401 example).
+pub(crate) const MISSING_TOKEN: &str = "Missing bearer token";
+
 /// The authenticated caller. Extracting it checks the token and that the account still exists and is active.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthUser(pub Caller);
@@ -31,7 +34,7 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ApiError(AppError::Internal("application state missing".into())))?;
             let token = token
                 .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError(AppError::Unauthorized("Missing bearer token".into())))?;
+                .ok_or_else(|| ApiError(AppError::Unauthorized(MISSING_TOKEN.into())))?;
             Ok(AuthUser(state.auth.authenticate(&token).await?))
         })
     }

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::validation::{camel_case, json_has_nul, nul_refused, report_to_fields};
 use crate::error::ApiError;
+use crate::settings::HttpSettings;
 use crate::state::AppState;
 
 /// A request body that is well-formed JSON of the right shape and passes its garde rules.
@@ -26,9 +27,13 @@ pub enum JsonLimit {
     Batch,
 }
 
-/// The limits when a server was built without settings (handlers in unit tests); the defaults of HttpSettings.
-const JSON_FALLBACK: usize = 256 * 1024;
-const BATCH_JSON_FALLBACK: usize = 1024 * 1024;
+/// What a JSON body with another Content-Type is answered (also the spec's 415 example).
+pub(crate) const NOT_JSON: &str = "Content-Type must be application/json";
+
+/// What a JSON body over `limit` bytes is answered (also the spec's 413 example).
+pub(crate) fn too_large(limit: usize) -> String {
+    format!("body is larger than {limit} bytes")
+}
 
 fn is_json(req: &HttpRequest) -> bool {
     req.headers()
@@ -81,8 +86,11 @@ where
         let json = is_json(req);
         let settings = req.app_data::<actix_web::web::Data<AppState>>().map(|s| &s.settings);
         let limit = match req.app_data::<JsonLimit>() {
-            Some(JsonLimit::Batch) => settings.map_or(BATCH_JSON_FALLBACK, |s| s.batch_json_limit),
-            None => settings.map_or(JSON_FALLBACK, |s| s.json_limit),
+            // Without settings (handlers in unit tests), the defaults.
+            Some(JsonLimit::Batch) => {
+                settings.map_or_else(|| HttpSettings::default().batch_json_limit, |s| s.batch_json_limit)
+            }
+            None => settings.map_or_else(|| HttpSettings::default().json_limit, |s| s.json_limit),
         };
         let declared = req
             .headers()
@@ -92,9 +100,9 @@ where
         let mut payload = payload.take();
         Box::pin(async move {
             if !json {
-                return Err(ApiError(AppError::UnsupportedMediaType("Content-Type must be application/json".into())));
+                return Err(ApiError(AppError::UnsupportedMediaType(NOT_JSON.into())));
             }
-            let too_large = || ApiError(AppError::PayloadTooLarge(format!("body is larger than {limit} bytes")));
+            let too_large = || ApiError(AppError::PayloadTooLarge(too_large(limit)));
             if declared.is_some_and(|n| n > limit) {
                 return Err(too_large());
             }

@@ -9,8 +9,10 @@ mod query;
 mod validation;
 
 pub use auth::AuthUser;
+pub(crate) use auth::MISSING_TOKEN;
 pub use client::ClientIp;
 pub use json::{JsonLimit, ValidJson, parse_json};
+pub(crate) use json::{NOT_JSON, too_large};
 pub use multipart::{FileUpload, read_file};
 pub use query::ValidQuery;
 pub use validation::path_error;

@@ -9,11 +9,15 @@
 //!
 //! A handler that documents one of these statuses itself keeps its own description.
 
+use leadscore_application::Caller;
+use leadscore_domain::users::Role;
 use serde_json::{Map, Value, json};
 use utoipa::Modify;
 use utoipa::openapi::OpenApi;
 
 use super::rewrite_as_json;
+use crate::extract::{MISSING_TOKEN, NOT_JSON, too_large};
+use crate::settings::HttpSettings;
 
 /// The pass; see the module documentation.
 pub struct StandardResponses;
@@ -131,15 +135,15 @@ fn add_example(status: &str, response: &mut Map<String, Value>) {
     let example = match status {
         "400" => json!({"status": "fail", "message": "Validation failed",
             "errors": [{"field": "email", "message": "must be a valid email address"}]}),
-        "401" if description == "Not signed in" => fail("Missing bearer token"),
-        "403" if description == "Not Admin or Manager" => fail("requires role Admin or Manager"),
-        "403" if description == "Not an Admin" => fail("requires role Admin"),
+        "401" if description == "Not signed in" => fail(MISSING_TOKEN),
+        "403" if description == "Not Admin or Manager" => fail(&Caller::requirement(&[Role::Admin, Role::Manager])),
+        "403" if description == "Not an Admin" => fail(&Caller::requirement(&[Role::Admin])),
         "406" => fail(
             "exports are text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; \
             Accept allows neither",
         ),
-        "413" if description.starts_with("The body") => fail("body is larger than 262144 bytes"),
-        "415" if description.starts_with("The body's Content-Type") => fail("Content-Type must be application/json"),
+        "413" if description.starts_with("The body") => fail(&too_large(HttpSettings::default().json_limit)),
+        "415" if description.starts_with("The body's Content-Type") => fail(NOT_JSON),
         "422" => json!({"status": "fail", "message": description, "totalErrors": 1,
             "errors": [{"row": 3, "field": "age", "message": "must be between 18 and 100"}]}),
         "429" => fail("Too many failed login attempts; try again later"),
