@@ -58,8 +58,20 @@ def main():
     customer = call("GET", "/customers?limit=1", admin)["items"][0]
     call("POST", "/predictions", tokens["MANAGER"], json={"customerId": customer["id"]})
 
+    # A transaction dataset with more customers than the largest k, and an analysis of it.
+    rows = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"]
+    for i in range(24):
+        rows.append(f"5363{i:02},85123A,MUG,{i % 7 + 1},12/{i % 28 + 1}/2010 8:26,{1 + i / 10:.2f},178{i:02},United Kingdom")
+    dataset = call("POST", "/segmentation/datasets", admin, files={"file": ("retail.csv", "\n".join(rows) + "\n", "text/csv")})
+    analysis = call("POST", f"/segmentation/datasets/{dataset['id']}/analyses", admin, json={"k": 3})
+
     for role, token in tokens.items():
         print(f"TOKEN_{role}={token}")
+    # Real ids for the operations schemathesis.toml pins (generated UUIDs name nothing).
+    print(f"CAMPAIGN_ID={campaign['id']}")
+    print(f"LEAD_ID={leads[1]['id']}")
+    print(f"DATASET_ID={dataset['id']}")
+    print(f"ANALYSIS_ID={analysis['id']}")
 
 
 if __name__ == "__main__":

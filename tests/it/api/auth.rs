@@ -126,6 +126,13 @@ async fn login_answers_tokens_and_sets_an_httponly_cookie() {
     assert_eq!(me["data"]["role"], "Admin");
 }
 
+/// How many `TOKEN_REUSE` activities the audit trail holds for the user.
+async fn reuses_recorded(app: &TestApp, user_id: &str) -> u64 {
+    let path = format!("/api/v1/users/{user_id}/activities?action=TOKEN_REUSE");
+    let (_, activities) = app.call(Method::GET, &path, Some(&app.admin.token), None).await;
+    activities["data"]["pagination"]["totalItems"].as_u64().unwrap()
+}
+
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
     // No reuse window, so presenting the old token again right away is reuse (the window has its own tests).
@@ -145,15 +152,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": rotated}))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the rotated token must be revoked after reuse");
 
-    let (_, activities) = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/users/{}/activities?action=TOKEN_REUSE", user.id),
-            Some(&app.admin.token),
-            None,
-        )
-        .await;
-    assert_eq!(activities["data"]["pagination"]["totalItems"], 1);
+    assert_eq!(reuses_recorded(&app, &user.id).await, 1);
 
     // Another session of the same user is unaffected.
     let second = app.login_as(&user.email, &user.password).await;
@@ -191,15 +190,7 @@ async fn concurrent_refreshes_share_one_successor(app: TestApp) {
     let (status, next) =
         app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": successor}))).await;
     assert_eq!(status, StatusCode::OK, "the session goes on: {next}");
-    let (_, activities) = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/users/{}/activities?action=TOKEN_REUSE", user.id),
-            Some(&app.admin.token),
-            None,
-        )
-        .await;
-    assert_eq!(activities["data"]["pagination"]["totalItems"], 0);
+    assert_eq!(reuses_recorded(&app, &user.id).await, 0);
 
     // The first token again, now that its successor has moved on: reuse, and the session ends.
     assert_eq!(app.call(Method::POST, "/api/v1/auth/refresh", None, Some(body)).await.0, StatusCode::UNAUTHORIZED);
@@ -239,6 +230,13 @@ async fn refresh_and_logout_accept_the_cookie() {
     // Logging out again is harmless.
     let (status, _) = app.call(Method::POST, "/api/v1/auth/logout", None, Some(json!({"refreshToken": rotated}))).await;
     assert_eq!(status, StatusCode::OK);
+    // A JSON `null` body (the spec's optional body, as generated clients send it) reads the cookie too.
+    let request = app
+        .request(Method::POST, "/api/v1/auth/logout")
+        .header("cookie", format!("rt={rotated}"))
+        .header("content-type", "application/json")
+        .body("null");
+    assert_eq!(app.send(request).await.0, StatusCode::OK);
     let (status, body) = app.call(Method::POST, "/api/v1/auth/refresh", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }

@@ -158,7 +158,7 @@ pub struct CreateUserRequest {
     #[garde(length(chars, min = leadscore_domain::limits::USERNAME_MIN_CHARS, max = leadscore_domain::limits::USERNAME_MAX_CHARS))]
     #[schema(min_length = 3, max_length = 32, pattern = r"^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
-    /// Initial password.
+    /// Initial password: 8+ characters with a letter and a digit, at most 72 bytes.
     #[garde(length(min = leadscore_domain::users::Password::MIN_LEN, max = leadscore_domain::users::Password::MAX_BYTES))]
     #[schema(min_length = 8, max_length = 72, pattern = r"^(?=[^\u0000]*[A-Za-z])(?=[^\u0000]*[0-9])[^\u0000]*$")]
     pub password: String,

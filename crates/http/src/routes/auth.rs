@@ -56,12 +56,18 @@ fn token_response(state: &AppState, outcome: LoginOutcome, message: &str) -> Htt
 
 /// The refresh token from the JSON body (if any) or else the `rt` cookie.
 fn refresh_token_of(req: &HttpRequest, body: &web::Bytes) -> Result<Option<String>, ApiError> {
+    // No body, or JSON `null` (the spec's optional body), means the cookie.
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let parsed: RefreshRequest = parse_json(body)?;
-        parsed.validate().map_err(|r| ApiError::field("refreshToken", r.to_string()))?;
-        parsed.refresh_token
+        let parsed: Option<RefreshRequest> = parse_json(body)?;
+        match parsed {
+            Some(parsed) => {
+                parsed.validate().map_err(|r| ApiError::field("refreshToken", r.to_string()))?;
+                parsed.refresh_token
+            }
+            None => None,
+        }
     };
     Ok(from_body.or_else(|| req.cookie(COOKIE).map(|c| c.value().to_owned())))
 }

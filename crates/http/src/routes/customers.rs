@@ -135,7 +135,8 @@ pub async fn delete_customer(state: web::Data<AppState>, user: AuthUser, id: web
 /// Accepts the UCI Bank Marketing files as they are (`;`-separated, quoted header) and this API's export format;
 /// headers are matched case-insensitively. The write is one transaction: a failure leaves nothing behind.
 #[utoipa::path(post, path = "/api/v1/customers/import", tag = "Customers", security(("bearerAuth" = [])),
-    params(ImportParams), request_body(content = FileUpload, content_type = "multipart/form-data"),
+    params(ImportParams), request_body(content = FileUpload, content_type = "multipart/form-data",
+        example = json!({"file": "\"age\";\"job\";\"marital\";\"education\";\"default\";\"balance\";\"housing\";\"loan\";\"contact\";\"day\";\"month\";\"duration\";\"campaign\";\"pdays\";\"previous\";\"poutcome\";\"y\"\n30;\"unemployed\";\"married\";\"primary\";\"no\";1787;\"no\";\"no\";\"cellular\";19;\"oct\";79;1;-1;0;\"unknown\";\"no\"\n"})),
     responses(
         (status = 200, description = "Imported (or, with dryRun, what would be)", body = Envelope<ImportReportDto>),
         (status = 400, description = "No file field or invalid parameters", body = ErrorBody),

@@ -47,7 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Files with missing columns, no data rows, more than 1% unreadable rows or no usable row are refused with 422
 /// listing the first problems.
 #[utoipa::path(post, path = "/api/v1/segmentation/datasets", tag = "Segmentation", security(("bearerAuth" = [])),
-    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    request_body(content = FileUpload, content_type = "multipart/form-data",
+        example = json!({"file": "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,17851,United Kingdom\n536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/1/2010 8:34,1.69,13047,United Kingdom\n"})),
     responses(
         (status = 201, description = "Stored; what the file contains", body = Envelope<DatasetDto>),
         (status = 400, description = "No file field, or an empty or unreadable file", body = ErrorBody),

@@ -140,7 +140,7 @@ impl LeadListParams {
 /// A change of a lead: status and/or assignee.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"status": "Contacted", "assignee": "019a5a3c-0000-7c4a-9f1e-2b3c4d5e6f71"}))]
+#[schema(example = json!({"status": "Contacted"}))]
 pub struct UpdateLeadRequest {
     /// New status (see the workflow).
     #[garde(skip)]
