@@ -94,10 +94,10 @@ fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     if let Some(name) = schema["$ref"].as_str() {
         return resolve(spec, &spec["components"]["schemas"][name.trim_start_matches("#/components/schemas/")]);
     }
-    if let Some(variants) = schema["oneOf"].as_array() {
-        if let Some(non_null) = variants.iter().find(|v| v["type"] != "null") {
-            return resolve(spec, non_null);
-        }
+    if let Some(variants) = schema["oneOf"].as_array()
+        && let Some(non_null) = variants.iter().find(|v| v["type"] != "null")
+    {
+        return resolve(spec, non_null);
     }
     schema
 }
