@@ -107,3 +107,37 @@ async fn two_replicas_share_throttling_sessions_and_the_model() {
     let logs = server_b.logs().join("\n");
     assert!(logs.contains("model reloaded to follow the deployed model"), "{logs}");
 }
+
+/// Authentication caches what it read of an account for `AUTH_CACHE_TTL` (issue 19): a deactivation through one
+/// replica locks the account out there at once, and on the other within that time — never later, though B had
+/// just cached the account as active.
+#[tokio::test]
+async fn a_deactivation_reaches_the_other_replica_within_the_account_cache_lifetime() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let storage = tempfile::tempdir().unwrap();
+    let ttl = Duration::from_millis(300);
+    let config = ProcessConfig::new(SERVER, db.url(), storage.path()).with("AUTH_CACHE_TTL", "300ms");
+    config.create_admin();
+    let (server_a, server_b) = (ServerProcess::start(&config), ServerProcess::start(&config));
+    let (a, b) = (server_a.api(), server_b.api());
+    let admin = a.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let body = json!({"email": "caller@bank.example", "password": "Caller-pass-1", "role": "Sales"});
+    let (status, created) = a.call(Method::POST, "/api/v1/users", Some(&admin.token), Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    let caller = b.login_as("caller@bank.example", "Caller-pass-1").await;
+    for replica in [&a, &b] {
+        assert_eq!(replica.call(Method::GET, "/api/v1/me", Some(&caller.token), None).await.0, 200);
+    }
+
+    let off = json!({"isActive": false});
+    let changed = Instant::now();
+    let (status, body) = a.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin.token), Some(off)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(a.call(Method::GET, "/api/v1/me", Some(&caller.token), None).await.0, 401, "at once on A");
+    while b.call(Method::GET, "/api/v1/me", Some(&caller.token), None).await.0 != 401 {
+        // The bound is the time to live; the margin is for a loaded machine's scheduling, not for the design.
+        assert!(changed.elapsed() < ttl + Duration::from_secs(1), "B still accepts the account after {ttl:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -49,7 +49,15 @@ for role in ${ROLES:-Admin Manager Sales}; do
   token_var="TOKEN_$(echo "$role" | tr '[:lower:]' '[:upper:]')"
   serve_log "schemathesis as $role"
   start=$SECONDS
-  if "$VENV/bin/schemathesis" --config-file "$HERE/schemathesis.toml" run "$BASE_URL/api-docs/openapi.json" \
+  # The validation-mismatch warning fails the Admin run only: Admin reaches every operation's validation, while for
+  # Manager and Sales an operation their role can never pass answers 403/404 to every case, so a few 400s among
+  # them make the share that triggers it (the warning is still shown).
+  config="$HERE/schemathesis.toml"
+  if [ "$role" != Admin ]; then
+    config="$TMP/schemathesis-$role.toml"
+    sed '/^\[warnings\]$/,/^$/d' "$HERE/schemathesis.toml" >"$config"
+  fi
+  if "$VENV/bin/schemathesis" --config-file "$config" run "$BASE_URL/api-docs/openapi.json" \
     --url "$BASE_URL" \
     -H "Authorization: Bearer ${!token_var}" \
     --max-examples "${MAX_EXAMPLES:-12}" \

@@ -81,6 +81,11 @@ pub struct ConfigArgs {
     /// once) before it counts as reuse and revokes the session; `0s` turns the grace off.
     #[arg(long, env = "JWT_REFRESH_REUSE_WINDOW", default_value = "10s", value_parser = duration)]
     pub jwt_refresh_reuse_window: Duration,
+    /// How long an authenticated request may use what this process read of the account (role, active, token
+    /// version) instead of reading it again; a change made through another replica applies within this. `0s`:
+    /// read on every request.
+    #[arg(long, env = "AUTH_CACHE_TTL", default_value = "1s", value_parser = duration)]
+    pub auth_cache_ttl: Duration,
     /// bcrypt cost (4-31).
     #[arg(long, env = "BCRYPT_COST", default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
@@ -201,6 +206,8 @@ pub struct Config {
     pub jwt_refresh_ttl: Duration,
     /// Grace for a rotated refresh token presented again.
     pub jwt_refresh_reuse_window: Duration,
+    /// Lifetime of what authentication caches of an account.
+    pub auth_cache_ttl: Duration,
     /// bcrypt cost.
     pub bcrypt_cost: u32,
     /// Self-service sign-up.
@@ -269,6 +276,7 @@ impl std::fmt::Debug for Config {
             .field("jwt_access_ttl", &self.jwt_access_ttl)
             .field("jwt_refresh_ttl", &self.jwt_refresh_ttl)
             .field("jwt_refresh_reuse_window", &self.jwt_refresh_reuse_window)
+            .field("auth_cache_ttl", &self.auth_cache_ttl)
             .field("bcrypt_cost", &self.bcrypt_cost)
             .field("allow_signup", &self.allow_signup)
             .field("cors_origins", &self.cors_origins)
@@ -317,6 +325,7 @@ impl ConfigArgs {
             jwt_access_ttl: self.jwt_access_ttl,
             jwt_refresh_ttl: self.jwt_refresh_ttl,
             jwt_refresh_reuse_window: self.jwt_refresh_reuse_window,
+            auth_cache_ttl: self.auth_cache_ttl,
             bcrypt_cost: self.bcrypt_cost,
             allow_signup: self.allow_signup,
             cors_origins: self
@@ -387,6 +396,7 @@ impl Config {
             jwt_access_ttl: Duration::from_secs(15 * 60),
             jwt_refresh_ttl: Duration::from_secs(7 * 24 * 3600),
             jwt_refresh_reuse_window: Duration::from_secs(10),
+            auth_cache_ttl: Duration::from_secs(1),
             bcrypt_cost: 4,
             allow_signup: true,
             cors_origins: Vec::new(),

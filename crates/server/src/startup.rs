@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use leadscore_application::activities::{ActivityLog, ActivityService};
 use leadscore_application::analytics::AnalyticsService;
-use leadscore_application::auth::{AuthPolicy, AuthService, ThrottlePolicy};
+use leadscore_application::auth::{AccountCache, AuthPolicy, AuthService, InvalidatingUsers, ThrottlePolicy};
 use leadscore_application::campaigns::{
     CampaignPorts, CampaignRepository, CampaignService, CampaignSettings, LeadService, RunService,
 };
@@ -20,7 +20,7 @@ use leadscore_application::scoring::{
 };
 use leadscore_application::segmentation::{SegmentationService, SegmentationSettings};
 use leadscore_application::system::{Clock, HealthProbe};
-use leadscore_application::users::UserService;
+use leadscore_application::users::{UserRepository, UserService};
 use leadscore_http::Server;
 use leadscore_http::{AppState, HttpSettings, Metrics, batch_json_limit, build_server_with_metrics};
 use leadscore_infrastructure::clock::SystemClock;
@@ -89,7 +89,10 @@ impl Services {
         db::migrate(&db).await.context("applying migrations")?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let users = Arc::new(SqlUserRepository::new(db.clone()));
+        let accounts = Arc::new(AccountCache::new(chrono(config.auth_cache_ttl)?));
+        let plain_users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(db.clone()));
+        // Every use case that changes accounts writes through this, so authentication's cache hears of it.
+        let users: Arc<dyn UserRepository> = Arc::new(InvalidatingUsers::new(plain_users, accounts.clone()));
         let tokens = Arc::new(SqlRefreshTokenRepository::new(db.clone()));
         let attempts = Arc::new(SqlLoginAttemptRepository::new(db.clone()));
         let activity_repo = Arc::new(SqlActivityRepository::new(db.clone()));
@@ -120,6 +123,7 @@ impl Services {
             clock.clone(),
             activity_log.clone(),
             policy,
+            accounts,
         );
         let metrics = Metrics::new().context("creating metrics")?.with_pool_stats(pool_stats_source(db.clone()));
         let loader: Arc<dyn ModelLoader> =

@@ -1,11 +1,13 @@
 //! Signing in and staying signed in: registration, login with throttling, refresh-token rotation, logout, and
 //! turning an access token into a `Caller`.
 
+mod accounts;
 mod ports;
 mod service;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{AccountAccess, AccountCache, InvalidatingUsers, Pending};
 pub use ports::{
     AccessClaims, AttemptLimit, IssuedToken, LoginAttemptRepository, Reservation, ThrottleScope, TokenIssuer,
 };

@@ -7,6 +7,7 @@ use leadscore_domain::activity::{ActivityAction, EntityType};
 use leadscore_domain::users::{Role, User};
 use uuid::Uuid;
 
+use super::accounts::{AccountAccess, AccountCache};
 use super::{AttemptLimit, LoginAttemptRepository, Reservation, ThrottleScope, TokenIssuer};
 use crate::activities::{ActivityLog, NewActivity};
 use crate::sessions::{RefreshTokenRecord, RefreshTokenRepository};
@@ -103,10 +104,13 @@ pub struct AuthService {
     clock: Arc<dyn Clock>,
     activities: ActivityLog,
     policy: AuthPolicy,
+    accounts: Arc<AccountCache>,
 }
 
 impl AuthService {
-    /// Wires the service to its ports.
+    /// Wires the service to its ports. `accounts` is the cache that every use case changing accounts writes
+    /// through ([`super::InvalidatingUsers`]); `users` may be the plain repository, as this service changes no
+    /// field that access depends on.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         users: Arc<dyn UserRepository>,
@@ -117,8 +121,9 @@ impl AuthService {
         clock: Arc<dyn Clock>,
         activities: ActivityLog,
         policy: AuthPolicy,
+        accounts: Arc<AccountCache>,
     ) -> Self {
-        Self { users, tokens, attempts, hasher, issuer, clock, activities, policy }
+        Self { users, tokens, attempts, hasher, issuer, clock, activities, policy, accounts }
     }
 
     /// The policy in force.
@@ -340,15 +345,25 @@ impl AuthService {
         Ok(())
     }
 
-    /// Turns an access token into the caller, reading the account so a deactivated or deleted user is refused at
-    /// once, a changed role applies at once, and a token issued before the last password change is refused.
+    /// Turns an access token into the caller as the account is now, not as the token says: a deactivated or
+    /// deleted user is refused, a changed role applies, and a token issued before the last password change is
+    /// refused — at once for changes made through this process, within the account cache's time to live for
+    /// changes made by another replica (see [`AccountCache`]).
     pub async fn authenticate(&self, access_token: &str) -> Result<Caller, AppError> {
         let claims = self.issuer.verify_access(access_token)?;
-        match self.users.find_by_id(claims.user_id).await? {
-            Some(user) if user.token_version != claims.token_version => {
+        let access = match self.accounts.lookup(claims.user_id, self.clock.now()) {
+            Ok(access) => access,
+            Err(read) => {
+                let access = self.users.find_by_id(claims.user_id).await?.as_ref().map(AccountAccess::from);
+                self.accounts.fill(claims.user_id, access, read);
+                access
+            }
+        };
+        match access {
+            Some(account) if account.token_version != claims.token_version => {
                 Err(AppError::Unauthorized("Session ended by a password change; sign in again".into()))
             }
-            Some(user) if user.is_active => Ok(Caller { id: user.id, role: user.role }),
+            Some(account) if account.is_active => Ok(Caller { id: claims.user_id, role: account.role }),
             Some(_) => Err(AppError::Unauthorized("Account is deactivated".into())),
             None => Err(AppError::Unauthorized("Account no longer exists".into())),
         }

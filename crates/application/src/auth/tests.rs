@@ -272,6 +272,22 @@ async fn logout_ends_the_session_and_is_harmless_twice() {
     assert_eq!(w.actions(ActivityAction::Logout), 1, "only the logout that ended something is recorded");
 }
 
+/// A change this process did not make (another replica's) reaches authentication when the cached entry is a second
+/// old, never later; before that, the entry may still answer.
+#[tokio::test]
+async fn another_replicas_change_is_seen_within_the_cache_lifetime() {
+    let w = World::new();
+    let user = w.fakes.user(Role::Manager).unwrap();
+    let token = w.auth.login(user.email.as_str(), PASSWORD, None).await.unwrap().tokens.access_token;
+    assert_eq!(answer(&w.auth.authenticate(&token).await), OK);
+    // Deactivated behind this process's back, as another replica would.
+    w.fakes.db.with(|s| s.users.get_mut(&user.id).map(|u| u.is_active = false));
+    w.fakes.clock.advance(Duration::milliseconds(999));
+    assert_eq!(answer(&w.auth.authenticate(&token).await), OK, "the entry is still fresh");
+    w.fakes.clock.advance(Duration::milliseconds(1));
+    assert_eq!(answer(&w.auth.authenticate(&token).await), Unauthorized, "a second later it is read again");
+}
+
 #[tokio::test]
 async fn an_access_token_follows_the_account_as_it_is_now() {
     let w = World::new();

@@ -17,7 +17,7 @@ use super::{
     FakeUserRepository, FixedClock,
 };
 use crate::activities::{ActivityLog, ActivityService};
-use crate::auth::{AuthPolicy, AuthService, ThrottlePolicy};
+use crate::auth::{AccountCache, AuthPolicy, AuthService, InvalidatingUsers, ThrottlePolicy};
 use crate::campaigns::{CampaignPorts, CampaignService, CampaignSettings, LeadService, RunService};
 use crate::customers::CustomerFilter;
 use crate::media::MediaService;
@@ -44,6 +44,8 @@ pub struct Fakes {
     pub hasher: Arc<FakePasswordHasher>,
     /// Access tokens valid for 15 minutes by `clock`.
     pub issuer: Arc<FakeTokenIssuer>,
+    /// What authentication caches of accounts (1 second by `clock`); the user use cases write through it.
+    pub accounts: Arc<AccountCache>,
     seq: AtomicU32,
 }
 
@@ -63,6 +65,7 @@ impl Fakes {
             clock,
             hasher: Arc::new(FakePasswordHasher::new()),
             issuer,
+            accounts: Arc::new(AccountCache::new(Duration::seconds(1))),
             seq: AtomicU32::new(1),
         }
     }
@@ -99,7 +102,7 @@ impl Fakes {
             MediaService::DEFAULT_MAX_IMAGE_PIXELS,
         );
         UserService::new(
-            Arc::new(FakeUserRepository::new(db.clone())),
+            Arc::new(InvalidatingUsers::new(Arc::new(FakeUserRepository::new(db.clone())), self.accounts.clone())),
             Arc::new(FakeRefreshTokenRepository::new(db.clone())),
             self.hasher.clone(),
             self.clock(),
@@ -120,6 +123,7 @@ impl Fakes {
             self.clock(),
             self.log(),
             policy,
+            self.accounts.clone(),
         )
     }
 
