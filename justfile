@@ -33,6 +33,7 @@ bench:
     cargo bench -p leadscore-infrastructure --bench analytics
     tests/benchmarks/api.sh
     BENCH_PG=1 tests/benchmarks/api.sh
+    tests/benchmarks/auth.sh
 
 # Spec consumers (issues 9, 21): Redocly and Spectral lint, Swagger UI in Chromium, the TypeScript client, the Postman
 # collection with newman, a generated Python client's story, Prism's validating proxy — all against a fresh debug
