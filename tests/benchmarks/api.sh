@@ -10,16 +10,10 @@
 # Needs wrk (`apt-get install wrk`), curl, python3 and ../shared/data/bank-marketing/bank-full.csv.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+# shellcheck source=release.sh
+. "$(dirname "${BASH_SOURCE[0]}")/release.sh"
 DATA="${DATA:-../shared/data/bank-marketing/bank-full.csv}"
 DURATION="${DURATION:-15s}"
-command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-
-cargo build --release --quiet --workspace --bin leadscore
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-BIN="$TARGET_DIR/release/leadscore"
 
 TMP="$(mktemp -d /tmp/leadscore-bench.XXXXXX)"
 SERVER_PID=""
@@ -32,8 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
 if [ "${BENCH_PG:-0}" = 1 ]; then
   PG_DB="leadscore_bench_$$"
   psql "$PG_URL" -q -c "CREATE DATABASE $PG_DB" >/dev/null

@@ -10,16 +10,10 @@
 # Needs wrk (`apt-get install wrk`), curl and python3.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+# shellcheck source=release.sh
+. "$(dirname "${BASH_SOURCE[0]}")/release.sh"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
-command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-
-cargo build --release --quiet --workspace --bin leadscore
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-BIN="$TARGET_DIR/release/leadscore"
 
 TMP="$(mktemp -d /tmp/leadscore-bench-auth.XXXXXX)"
 SERVER_PID=""
@@ -29,8 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
 export DATABASE_URL="sqlite://$TMP/bench.db?mode=rwc" STORAGE_DIR="$TMP/storage" BIND="127.0.0.1:$PORT"
 export JWT_SECRET="bench-secret-bench-secret-bench-secret-0" BCRYPT_COST=4 RUST_LOG=warn LOG_FORMAT=json
 "$BIN" admin create --email bench@bank.example --password 'Bench-pass-1' >/dev/null

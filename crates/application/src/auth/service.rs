@@ -296,13 +296,7 @@ impl AuthService {
                     && next.expires_at > now
             }) {
                 let user = self.active_owner(&next, now).await?;
-                let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
-                let tokens = TokenPair {
-                    access_token: access.token,
-                    access_expires_at: access.expires_at,
-                    refresh_token: successor,
-                    refresh_expires_at: next.expires_at,
-                };
+                let tokens = self.pair_with(&user, successor, next.expires_at, now)?;
                 return Ok(LoginOutcome { user, tokens });
             }
         }
@@ -386,7 +380,6 @@ impl AuthService {
         plain: String,
         now: DateTime<Utc>,
     ) -> Result<(RefreshTokenRecord, TokenPair), AppError> {
-        let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
         let record = RefreshTokenRecord {
             id: Uuid::now_v7(),
             user_id: user.id,
@@ -397,13 +390,26 @@ impl AuthService {
             rotated_at: None,
             revoked_at: None,
         };
-        let tokens = TokenPair {
+        let tokens = self.pair_with(user, plain, record.expires_at, now)?;
+        Ok((record, tokens))
+    }
+
+    /// A fresh access token for `user`, handed out with the refresh token `plain` (new, or a successor answered
+    /// again within the reuse window).
+    fn pair_with(
+        &self,
+        user: &User,
+        plain: String,
+        refresh_expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<TokenPair, AppError> {
+        let access = self.issuer.issue_access(user.id, user.role, user.token_version, now)?;
+        Ok(TokenPair {
             access_token: access.token,
             access_expires_at: access.expires_at,
             refresh_token: plain,
-            refresh_expires_at: record.expires_at,
-        };
-        Ok((record, tokens))
+            refresh_expires_at,
+        })
     }
 
     async fn reuse_detected(

@@ -3,12 +3,12 @@
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, ResponseError};
+use leadscore_application::AppError;
 
-use crate::error::ErrorBody;
+use crate::error::{ApiError, ErrorBody};
 
 fn is_json<B>(res: &ServiceResponse<B>) -> bool {
     res.headers()
@@ -59,11 +59,7 @@ pub async fn envelope_cors_refusals(
     }
     let (req, res) = res.into_parts();
     let reason = to_bytes(res.into_body()).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-    let body = ErrorBody {
-        status: "fail",
-        message: format!("Refused by the CORS policy: {}", reason.trim()),
-        errors: None,
-        total_errors: None,
-    };
-    Ok(ServiceResponse::new(req, HttpResponse::build(StatusCode::FORBIDDEN).json(body)))
+    // The one mapping of errors to answers, as for any other 403.
+    let refused = ApiError(AppError::Forbidden(format!("Refused by the CORS policy: {}", reason.trim())));
+    Ok(ServiceResponse::new(req, refused.error_response()))
 }
